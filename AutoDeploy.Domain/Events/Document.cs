@@ -1,0 +1,37 @@
+namespace AutoDeploy.Domain.Events;
+
+/// <summary>
+/// A configuration document: named, versioned for optimistic concurrency, audited with
+/// Created/Modified/Deleted events, and able to raise domain events of its own.
+/// </summary>
+public abstract class Document
+{
+    private readonly List<DomainEvent> _domainEvents = [];
+
+    public int Id { get; set; }
+
+    public string Name { get; private set; } = "";
+
+    /// <summary>Upper-cased name: the unique, case-insensitive key.</summary>
+    public string NormalizedName { get; private set; } = "";
+
+    /// <summary>Concurrency token; incremented on every save.</summary>
+    public int Version { get; set; }
+
+    /// <summary>The document type as events and the audit log name it, e.g. "Environment".</summary>
+    public abstract string DocumentType { get; }
+
+    public IReadOnlyList<DomainEvent> DomainEvents => _domainEvents;
+
+    public void Rename(string name)
+    {
+        Name = name.Trim();
+        NormalizedName = Normalize(Name);
+    }
+
+    public static string Normalize(string name) => name.Trim().ToUpperInvariant();
+
+    public void ClearDomainEvents() => _domainEvents.Clear();
+
+    protected void Raise(DomainEvent domainEvent) => _domainEvents.Add(domainEvent);
+}

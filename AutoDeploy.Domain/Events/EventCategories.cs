@@ -1,0 +1,42 @@
+namespace AutoDeploy.Domain.Events;
+
+/// <summary>The categories of the Event table, in Octopus's vocabulary (DESIGN.md §1).</summary>
+public static class EventCategories
+{
+    public const string Created = "Created";
+    public const string Modified = "Modified";
+    public const string Deleted = "Deleted";
+
+    public const string MachineAdded = "MachineAdded";
+    public const string MachineDeleted = "MachineDeleted";
+    public const string MachineEnabled = "MachineEnabled";
+    public const string MachineDisabled = "MachineDisabled";
+    public const string MachineHealthy = "MachineHealthy";
+    public const string MachineHasWarnings = "MachineHasWarnings";
+    public const string MachineUnhealthy = "MachineUnhealthy";
+    public const string MachineUnavailable = "MachineUnavailable";
+    public const string MachineCleanupFailed = "MachineCleanupFailed";
+    public const string MachineDeploymentRelatedPropertyWasUpdated = "MachineDeploymentRelatedPropertyWasUpdated";
+
+    public const string DeploymentQueued = "DeploymentQueued";
+    public const string DeploymentStarted = "DeploymentStarted";
+    public const string DeploymentSucceeded = "DeploymentSucceeded";
+    public const string DeploymentFailed = "DeploymentFailed";
+    public const string DeploymentCanceled = "DeploymentCanceled";
+    public const string ReleaseCreated = "ReleaseCreated";
+    public const string AutoDeployTriggered = "AutoDeployTriggered";
+    public const string AutoDeployBlocked = "AutoDeployBlocked";
+
+    public static readonly IReadOnlyList<string> Machine =
+    [
+        MachineAdded, MachineDeleted, MachineEnabled, MachineDisabled, MachineHealthy, MachineHasWarnings,
+        MachineUnhealthy, MachineUnavailable, MachineCleanupFailed, MachineDeploymentRelatedPropertyWasUpdated,
+    ];
+
+    public static readonly IReadOnlyList<string> All =
+    [
+        Created, Modified, Deleted, .. Machine,
+        DeploymentQueued, DeploymentStarted, DeploymentSucceeded, DeploymentFailed, DeploymentCanceled,
+        ReleaseCreated, AutoDeployTriggered, AutoDeployBlocked,
+    ];
+}

@@ -1,0 +1,137 @@
+using AutoDeploy.Domain.Environments;
+using AutoDeploy.Domain.Events;
+using AutoDeploy.Domain.Policies;
+
+namespace AutoDeploy.Domain.Machines;
+
+/// <summary>A deployment target: one host running the AutoDeploy agent.</summary>
+public sealed class Machine : Document
+{
+    public override string DocumentType => "Machine";
+
+    public List<DeploymentEnvironment> Environments { get; private set; } = [];
+    public List<string> Roles { get; private set; } = [];
+    public int MachinePolicyId { get; private set; }
+    public MachinePolicy? MachinePolicy { get; private set; }
+    public bool IsEnabled { get; private set; } = true;
+    public MachineHealthStatus HealthStatus { get; private set; } = MachineHealthStatus.Unknown;
+    public string? HealthSummary { get; private set; }
+    public DateTimeOffset? HealthChangedAt { get; private set; }
+    public DateTimeOffset RegisteredAt { get; private set; }
+    public DateTimeOffset? LastSeenAt { get; set; }
+    public string? AgentVersion { get; set; }
+
+    /// <summary>SHA-256 of the agent's token; the token itself is never stored.</summary>
+    public string? AgentTokenHash { get; set; }
+
+    public static Machine Register(
+        string name, IEnumerable<DeploymentEnvironment> environments, IEnumerable<string> roles,
+        MachinePolicy policy, DateTimeOffset now)
+    {
+        var machine = new Machine { RegisteredAt = now };
+        machine.Rename(name);
+        machine.Environments = environments.ToList();
+        machine.Roles = NormalizeRoles(roles);
+        machine.MachinePolicyId = policy.Id;
+        machine.MachinePolicy = policy;
+        machine.Raise(new DomainEvent(EventCategories.MachineAdded,
+            $"Machine '{machine.Name}' was added to {Describe(machine.Environments)} with roles {DescribeRoles(machine.Roles)}",
+            new EventLinks(PolicyId: policy.Id),
+            new { environments = machine.Environments.Select(e => e.Name), roles = machine.Roles, policy = policy.Name }));
+        return machine;
+    }
+
+    public void Enable()
+    {
+        if (IsEnabled)
+        {
+            return;
+        }
+        IsEnabled = true;
+        Raise(new DomainEvent(EventCategories.MachineEnabled, $"Machine '{Name}' was enabled"));
+    }
+
+    public void Disable()
+    {
+        if (!IsEnabled)
+        {
+            return;
+        }
+        IsEnabled = false;
+        Raise(new DomainEvent(EventCategories.MachineDisabled, $"Machine '{Name}' was disabled"));
+    }
+
+    /// <summary>Changes what decides where the machine is deployed to; raises one event if anything changed.</summary>
+    public void ChangeDeploymentProperties(
+        IReadOnlyCollection<DeploymentEnvironment> environments, IEnumerable<string> roles, MachinePolicy policy)
+    {
+        var newRoles = NormalizeRoles(roles);
+        var changes = new List<string>();
+        if (!environments.Select(e => e.Id).Order().SequenceEqual(Environments.Select(e => e.Id).Order()))
+        {
+            changes.Add($"environments {Describe(Environments)} → {Describe(environments)}");
+            Environments.Clear();
+            Environments.AddRange(environments);
+        }
+        if (!newRoles.SequenceEqual(Roles))
+        {
+            changes.Add($"roles {DescribeRoles(Roles)} → {DescribeRoles(newRoles)}");
+            Roles = newRoles;
+        }
+        if (policy.Id != MachinePolicyId)
+        {
+            changes.Add($"policy '{MachinePolicy?.Name}' → '{policy.Name}'");
+            MachinePolicyId = policy.Id;
+            MachinePolicy = policy;
+        }
+        if (changes.Count > 0)
+        {
+            Raise(new DomainEvent(EventCategories.MachineDeploymentRelatedPropertyWasUpdated,
+                $"Machine '{Name}' changed: {string.Join("; ", changes)}", new EventLinks(PolicyId: policy.Id)));
+        }
+    }
+
+    /// <summary>Records the outcome of a health check; raises the matching event only when the status changes.</summary>
+    public void RecordHealth(MachineHealthStatus status, string? summary, DateTimeOffset now)
+    {
+        HealthSummary = summary;
+        if (status == HealthStatus)
+        {
+            return;
+        }
+        HealthStatus = status;
+        HealthChangedAt = now;
+        var category = status switch
+        {
+            MachineHealthStatus.Healthy => EventCategories.MachineHealthy,
+            MachineHealthStatus.HasWarnings => EventCategories.MachineHasWarnings,
+            MachineHealthStatus.Unhealthy => EventCategories.MachineUnhealthy,
+            MachineHealthStatus.Unavailable => EventCategories.MachineUnavailable,
+            _ => null,
+        };
+        if (category is not null)
+        {
+            Raise(new DomainEvent(category, $"Machine '{Name}' is {status}{(summary is null ? "" : $": {summary}")}"));
+        }
+    }
+
+    /// <summary>Raises MachineDeleted; the caller then removes the machine in the same save.</summary>
+    public void Delete(string reason) =>
+        Raise(new DomainEvent(EventCategories.MachineDeleted, $"Machine '{Name}' was deleted: {reason}",
+            new EventLinks(PolicyId: MachinePolicyId)));
+
+    public static List<string> NormalizeRoles(IEnumerable<string> roles) =>
+        roles.Select(r => r.Trim()).Where(r => r.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+
+    private static string Describe(IEnumerable<DeploymentEnvironment> environments)
+    {
+        var names = environments.Select(e => $"'{e.Name}'").ToList();
+        return names.Count == 0 ? "no environment" : string.Join(", ", names);
+    }
+
+    private static string DescribeRoles(IEnumerable<string> roles)
+    {
+        var list = roles.ToList();
+        return list.Count == 0 ? "(none)" : string.Join(", ", list);
+    }
+}

@@ -1,0 +1,10 @@
+namespace AutoDeploy.Domain.Machines;
+
+public enum MachineHealthStatus
+{
+    Unknown,
+    Healthy,
+    HasWarnings,
+    Unhealthy,
+    Unavailable,
+}

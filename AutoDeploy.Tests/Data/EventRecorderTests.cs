@@ -1,0 +1,124 @@
+using AutoDeploy.Domain.Environments;
+using AutoDeploy.Domain.Events;
+using AutoDeploy.Domain.Machines;
+using AutoDeploy.Domain.Policies;
+using AutoDeploy.Tests.TestSupport;
+using AutoDeploy.Web.Hosting;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutoDeploy.Tests.Data;
+
+public sealed class EventRecorderTests : IAsyncLifetime
+{
+    private SqliteDatabase _database = null!;
+
+    public async Task InitializeAsync() => _database = await SqliteDatabase.CreateAsync();
+
+    public async Task DisposeAsync() => await _database.DisposeAsync();
+
+    [Fact]
+    public async Task Creating_an_environment_appends_a_Created_event_with_actor_and_id()
+    {
+        await using var db = _database.CreateDbContext();
+        var environment = DeploymentEnvironment.Create("Production", null, 0);
+        db.Environments.Add(environment);
+
+        using (ActorContext.Use("alice@example.com"))
+        {
+            await db.SaveChangesAsync();
+        }
+
+        var recorded = await db.Events.SingleAsync();
+        Assert.Equal(EventCategories.Created, recorded.Category);
+        Assert.Equal("alice@example.com", recorded.Actor);
+        Assert.Equal(environment.Id, recorded.EnvironmentId);
+        Assert.Equal("Environment", recorded.DocumentType);
+        Assert.Equal(_database.Time.GetUtcNow(), recorded.OccurredAt);
+    }
+
+    [Fact]
+    public async Task Registering_a_machine_records_MachineAdded_with_the_new_machine_id_and_no_audit_duplicate()
+    {
+        var (environment, policy) = await SeedAsync();
+        await using var db = _database.CreateDbContext();
+        db.Attach(environment);
+        db.Attach(policy);
+        var machine = Machine.Register("web-01", [environment], ["web"], policy, _database.Time.GetUtcNow());
+        db.Machines.Add(machine);
+
+        await db.SaveChangesAsync();
+
+        var recorded = await db.Events.Where(e => e.DocumentType == "Machine").SingleAsync();
+        Assert.Equal(EventCategories.MachineAdded, recorded.Category);
+        Assert.Equal(machine.Id, recorded.MachineId);
+        Assert.Equal(policy.Id, recorded.PolicyId);
+    }
+
+    [Fact]
+    public async Task Modifying_records_the_changed_properties_and_bumps_the_version()
+    {
+        var (environment, _) = await SeedAsync();
+        await using var db = _database.CreateDbContext();
+        var loaded = await db.Environments.SingleAsync(e => e.Id == environment.Id);
+        loaded.Describe("Live traffic");
+
+        await db.SaveChangesAsync();
+
+        var recorded = await db.Events.OrderBy(e => e.Id).LastAsync();
+        Assert.Equal(EventCategories.Modified, recorded.Category);
+        Assert.Contains("Description", recorded.Message);
+        Assert.Equal(environment.Version + 1, loaded.Version);
+    }
+
+    [Fact]
+    public async Task Saving_a_stale_copy_throws_a_concurrency_exception_and_writes_nothing()
+    {
+        var (environment, _) = await SeedAsync();
+        await using var first = _database.CreateDbContext();
+        await using var second = _database.CreateDbContext();
+        var mine = await first.Environments.SingleAsync(e => e.Id == environment.Id);
+        var theirs = await second.Environments.SingleAsync(e => e.Id == environment.Id);
+        theirs.Rename("Prod");
+        await second.SaveChangesAsync();
+        var eventsBefore = await second.Events.CountAsync();
+
+        mine.Rename("Live");
+
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => first.SaveChangesAsync());
+        await using var check = _database.CreateDbContext();
+        Assert.Equal("Prod", (await check.Environments.SingleAsync(e => e.Id == environment.Id)).Name);
+        Assert.Equal(eventsBefore, await check.Events.CountAsync());
+    }
+
+    [Fact]
+    public async Task Updating_an_event_is_refused()
+    {
+        await SeedAsync();
+        await using var db = _database.CreateDbContext();
+        var recorded = await db.Events.FirstAsync();
+        db.Entry(recorded).Property(e => e.Message).CurrentValue = "rewritten";
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => db.SaveChangesAsync());
+    }
+
+    [Fact]
+    public async Task The_database_itself_refuses_to_delete_an_event()
+    {
+        await SeedAsync();
+        await using var db = _database.CreateDbContext();
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => db.Database.ExecuteSqlRawAsync("DELETE FROM \"Events\""));
+
+        Assert.Contains("append-only", error.Message);
+    }
+
+    private async Task<(DeploymentEnvironment, MachinePolicy)> SeedAsync()
+    {
+        await using var db = _database.CreateDbContext();
+        var environment = DeploymentEnvironment.Create("Production", null, 0);
+        var policy = MachinePolicy.CreateDefault();
+        db.AddRange(environment, policy);
+        await db.SaveChangesAsync();
+        return (environment, policy);
+    }
+}

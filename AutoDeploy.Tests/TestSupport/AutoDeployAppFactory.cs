@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace AutoDeploy.Tests.TestSupport;
+
+/// <summary>
+/// The whole app on TestServer against its own SQLite file, with a bootstrap administrator and API key
+/// (the headless set-up of the README) so API tests can authenticate.
+/// </summary>
+public sealed class AutoDeployAppFactory : WebApplicationFactory<Program>
+{
+    public const string AdminEmail = "admin@autodeploy.test";
+    public const string AdminPassword = "Admin-Passw0rd!";
+    public const string AdminApiKey = "API-TESTADMINKEY0123456789ABCDEFGH";
+
+    public string DbPath { get; } = Path.Combine(Path.GetTempPath(), $"autodeploy-app-{Guid.NewGuid():N}.db");
+
+    /// <summary>Extra configuration a test wants, applied after the defaults.</summary>
+    public Dictionary<string, string?> Settings { get; } = [];
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("Database:Provider", "Sqlite");
+        builder.UseSetting("ConnectionStrings:Default", $"Data Source={DbPath};Pooling=False");
+        builder.UseSetting("Bootstrap:AdminEmail", AdminEmail);
+        builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
+        builder.UseSetting("Bootstrap:AdminApiKey", AdminApiKey);
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    /// <summary>An HTTP client that authenticates as the bootstrap administrator.</summary>
+    public HttpClient CreateApiClient(string apiKey = AdminApiKey)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        return client;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(DbPath + suffix);
+        }
+    }
+}

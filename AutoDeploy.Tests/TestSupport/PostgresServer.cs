@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace AutoDeploy.Tests.TestSupport;
+
+/// <summary>
+/// A throwaway PostgreSQL server started by the tests themselves (initdb into a temp folder, loopback
+/// only, trust auth), stopped and deleted at the end. As root, the server runs as the 'postgres' user.
+/// Shared by every test in the "postgres" collection; each test makes its own database.
+/// </summary>
+public sealed class PostgresServer : IAsyncLifetime
+{
+    private string _folder = "";
+    private string _bin = "";
+
+    public int Port { get; private set; }
+
+    public string ConnectionString(string database = "postgres") =>
+        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=false;Timeout=30";
+
+    public async Task<string> CreateDatabaseAsync()
+    {
+        var name = $"t_{Guid.NewGuid():N}";
+        await using var connection = new NpgsqlConnection(ConnectionString());
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+        await command.ExecuteNonQueryAsync();
+        return ConnectionString(name);
+    }
+
+    public async Task InitializeAsync()
+    {
+        _bin = FindBin();
+        _folder = Directory.CreateTempSubdirectory("autodeploy-pg-").FullName;
+        Port = FreePort();
+        var asRoot = Environment.UserName == "root";
+        if (asRoot)
+        {
+            await RunAsync("chown", $"-R postgres:postgres {_folder}");
+        }
+        await RunAsync(Tool("initdb", asRoot), Args(asRoot, $"{_bin}/initdb -D {_folder}/data -U postgres --auth=trust -E UTF8 --no-locale"));
+        await RunAsync(Tool("pg_ctl", asRoot), Args(asRoot,
+            $"{_bin}/pg_ctl -D {_folder}/data -l {_folder}/server.log -w -t 60 -o \"-p {Port} -k {_folder} " +
+            "-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200\" start"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        var asRoot = Environment.UserName == "root";
+        try
+        {
+            await RunAsync(Tool("pg_ctl", asRoot), Args(asRoot, $"{_bin}/pg_ctl -D {_folder}/data -m immediate -w stop"));
+        }
+        finally
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    private string Tool(string name, bool asRoot) => asRoot ? "runuser" : $"{_bin}/{name}";
+
+    private static string Args(bool asRoot, string command) =>
+        asRoot ? $"-u postgres -- {command}" : command[(command.IndexOf(' ') + 1)..];
+
+    private static string FindBin()
+    {
+        var bin = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(Directory.Exists).Order().LastOrDefault()
+            : null;
+        return bin ?? throw new InvalidOperationException(
+            "PostgreSQL server binaries were not found under /usr/lib/postgresql. Install them: apt-get install -y postgresql");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task RunAsync(string file, string arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(file, arguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await process.WaitForExitAsync(timeout.Token);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {arguments} exited {process.ExitCode}: {await output}{await error}");
+        }
+    }
+}
+
+[CollectionDefinition("postgres")]
+public sealed class PostgresCollection : ICollectionFixture<PostgresServer>;

@@ -1,0 +1,41 @@
+using AutoDeploy.Web.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AutoDeploy.Tests.TestSupport;
+
+/// <summary>A migrated SQLite file in the temp folder, deleted on dispose.</summary>
+public sealed class SqliteDatabase : IDbContextFactory<AutoDeployDbContext>, IAsyncDisposable
+{
+    private SqliteDatabase(string path, TimeProvider time)
+    {
+        Path = path;
+        Time = time;
+        ConnectionString = $"Data Source={path};Pooling=False";
+    }
+
+    public string Path { get; }
+    public string ConnectionString { get; }
+    public TimeProvider Time { get; }
+
+    public static async Task<SqliteDatabase> CreateAsync(TimeProvider? time = null)
+    {
+        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"autodeploy-test-{Guid.NewGuid():N}.db");
+        var database = new SqliteDatabase(path, time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero)));
+        await using var db = database.CreateDbContext();
+        await db.Database.MigrateAsync();
+        return database;
+    }
+
+    public AutoDeployDbContext CreateDbContext() =>
+        new SqliteAutoDeployDbContext(new DbContextOptionsBuilder<SqliteAutoDeployDbContext>().UseSqlite(ConnectionString).Options, Time);
+
+    public ValueTask DisposeAsync()
+    {
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(Path + suffix);
+        }
+        return ValueTask.CompletedTask;
+    }
+}

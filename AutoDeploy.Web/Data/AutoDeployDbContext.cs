@@ -1,0 +1,87 @@
+using AutoDeploy.Domain.Environments;
+using AutoDeploy.Domain.Events;
+using AutoDeploy.Domain.Machines;
+using AutoDeploy.Domain.Policies;
+using AutoDeploy.Web.Hosting;
+using AutoDeploy.Web.Identity;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace AutoDeploy.Web.Data;
+
+/// <summary>
+/// The one database of AutoDeploy. Each provider has a subclass that owns its migrations set;
+/// code everywhere else uses this type through <see cref="IDbContextFactory{TContext}"/>.
+/// </summary>
+public abstract class AutoDeployDbContext(DbContextOptions options, TimeProvider time)
+    : IdentityDbContext<AutoDeployUser>(options), IDataProtectionKeyContext
+{
+    public DbSet<DeploymentEnvironment> Environments => Set<DeploymentEnvironment>();
+    public DbSet<Machine> Machines => Set<Machine>();
+    public DbSet<MachinePolicy> MachinePolicies => Set<MachinePolicy>();
+    public DbSet<Event> Events => Set<Event>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public TimeProvider Time => time;
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        if (EventRecorder.Collect(ChangeTracker) is { Count: > 0 })
+        {
+            throw new InvalidOperationException("Changes that record events must be saved with SaveChangesAsync.");
+        }
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    /// <summary>Saves the changes and appends their events in one transaction (the caller's, if one is open).</summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var pending = EventRecorder.Collect(ChangeTracker);
+        if (pending.Count == 0)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        var transaction = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
+        try
+        {
+            var count = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            await LockEventAppendsAsync(cancellationToken);
+            var now = time.GetUtcNow();
+            Events.AddRange(pending.Select(p => EventRecorder.ToEvent(p, now, ActorContext.Current)));
+            count += await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+            return count;
+        }
+        finally
+        {
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Makes event ids commit in id order, so a reader's cursor never skips an event that a slower
+    /// transaction fills in later (DESIGN.md §4). SQLite has one writer at a time already.
+    /// </summary>
+    protected virtual Task LockEventAppendsAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(AutoDeployDbContext).Assembly);
+    }
+
+    protected static void StoreTimesAsTicks(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite cannot order or compare DateTimeOffset; as binary ticks it can.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace AutoDeploy.Web.Data;
+
+public static class DatabaseExtensions
+{
+    /// <summary>Registers <see cref="IDbContextFactory{AutoDeployDbContext}"/> for the configured provider.</summary>
+    public static IHostApplicationBuilder AddAutoDeployDatabase(this IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var connectionString = builder.Configuration.GetConnectionString("Default");
+        var services = builder.Services;
+
+        if (string.Equals(options.Provider, DatabaseOptions.Postgres, StringComparison.OrdinalIgnoreCase))
+        {
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new InvalidOperationException(
+                    "Database:Provider is Postgres but ConnectionStrings:Default is empty. Set it, e.g. " +
+                    "ConnectionStrings__Default=\"Host=127.0.0.1;Username=autodeploy;Password=...;Database=autodeploy\".");
+            }
+            services.AddDbContextFactory<PostgresAutoDeployDbContext>(o => o.UseNpgsql(connectionString));
+            services.AddSingleton<IDbContextFactory<AutoDeployDbContext>, ProviderContextFactory<PostgresAutoDeployDbContext>>();
+        }
+        else if (string.Equals(options.Provider, DatabaseOptions.Sqlite, StringComparison.OrdinalIgnoreCase))
+        {
+            connectionString = string.IsNullOrWhiteSpace(connectionString)
+                ? DefaultSqliteConnection(builder.Environment.ContentRootPath, options.DataFolder)
+                : connectionString;
+            services.AddDbContextFactory<SqliteAutoDeployDbContext>(o => o.UseSqlite(connectionString));
+            services.AddSingleton<IDbContextFactory<AutoDeployDbContext>, ProviderContextFactory<SqliteAutoDeployDbContext>>();
+        }
+        else
+        {
+            throw new InvalidOperationException($"Database:Provider '{options.Provider}' is unknown; use Sqlite or Postgres.");
+        }
+
+        // Identity's stores take a context per scope; everything else creates one per operation.
+        services.AddScoped<AutoDeployDbContext>(sp => sp.GetRequiredService<IDbContextFactory<AutoDeployDbContext>>().CreateDbContext());
+        services.AddHostedService<DatabaseInitializer>();
+        return builder;
+    }
+
+    private static string DefaultSqliteConnection(string contentRoot, string dataFolder)
+    {
+        var folder = Path.GetFullPath(Path.Combine(contentRoot, dataFolder));
+        Directory.CreateDirectory(folder);
+        return $"Data Source={Path.Combine(folder, "autodeploy.db")}";
+    }
+
+    private sealed class ProviderContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<AutoDeployDbContext>
+        where TContext : AutoDeployDbContext
+    {
+        public AutoDeployDbContext CreateDbContext() => inner.CreateDbContext();
+    }
+}

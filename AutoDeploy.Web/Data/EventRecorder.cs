@@ -1,0 +1,114 @@
+using System.Text.Json;
+using AutoDeploy.Domain.Events;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+
+namespace AutoDeploy.Web.Data;
+
+/// <summary>
+/// The one domain-event listener: before a save it collects the domain events raised by documents and
+/// a Created/Modified/Deleted audit event for every other changed document, bumps concurrency versions,
+/// and after the save turns them into Event rows that are committed in the same transaction.
+/// </summary>
+internal static class EventRecorder
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly HashSet<string> Bookkeeping = [nameof(Document.Version), nameof(Document.NormalizedName)];
+
+    public static List<PendingEvent> Collect(ChangeTracker tracker)
+    {
+        RefuseEventChanges(tracker);
+        var pending = new List<PendingEvent>();
+        foreach (var entry in tracker.Entries<Document>().ToList())
+        {
+            var document = entry.Entity;
+            if (document.DomainEvents.Count > 0)
+            {
+                pending.AddRange(document.DomainEvents.Select(e => new PendingEvent(document, e.Category, e.Message, e.Links, e.Details)));
+                document.ClearDomainEvents();
+                BumpVersion(entry);
+                continue;
+            }
+            var audit = Audit(entry);
+            if (audit is not null)
+            {
+                pending.Add(audit);
+                BumpVersion(entry);
+            }
+        }
+        return pending;
+    }
+
+    public static Event ToEvent(PendingEvent pending, DateTimeOffset now, string actor)
+    {
+        var id = pending.Document.Id;
+        var type = pending.Document.DocumentType;
+        var links = pending.Links ?? new EventLinks();
+        return new Event
+        {
+            OccurredAt = now,
+            Category = pending.Category,
+            Actor = actor,
+            Message = pending.Message,
+            DocumentType = type,
+            DocumentId = id,
+            MachineId = type == "Machine" ? id : links.MachineId,
+            EnvironmentId = type == "Environment" ? id : links.EnvironmentId,
+            PolicyId = type == "MachinePolicy" ? id : links.PolicyId,
+            ProjectId = type == "Project" ? id : links.ProjectId,
+            ReleaseId = type == "Release" ? id : links.ReleaseId,
+            DeploymentId = type == "Deployment" ? id : links.DeploymentId,
+            TriggerId = type == "Trigger" ? id : links.TriggerId,
+            DetailsJson = pending.Details is null ? null : JsonSerializer.Serialize(pending.Details, Json),
+        };
+    }
+
+    private static PendingEvent? Audit(EntityEntry<Document> entry)
+    {
+        var document = entry.Entity;
+        var label = $"{Describe(document.DocumentType)} '{document.Name}'";
+        switch (entry.State)
+        {
+            case EntityState.Added:
+                return new PendingEvent(document, EventCategories.Created, $"{label} was created", null, null);
+            case EntityState.Deleted:
+                return new PendingEvent(document, EventCategories.Deleted, $"{label} was deleted", null, null);
+            case EntityState.Modified:
+                var changes = entry.Properties
+                    .Where(p => p.IsModified && !Bookkeeping.Contains(p.Metadata.Name) && !Equals(p.OriginalValue, p.CurrentValue))
+                    .Select(p => new { property = p.Metadata.Name, from = p.OriginalValue, to = p.CurrentValue })
+                    .ToList();
+                if (changes.Count == 0)
+                {
+                    return null;
+                }
+                var names = string.Join(", ", changes.Select(c => c.property));
+                return new PendingEvent(document, EventCategories.Modified, $"{label} was modified: {names}", null, new { changes });
+            default:
+                return null;
+        }
+    }
+
+    private static void BumpVersion(EntityEntry<Document> entry)
+    {
+        if (entry.State is EntityState.Modified or EntityState.Unchanged)
+        {
+            var version = entry.Property(d => d.Version);
+            version.CurrentValue = version.OriginalValue + 1;
+        }
+    }
+
+    private static void RefuseEventChanges(ChangeTracker tracker)
+    {
+        if (tracker.Entries<Event>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
+        {
+            throw new InvalidOperationException("Events are append-only: no code path updates or deletes an event.");
+        }
+    }
+
+    private static string Describe(string documentType) => documentType switch
+    {
+        "MachinePolicy" => "Machine policy",
+        _ => documentType,
+    };
+}

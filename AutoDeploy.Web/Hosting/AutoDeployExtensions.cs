@@ -1,0 +1,54 @@
+using System.Text.Json.Serialization;
+using AutoDeploy.Domain.Environments;
+using AutoDeploy.Web.Api;
+using AutoDeploy.Web.Components;
+using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Identity;
+using FluentValidation;
+using MudBlazor.Services;
+
+namespace AutoDeploy.Web.Hosting;
+
+/// <summary>Everything AutoDeploy.Web registers and maps; Program.cs is just the table of contents.</summary>
+public static class AutoDeployExtensions
+{
+    public static WebApplicationBuilder AddAutoDeploy(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        builder.AddAutoDeployDatabase();
+        builder.AddAutoDeployIdentity();
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddValidatorsFromAssemblyContaining<EnvironmentInputValidator>(includeInternalTypes: true);
+        services.AddValidatorsFromAssemblyContaining<Program>(includeInternalTypes: true);
+
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        return builder;
+    }
+
+    public static WebApplication MapAutoDeploy(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        }
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAutoDeployIdentity();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapOpenApi();
+        app.MapHealthChecks("/healthz");
+        var api = app.MapGroup("/api");
+        api.MapEnvironmentsApi();
+        api.MapMachinesApi();
+        app.MapAutoDeployIdentity();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every test: unit, bUnit, API, PostgreSQL (the tests start their own throwaway server) and
+# Playwright E2E in Debian's Chromium. Installs what a fresh Debian machine lacks, then prints
+# "N passed, N failed, N skipped" computed from the test results.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "Installing ${need[*]} from Debian..."
+  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+dotnet tool restore >/dev/null
+dotnet build AutoDeploy.sln -warnaserror
+rm -rf TestResults
+status=0
+dotnet test AutoDeploy.sln --no-build --logger trx --results-directory TestResults "$@" || status=$?
+
+if ls TestResults/*.trx >/dev/null 2>&1; then
+  read -r p f t e < <(grep -ho '<Counters [^>]*' TestResults/*.trx | awk '{for(i=2;i<=NF;i++){split($i,a,"=");gsub(/"/,"",a[2]);v[a[1]]+=a[2]}} END{print v["passed"]+0, v["failed"]+v["error"]+v["timeout"]+v["aborted"], v["total"]+0, v["executed"]+0}')
+  echo "$p passed, $f failed, $((t-e)) skipped"
+else
+  echo "0 passed, 1 failed, 0 skipped"
+  status=1
+fi
+exit $status
