@@ -47,6 +47,7 @@ public static class AutoDeployExtensions
         var api = app.MapGroup("/api");
         api.MapEnvironmentsApi();
         api.MapMachinesApi();
+        api.MapMeApi();
         app.MapAutoDeployIdentity();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

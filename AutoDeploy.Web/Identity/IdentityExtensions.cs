@@ -1,11 +1,77 @@
+using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Hosting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+
 namespace AutoDeploy.Web.Identity;
 
-/// <summary>Sign-in, roles and API keys. (Filled in by the sign-in work.)</summary>
+/// <summary>Sign-in with ASP.NET Core Identity cookies in the browser and API keys for automation.</summary>
 public static class IdentityExtensions
 {
-    public static WebApplicationBuilder AddAutoDeployIdentity(this WebApplicationBuilder builder) => builder;
+    private const string CookieOrApiKey = "CookieOrApiKey";
 
-    public static WebApplication UseAutoDeployIdentity(this WebApplication app) => app;
+    public static WebApplicationBuilder AddAutoDeployIdentity(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.Configure<BootstrapOptions>(builder.Configuration.GetSection("Bootstrap"));
+        services.AddCascadingAuthenticationState();
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = CookieOrApiKey;
+                o.DefaultChallengeScheme = CookieOrApiKey;
+            })
+            .AddPolicyScheme(CookieOrApiKey, "Cookie or API key", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.ContainsKey(ApiKey.HeaderName) ? ApiKeyAuthenticationHandler.SchemeName : IdentityConstants.ApplicationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddIdentityCookies();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/account/login";
+            o.AccessDeniedPath = "/account/access-denied";
+            // The API answers 401/403; only pages redirect to the sign-in screen.
+            o.Events.OnRedirectToLogin = context => RedirectOrStatus(context, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);
+        });
+        services.AddAuthorization(Policies.Add);
+        services.AddIdentityCore<AutoDeployUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 8;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<AutoDeployDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        services.AddHostedService<IdentityInitializer>();
+        return builder;
+    }
+
+    public static WebApplication UseAutoDeployIdentity(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.Use(async (context, next) =>
+        {
+            using (ActorContext.Use(context.User.Identity?.IsAuthenticated == true ? context.User.Identity.Name : null))
+            {
+                await next(context);
+            }
+        });
+        return app;
+    }
 
     public static WebApplication MapAutoDeployIdentity(this WebApplication app) => app;
+
+    private static Task RedirectOrStatus(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.StatusCode = status;
+        }
+        else
+        {
+            context.Response.Redirect(context.RedirectUri);
+        }
+        return Task.CompletedTask;
+    }
 }

@@ -1,0 +1,17 @@
+using AutoDeploy.Web.Services;
+
+namespace AutoDeploy.Web.Api;
+
+/// <summary>Turns a <see cref="SaveResult"/> into RFC 7807 problem details.</summary>
+public static class ResultsExtensions
+{
+    public static IResult ToProblem(this SaveResult result) => result.Status switch
+    {
+        SaveStatus.Invalid => TypedResults.ValidationProblem(
+            result.Errors?.ToDictionary() ?? new Dictionary<string, string[]>(), detail: result.Message),
+        SaveStatus.NotFound => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status404NotFound, title: "Not found"),
+        SaveStatus.Conflict => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status409Conflict, title: "Conflict"),
+        SaveStatus.Stale => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status409Conflict, title: "Stale version"),
+        _ => throw new InvalidOperationException("A successful save is not a problem."),
+    };
+}
