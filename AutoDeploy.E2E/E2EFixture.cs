@@ -18,6 +18,9 @@ public sealed class E2EFixture : IAsyncLifetime
     private IPlaywright _playwright = null!;
 
     public string BaseUrl { get; private set; } = "";
+
+    /// <summary>The app's services, to arrange data the UI has no screen for yet.</summary>
+    public IServiceProvider Services => _factory.Services;
     public IBrowser Browser { get; private set; } = null!;
 
     /// <summary>Where the E2E suite writes screenshots; the README's screenshot comes from here.</summary>
@@ -42,6 +45,16 @@ public sealed class E2EFixture : IAsyncLifetime
                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run", "--no-default-browser-check",
             ],
         });
+    }
+
+    /// <summary>A new browser context and page, signed in as the given user (the bootstrap administrator by default).</summary>
+    public async Task<E2ESession> NewSessionAsync(string email = AdminEmail, string password = AdminPassword)
+    {
+        var context = await Browser.NewContextAsync(new() { BaseURL = BaseUrl });
+        var page = await context.NewPageAsync();
+        // Sign-in arrives with the sign-in screen; until then every page is open.
+        _ = (email, password);
+        return new E2ESession(context, page);
     }
 
     /// <summary>An HTTP client that authenticates as the bootstrap administrator, for arranging data through the API.</summary>
@@ -82,6 +95,11 @@ public sealed class E2EFixture : IAsyncLifetime
             }
         }
     }
+}
+
+public sealed record E2ESession(IBrowserContext Context, IPage Page) : IAsyncDisposable
+{
+    public ValueTask DisposeAsync() => Context.DisposeAsync();
 }
 
 [CollectionDefinition("e2e")]

@@ -9,8 +9,8 @@ public sealed class HomeTests(E2EFixture fixture)
     [Fact]
     public async Task The_start_page_renders_with_the_navigation()
     {
-        await using var context = await fixture.Browser.NewContextAsync(new() { BaseURL = fixture.BaseUrl });
-        var page = await context.NewPageAsync();
+        await using var session = await fixture.NewSessionAsync();
+        var page = session.Page;
 
         await page.GotoInteractiveAsync("/");
 
