@@ -19,21 +19,25 @@ internal static class EventRecorder
     {
         RefuseEventChanges(tracker);
         var pending = new List<PendingEvent>();
-        foreach (var entry in tracker.Entries<Document>().ToList())
+        foreach (var source in tracker.Entries<EventSource>().Select(e => e.Entity).ToList())
         {
-            var document = entry.Entity;
-            if (document.DomainEvents.Count > 0)
+            var documentEntry = source is Document document ? tracker.Context.Entry(document) : null;
+            if (source.DomainEvents.Count > 0)
             {
-                pending.AddRange(document.DomainEvents.Select(e => new PendingEvent(document, e.Category, e.Message, e.Links, e.Details)));
-                document.ClearDomainEvents();
-                BumpVersion(entry);
-                continue;
+                pending.AddRange(source.DomainEvents.Select(e => new PendingEvent(source, e.Category, e.Message, e.Links, e.Details)));
+                source.ClearDomainEvents();
             }
-            var audit = Audit(entry);
-            if (audit is not null)
+            else if (documentEntry is not null && Audit(documentEntry) is { } audit)
             {
                 pending.Add(audit);
-                BumpVersion(entry);
+            }
+            else
+            {
+                continue;
+            }
+            if (documentEntry is not null)
+            {
+                BumpVersion(documentEntry);
             }
         }
         return pending;
@@ -41,8 +45,8 @@ internal static class EventRecorder
 
     public static Event ToEvent(PendingEvent pending, DateTimeOffset now, string actor)
     {
-        var id = pending.Document.Id;
-        var type = pending.Document.DocumentType;
+        var id = pending.Source.Id;
+        var type = pending.Source.DocumentType;
         var links = pending.Links ?? new EventLinks();
         return new Event
         {
