@@ -19,6 +19,9 @@ public sealed class MachineJob
     public int? ExitCode { get; set; }
     public string? Message { get; set; }
     public bool CancelRequested { get; set; }
+
+    /// <summary>Lines kept in the task log; output past the server's limit is dropped with a notice.</summary>
+    public int LogLineCount { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }

@@ -171,6 +171,9 @@ namespace AutoDeploy.Web.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("LastContactAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("LogLineCount")
+                        .HasColumnType("integer");
+
                     b.Property<int>("MachineId")
                         .HasColumnType("integer");
 

@@ -159,6 +159,9 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
                     b.Property<long?>("LastContactAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("LogLineCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("MachineId")
                         .HasColumnType("INTEGER");
 

@@ -29,6 +29,7 @@ namespace AutoDeploy.Web.Data.Migrations.Postgres
                     ExitCode = table.Column<int>(type: "integer", nullable: true),
                     Message = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
                     CancelRequested = table.Column<bool>(type: "boolean", nullable: false),
+                    LogLineCount = table.Column<int>(type: "integer", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     CompletedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),

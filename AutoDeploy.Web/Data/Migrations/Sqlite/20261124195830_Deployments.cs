@@ -26,6 +26,7 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
                     ExitCode = table.Column<int>(type: "INTEGER", nullable: true),
                     Message = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
                     CancelRequested = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LogLineCount = table.Column<int>(type: "INTEGER", nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     StartedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     CompletedAt = table.Column<long>(type: "INTEGER", nullable: true),
