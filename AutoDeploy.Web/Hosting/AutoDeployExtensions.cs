@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using AutoDeploy.Domain.Environments;
+using AutoDeploy.Web.Agents;
 using AutoDeploy.Web.Api;
 using AutoDeploy.Web.Components;
 using AutoDeploy.Web.Data;
@@ -18,6 +19,7 @@ public static class AutoDeployExtensions
         services.AddSingleton(TimeProvider.System);
         builder.AddAutoDeployDatabase();
         builder.AddAutoDeployIdentity();
+        builder.AddAutoDeployTasks();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -48,6 +50,8 @@ public static class AutoDeployExtensions
         api.MapEnvironmentsApi();
         api.MapMachinesApi();
         api.MapMeApi();
+        api.MapAgentApi();
+        api.MapDeploymentsApi();
         app.MapAutoDeployIdentity();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
