@@ -59,6 +59,10 @@ public sealed class AgentService(
         }
         db.TaskLogLines.AddRange(lines);
         await db.SaveChangesAsync(cancellationToken);
+        if (job.DeploymentId is { } deploymentId && lines.Count > 0)
+        {
+            signals.Logs.Notify(deploymentId);
+        }
         return new LogBatchResponse(job.CancelRequested);
     }
 
@@ -88,6 +92,7 @@ public sealed class AgentService(
         if (job.DeploymentId is { } deploymentId)
         {
             signals.Deployments.Notify(deploymentId);
+            signals.Logs.Notify(deploymentId);
         }
         return true;
     }
@@ -157,6 +162,7 @@ public sealed class AgentService(
                 if (job.DeploymentId is { } deploymentId)
                 {
                     signals.Deployments.Notify(deploymentId);
+                    signals.Logs.Notify(deploymentId);
                 }
                 return await AgentJobBuilder.BuildAsync(db, job, cancellationToken);
             }

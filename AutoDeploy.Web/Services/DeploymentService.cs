@@ -69,6 +69,7 @@ public sealed class DeploymentService(IDbContextFactory<AutoDeployDbContext> fac
         }
         await db.SaveChangesAsync(cancellationToken);
         signals.Deployments.Notify(id);
+        signals.Logs.Notify(id);
         return SaveResult.Saved;
     }
 

@@ -75,7 +75,7 @@ public sealed class DeploymentRunner(
         {
             deployment.Finish(DeploymentState.Failed, plan.Error, time.GetUtcNow());
         }
-        await db.SaveChangesAsync(cancellationToken);
+        await SaveAsync(db, deploymentId, cancellationToken);
         return plan.CanRun ? (release.Steps, plan.Targets.ToList()) : ([], []);
     }
 
@@ -93,7 +93,7 @@ public sealed class DeploymentRunner(
         await db.DeploymentTargets.Where(t => t.DeploymentId == deploymentId && t.State == TargetState.Pending)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.State, TargetState.Running), cancellationToken);
         AddLog(db, deploymentId, $"Step {index + 1} '{step.Name}' on {string.Join(", ", machines.Select(m => m.Name))}.");
-        await db.SaveChangesAsync(cancellationToken);
+        await SaveAsync(db, deploymentId, cancellationToken);
         foreach (var machine in machines)
         {
             signals.Machines.Notify(machine.Id);
@@ -116,7 +116,7 @@ public sealed class DeploymentRunner(
             {
                 Supervise(job, cancel, stepTimeout, now);
             }
-            await db.SaveChangesAsync(cancellationToken);
+            await SaveAsync(db, deploymentId, cancellationToken);
             if (cancel)
             {
                 foreach (var machineId in jobs.Where(j => j.State == JobState.Running).Select(j => j.MachineId))
@@ -189,7 +189,7 @@ public sealed class DeploymentRunner(
                 target.CompletedAt = job.CompletedAt;
             }
         }
-        await db.SaveChangesAsync(cancellationToken);
+        await SaveAsync(db, deploymentId, cancellationToken);
     }
 
     private async Task FinishAsync(int deploymentId, CancellationToken cancellationToken)
@@ -211,7 +211,7 @@ public sealed class DeploymentRunner(
         deployment.Finish(state, reason, now);
         AddLog(db, deploymentId, state == DeploymentState.Success ? "The deployment succeeded." : $"The deployment {state.ToString().ToLowerInvariant()}: {reason}",
             stream: state == DeploymentState.Success ? LogStream.Output : LogStream.Error);
-        await db.SaveChangesAsync(cancellationToken);
+        await SaveAsync(db, deploymentId, cancellationToken);
         logger.LogInformation("Deployment {Id} ended {State}", deploymentId, state);
     }
 
@@ -241,7 +241,14 @@ public sealed class DeploymentRunner(
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         AddLog(db, deploymentId, text);
+        await SaveAsync(db, deploymentId, cancellationToken);
+    }
+
+    /// <summary>Saves and wakes the pages that show the deployment.</summary>
+    private async Task SaveAsync(AutoDeployDbContext db, int deploymentId, CancellationToken cancellationToken)
+    {
         await db.SaveChangesAsync(cancellationToken);
+        signals.Logs.Notify(deploymentId);
     }
 
     private void AddLog(AutoDeployDbContext db, int deploymentId, string text, int? machineId = null, LogStream stream = LogStream.Output) =>

@@ -42,6 +42,9 @@ public sealed class TaskSignals
     /// <summary>A job of the deployment changed: wake its runner.</summary>
     public Signal<int> Deployments { get; } = new();
 
+    /// <summary>A deployment's log grew or its state changed: wake the pages that show it.</summary>
+    public Signal<int> Logs { get; } = new();
+
     /// <summary>A deployment was queued or finished: wake the task worker. The key is always 0.</summary>
     public Signal<int> Queue { get; } = new();
 }

@@ -119,5 +119,6 @@ public sealed class TaskWorker(
         }
         db.TaskLogLines.Add(new TaskLogLine { DeploymentId = deploymentId, At = now, Stream = Domain.Agents.LogStream.Error, Text = reason });
         await db.SaveChangesAsync();
+        signals.Logs.Notify(deploymentId);
     }
 }
