@@ -55,7 +55,7 @@ public sealed class AgentRunner
                     }
                     trouble.Reset();
                 }
-                catch (Exception e) when (e is not (TokenRefusedException or OperationCanceledException))
+                catch (Exception e) when (e is not TokenRefusedException && !(e is OperationCanceledException && stopping.IsCancellationRequested))
                 {
                     var delay = trouble.NextDelay();
                     Log($"Unexpected trouble: {e.Message}. Trying again in {delay.TotalSeconds:0.0} s.");
@@ -108,7 +108,15 @@ public sealed class AgentRunner
         var serverCanceled = false;
         var shipping = ShipAsync();
 
-        var completion = await scripts.RunAsync(job, lines.Writer, cancel.Token);
+        JobCompletion completion;
+        try
+        {
+            completion = await scripts.RunAsync(job, lines.Writer, cancel.Token);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            completion = new JobCompletion(JobOutcome.Failed, null, $"The agent could not run the script: {e.Message}");
+        }
         lines.Writer.TryComplete();
         try
         {

@@ -16,6 +16,8 @@ public sealed class ScriptRunner(TimeProvider time)
     /// <summary>After the script exits, how long its output may stay open with nothing arriving (a background child holds it).</summary>
     public TimeSpan OutputGracePeriod { get; init; } = TimeSpan.FromSeconds(2);
 
+    private const int MaxTimeoutSeconds = 30 * 24 * 3600;
+
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>Runs the script; every line it printed has been written to <paramref name="output"/> when this returns.</summary>
@@ -25,7 +27,7 @@ public sealed class ScriptRunner(TimeProvider time)
         try
         {
             var scriptPath = Path.Combine(folder.FullName, "script.sh");
-            await File.WriteAllTextAsync(scriptPath, job.Script, Utf8, CancellationToken.None);
+            await File.WriteAllTextAsync(scriptPath, job.Script ?? "", Utf8, CancellationToken.None);
             var workFolder = folder.CreateSubdirectory("work").FullName;
             Process process;
             try
@@ -69,7 +71,7 @@ public sealed class ScriptRunner(TimeProvider time)
         };
         start.ArgumentList.Add(scriptPath);
         start.Environment.Remove("AUTODEPLOY_API_KEY");
-        foreach (var (name, value) in job.Variables)
+        foreach (var (name, value) in job.Variables ?? new Dictionary<string, string>())
         {
             if (name.Length > 0 && !name.Contains('=') && !name.Contains('\0'))
             {
@@ -90,7 +92,8 @@ public sealed class ScriptRunner(TimeProvider time)
         ];
         var pumpTasks = pumps.Select(p => Task.Run(() => p.RunAsync(stopReading.Token))).ToArray();
 
-        var timeout = job.TimeoutSeconds > 0 ? TimeSpan.FromSeconds(job.TimeoutSeconds) : Timeout.InfiniteTimeSpan;
+        // No timeout, or one beyond what a timer takes (about 49 days), means none.
+        var timeout = job.TimeoutSeconds is > 0 and <= MaxTimeoutSeconds ? TimeSpan.FromSeconds(job.TimeoutSeconds) : Timeout.InfiniteTimeSpan;
         using var timer = new CancellationTokenSource(timeout, time);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel, timer.Token);
         JobOutcome? killedAs = null;
