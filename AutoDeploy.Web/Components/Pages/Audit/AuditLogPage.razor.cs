@@ -32,7 +32,10 @@ public sealed partial class AuditLogPage(EventLogService eventLog, NavigationMan
         if (firstRender)
         {
             _localTime = LocalTime.For(await BrowserTimeZoneAsync());
-            StateHasChanged();
+            if (_localTime != LocalTime.Utc)
+            {
+                StateHasChanged();
+            }
         }
     }
 
@@ -90,9 +93,17 @@ public sealed partial class AuditLogPage(EventLogService eventLog, NavigationMan
         }
         _ = InvokeAsync(async () =>
         {
-            Show(filter);
-            await ReloadFirstPageAsync();
-            StateHasChanged();
+            try
+            {
+                Show(filter);
+                await ReloadFirstPageAsync();
+                StateHasChanged();
+            }
+            catch (Exception ex)
+            {
+                // An event handler has no caller to throw to: hand the failure to the circuit like any render error.
+                await DispatchExceptionAsync(ex);
+            }
         });
     }
 
