@@ -5,6 +5,7 @@ using AutoDeploy.Web.Api;
 using AutoDeploy.Web.Components;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Identity;
+using AutoDeploy.Web.Services;
 using FluentValidation;
 using MudBlazor.Services;
 
@@ -20,6 +21,7 @@ public static class AutoDeployExtensions
         builder.AddAutoDeployDatabase();
         builder.AddAutoDeployIdentity();
         builder.AddAutoDeployTasks();
+        services.AddEventLog();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -52,6 +54,7 @@ public static class AutoDeployExtensions
         api.MapMeApi();
         api.MapAgentApi();
         api.MapDeploymentsApi();
+        api.MapEventsApi();
         app.MapAutoDeployIdentity();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
