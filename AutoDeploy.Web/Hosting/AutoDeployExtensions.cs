@@ -4,6 +4,7 @@ using AutoDeploy.Web.Api;
 using AutoDeploy.Web.Components;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Identity;
+using AutoDeploy.Web.Services;
 using FluentValidation;
 using MudBlazor.Services;
 
@@ -23,6 +24,7 @@ public static class AutoDeployExtensions
         services.AddMudServices();
         services.AddValidatorsFromAssemblyContaining<EnvironmentInputValidator>(includeInternalTypes: true);
         services.AddValidatorsFromAssemblyContaining<Program>(includeInternalTypes: true);
+        services.AddProjects();
 
         services.AddProblemDetails();
         services.AddOpenApi();
@@ -47,6 +49,8 @@ public static class AutoDeployExtensions
         var api = app.MapGroup("/api");
         api.MapEnvironmentsApi();
         api.MapMachinesApi();
+        api.MapProjectsApi();
+        api.MapReleasesApi();
         api.MapMeApi();
         app.MapAutoDeployIdentity();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
