@@ -39,7 +39,8 @@ public static class AutoDeployExtensions
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // Not for the API: re-executing a refused POST as the not-found page turned its 401 into a 400.
+        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), b => b.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseAutoDeployIdentity();
         app.UseAntiforgery();
 
