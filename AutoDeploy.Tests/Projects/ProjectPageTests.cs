@@ -83,6 +83,24 @@ public sealed class ProjectPageTests : MudBunitContext
         Assert.Equal("Shop", (await ProjectService(_database).GetAsync(project.Id))!.Name);
     }
 
+    [Fact]
+    public async Task Saving_over_someone_elses_change_says_so_and_keeps_the_input()
+    {
+        var service = ProjectService(_database);
+        var project = await service.SaveNewAsync(Input("Shop"));
+        var (page, _) = RenderPage(project.Id);
+        page.WaitForAssertion(() => page.FindAll(".mud-tab").Single(t => t.TextContent.Trim() == "Settings").Click());
+        var theirs = project.ToInput();
+        theirs.Description = "Theirs";
+        await service.UpdateAsync(project.Id, theirs, project.Version);
+
+        FieldInput(page, "Description").Input("Mine");
+        Button(page, "Save").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("Someone else changed this project", page.Find("[role=alert]").TextContent));
+        Assert.Equal("Mine", FieldInput(page, "Description").TextContent);
+    }
+
     private (IRenderedComponent<ProjectPage> Page, IRenderedComponent<MudDialogProvider> Dialogs) RenderPage(int id)
     {
         Render<MudPopoverProvider>();
