@@ -27,6 +27,7 @@ public static class AutoDeployExtensions
         services.AddMudServices();
         services.AddValidatorsFromAssemblyContaining<EnvironmentInputValidator>(includeInternalTypes: true);
         services.AddValidatorsFromAssemblyContaining<Program>(includeInternalTypes: true);
+        services.AddProjects();
 
         services.AddProblemDetails();
         services.AddOpenApi();
@@ -41,7 +42,8 @@ public static class AutoDeployExtensions
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // Not for the API: re-executing a refused POST as the not-found page turned its 401 into a 400.
+        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), b => b.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseAutoDeployIdentity();
         app.UseAntiforgery();
 
@@ -51,6 +53,8 @@ public static class AutoDeployExtensions
         var api = app.MapGroup("/api");
         api.MapEnvironmentsApi();
         api.MapMachinesApi();
+        api.MapProjectsApi();
+        api.MapReleasesApi();
         api.MapMeApi();
         api.MapAgentApi();
         api.MapDeploymentsApi();
