@@ -13,6 +13,9 @@ public sealed class MachineJob
     public AgentJobKind Kind { get; init; }
     public int? DeploymentId { get; init; }
     public int? StepIndex { get; init; }
+
+    /// <summary>The health-check task this job belongs to, when someone asked for the check.</summary>
+    public int? HealthCheckRunId { get; init; }
     public string Name { get; init; } = "";
     public int TimeoutSeconds { get; init; }
     public JobState State { get; set; }

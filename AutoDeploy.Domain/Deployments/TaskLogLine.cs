@@ -9,6 +9,7 @@ public sealed class TaskLogLine
 
     public long Id { get; set; }
     public int? DeploymentId { get; init; }
+    public int? HealthCheckRunId { get; init; }
     public long? JobId { get; init; }
     public int? MachineId { get; init; }
     public DateTimeOffset At { get; init; }

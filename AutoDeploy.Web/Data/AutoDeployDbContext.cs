@@ -31,6 +31,7 @@ public abstract class AutoDeployDbContext(DbContextOptions options, TimeProvider
     public DbSet<DeploymentTarget> DeploymentTargets => Set<DeploymentTarget>();
     public DbSet<MachineJob> MachineJobs => Set<MachineJob>();
     public DbSet<TaskLogLine> TaskLogLines => Set<TaskLogLine>();
+    public DbSet<HealthCheckRun> HealthCheckRuns => Set<HealthCheckRun>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

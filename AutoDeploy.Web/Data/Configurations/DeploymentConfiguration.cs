@@ -50,6 +50,8 @@ internal sealed class MachineJobConfiguration : IEntityTypeConfiguration<Machine
         builder.Property(j => j.State).HasConversion<string>().HasMaxLength(20);
         builder.HasIndex(j => new { j.MachineId, j.State });
         builder.HasIndex(j => j.DeploymentId);
+        builder.HasIndex(j => j.HealthCheckRunId);
+        builder.HasIndex(j => new { j.Kind, j.State });
     }
 }
 
@@ -62,5 +64,6 @@ internal sealed class TaskLogLineConfiguration : IEntityTypeConfiguration<TaskLo
         builder.Property(l => l.Stream).HasConversion<string>().HasMaxLength(10);
         builder.HasIndex(l => new { l.DeploymentId, l.Id });
         builder.HasIndex(l => new { l.JobId, l.Id });
+        builder.HasIndex(l => new { l.HealthCheckRunId, l.Id });
     }
 }

@@ -163,6 +163,9 @@ namespace AutoDeploy.Web.Data.Migrations.Postgres
                     b.Property<int?>("ExitCode")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("HealthCheckRunId")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -204,6 +207,10 @@ namespace AutoDeploy.Web.Data.Migrations.Postgres
 
                     b.HasIndex("DeploymentId");
 
+                    b.HasIndex("HealthCheckRunId");
+
+                    b.HasIndex("Kind", "State");
+
                     b.HasIndex("MachineId", "State");
 
                     b.ToTable("MachineJobs", (string)null);
@@ -221,6 +228,9 @@ namespace AutoDeploy.Web.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<int?>("DeploymentId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("HealthCheckRunId")
                         .HasColumnType("integer");
 
                     b.Property<long?>("JobId")
@@ -242,6 +252,8 @@ namespace AutoDeploy.Web.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("DeploymentId", "Id");
+
+                    b.HasIndex("HealthCheckRunId", "Id");
 
                     b.HasIndex("JobId", "Id");
 
@@ -359,6 +371,52 @@ namespace AutoDeploy.Web.Data.Migrations.Postgres
                     b.ToTable("Events", (string)null);
                 });
 
+            modelBuilder.Entity("AutoDeploy.Domain.Machines.HealthCheckRun", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("EnvironmentId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("MachineId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("QueuedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Summary")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("State");
+
+                    b.ToTable("HealthCheckRuns", (string)null);
+                });
+
             modelBuilder.Entity("AutoDeploy.Domain.Machines.Machine", b =>
                 {
                     b.Property<int>("Id")
@@ -401,6 +459,9 @@ namespace AutoDeploy.Web.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<DateTimeOffset?>("NextHealthCheckAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("NormalizedName")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -424,7 +485,11 @@ namespace AutoDeploy.Web.Data.Migrations.Postgres
 
                     b.HasIndex("HealthStatus");
 
+                    b.HasIndex("LastSeenAt");
+
                     b.HasIndex("MachinePolicyId");
+
+                    b.HasIndex("NextHealthCheckAt");
 
                     b.HasIndex("NormalizedName")
                         .IsUnique();

@@ -151,6 +151,9 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
                     b.Property<int?>("ExitCode")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("HealthCheckRunId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -192,6 +195,10 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("DeploymentId");
 
+                    b.HasIndex("HealthCheckRunId");
+
+                    b.HasIndex("Kind", "State");
+
                     b.HasIndex("MachineId", "State");
 
                     b.ToTable("MachineJobs", (string)null);
@@ -207,6 +214,9 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<int?>("DeploymentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("HealthCheckRunId")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("JobId")
@@ -228,6 +238,8 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("DeploymentId", "Id");
+
+                    b.HasIndex("HealthCheckRunId", "Id");
 
                     b.HasIndex("JobId", "Id");
 
@@ -341,6 +353,50 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
                     b.ToTable("Events", (string)null);
                 });
 
+            modelBuilder.Entity("AutoDeploy.Domain.Machines.HealthCheckRun", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("EnvironmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MachineId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("QueuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Summary")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("State");
+
+                    b.ToTable("HealthCheckRuns", (string)null);
+                });
+
             modelBuilder.Entity("AutoDeploy.Domain.Machines.Machine", b =>
                 {
                     b.Property<int>("Id")
@@ -381,6 +437,9 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("NextHealthCheckAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("NormalizedName")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -404,7 +463,11 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("HealthStatus");
 
+                    b.HasIndex("LastSeenAt");
+
                     b.HasIndex("MachinePolicyId");
+
+                    b.HasIndex("NextHealthCheckAt");
 
                     b.HasIndex("NormalizedName")
                         .IsUnique();
