@@ -4,6 +4,7 @@ using AutoDeploy.Web.Api;
 using AutoDeploy.Web.Components;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Identity;
+using AutoDeploy.Web.Services;
 using FluentValidation;
 using MudBlazor.Services;
 
@@ -23,6 +24,7 @@ public static class AutoDeployExtensions
         services.AddMudServices();
         services.AddValidatorsFromAssemblyContaining<EnvironmentInputValidator>(includeInternalTypes: true);
         services.AddValidatorsFromAssemblyContaining<Program>(includeInternalTypes: true);
+        services.AddEnvironments();
 
         services.AddProblemDetails();
         services.AddOpenApi();
