@@ -28,6 +28,7 @@ public static class AutoDeployExtensions
         services.AddValidatorsFromAssemblyContaining<EnvironmentInputValidator>(includeInternalTypes: true);
         services.AddValidatorsFromAssemblyContaining<Program>(includeInternalTypes: true);
         services.AddProjects();
+        services.AddEnvironments();
 
         services.AddProblemDetails();
         services.AddOpenApi();
