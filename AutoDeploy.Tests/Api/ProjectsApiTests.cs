@@ -42,9 +42,9 @@ public sealed class ProjectsApiTests(AutoDeployAppFactory app) : IClassFixture<A
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
-        Assert.Equal(["Name", "Steps[0].Roles", "Steps[0].Script", "Variables[0].Name"],
+        Assert.Equal(["name", "steps[0].roles", "steps[0].script", "variables[0].name"],
             errors.EnumerateObject().Select(p => p.Name).Order());
-        Assert.Equal("Step 1 'Migrate': choose at least one role.", errors.GetProperty("Steps[0].Roles")[0].GetString());
+        Assert.Equal("Step 1 'Migrate': choose at least one role.", errors.GetProperty("steps[0].roles")[0].GetString());
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public sealed class ReleasesApiTests(AutoDeployAppFactory app) : IClassFixture<A
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
-        Assert.Equal("'1.4' is not a SemVer version such as 1.4.2.", errors.GetProperty("Version")[0].GetString());
+        Assert.Equal("'1.4' is not a SemVer version such as 1.4.2.", errors.GetProperty("version")[0].GetString());
     }
 
     [Fact]
