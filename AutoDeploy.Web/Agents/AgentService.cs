@@ -2,6 +2,7 @@ using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Domain.Machines;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Services;
 using AutoDeploy.Web.Workers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,8 @@ namespace AutoDeploy.Web.Agents;
 
 /// <summary>The server's side of the agent protocol: long polls, log batches, completions, deregistration.</summary>
 public sealed class AgentService(
-    IDbContextFactory<AutoDeployDbContext> factory, TaskSignals signals, IOptions<TaskOptions> options, TimeProvider time)
+    IDbContextFactory<AutoDeployDbContext> factory, HealthCheckService healthChecks, TaskSignals signals, IOptions<TaskOptions> options,
+    TimeProvider time)
 {
     private TaskOptions Options => options.Value;
 
@@ -45,6 +47,7 @@ public sealed class AgentService(
         }
         var now = time.GetUtcNow();
         job.LastContactAt = now;
+        await TouchAsync(db, machineId, now, cancellationToken);
         var room = Math.Max(0, Options.MaxLogLinesPerJob - job.LogLineCount);
         var sensitive = await SensitiveValuesAsync(db, job, cancellationToken);
         var lines = batch.Lines.Take(room).Select(l => Line(job, l.At, l.Stream, DeploymentVariables.Mask(Cut(l.Text), sensitive))).ToList();
@@ -87,7 +90,12 @@ public sealed class AgentService(
             job.ExitCode = completion.ExitCode;
             job.Message = completion.Message ?? Describe(completion);
             job.CompletedAt = job.LastContactAt = time.GetUtcNow();
+            await TouchAsync(db, machineId, job.CompletedAt.Value, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
+            if (job.Kind == AgentJobKind.HealthCheck)
+            {
+                await healthChecks.RecordAsync(job.Id, completion.Outcome, completion.ExitCode, cancellationToken);
+            }
         }
         if (job.DeploymentId is { } deploymentId)
         {
@@ -137,10 +145,19 @@ public sealed class AgentService(
         machine.AgentVersion = agentVersion;
         if (firstContact)
         {
-            // The first contact after registration (or after being unavailable) is a connectivity check that passed.
-            machine.RecordHealth(MachineHealthStatus.Healthy, "The agent is connected.", now);
+            // The first contact after registration (or after being unavailable) is a reason to check at once:
+            // the check is queued here and this very poll hands it to the agent.
+            await healthChecks.QueueAsync(db, machineId, null, cancellationToken);
         }
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Any call of the agent is contact: it keeps the machine from being found unresponsive.</summary>
+    private Task<int> TouchAsync(AutoDeployDbContext db, int machineId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var stale = now - Options.LastSeenResolution;
+        return db.Machines.Where(m => m.Id == machineId && (m.LastSeenAt == null || m.LastSeenAt < stale))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LastSeenAt, now), cancellationToken);
     }
 
     private async Task<AgentJob?> TryClaimAsync(int machineId, CancellationToken cancellationToken)
@@ -184,6 +201,7 @@ public sealed class AgentService(
     private static TaskLogLine Line(MachineJob job, DateTimeOffset at, LogStream stream, string text) => new()
     {
         DeploymentId = job.DeploymentId,
+        HealthCheckRunId = job.HealthCheckRunId,
         JobId = job.Id,
         MachineId = job.MachineId,
         At = at,

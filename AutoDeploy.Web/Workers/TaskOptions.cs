@@ -4,7 +4,7 @@ namespace AutoDeploy.Web.Workers;
 public sealed class TaskOptions
 {
     /// <summary>How long an agent's poll is held open when there is no work.</summary>
-    public TimeSpan LongPoll { get; set; } = TimeSpan.FromSeconds(20);
+    public TimeSpan LongPoll { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>A running job whose agent has not called for this long has lost its agent and fails.</summary>
     public TimeSpan AgentLostAfter { get; set; } = TimeSpan.FromSeconds(30);
