@@ -2,6 +2,7 @@ using System.Text.Json;
 using AutoDeploy.Domain.Events;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace AutoDeploy.Web.Data;
 
@@ -24,19 +25,18 @@ internal static class EventRecorder
             var documentEntry = source is Document document ? tracker.Context.Entry(document) : null;
             if (source.DomainEvents.Count > 0)
             {
+                // Observations (health) are events but not edits: they leave the concurrency version alone.
+                var edited = source.DomainEvents.Any(e => !EventCategories.Observed.Contains(e.Category));
                 pending.AddRange(source.DomainEvents.Select(e => new PendingEvent(source, e.Category, e.Message, e.Links, e.Details)));
                 source.ClearDomainEvents();
+                if (documentEntry is not null && (edited || HasAuditedChanges(documentEntry)))
+                {
+                    BumpVersion(documentEntry);
+                }
             }
             else if (documentEntry is not null && Audit(documentEntry) is { } audit)
             {
                 pending.Add(audit);
-            }
-            else
-            {
-                continue;
-            }
-            if (documentEntry is not null)
-            {
                 BumpVersion(documentEntry);
             }
         }
@@ -78,8 +78,7 @@ internal static class EventRecorder
             case EntityState.Deleted:
                 return new PendingEvent(document, EventCategories.Deleted, $"{label} was deleted", null, null);
             case EntityState.Modified:
-                var changes = entry.Properties
-                    .Where(p => p.IsModified && !Bookkeeping.Contains(p.Metadata.Name) && !Equals(p.OriginalValue, p.CurrentValue))
+                var changes = AuditedChanges(entry)
                     .Select(p => new { property = p.Metadata.Name, from = p.OriginalValue, to = p.CurrentValue })
                     .ToList();
                 if (changes.Count == 0)
@@ -92,6 +91,15 @@ internal static class EventRecorder
                 return null;
         }
     }
+
+    private static IEnumerable<PropertyEntry> AuditedChanges(EntityEntry<Document> entry) =>
+        entry.Properties.Where(p => p.IsModified && IsAudited(p.Metadata) && !Equals(p.OriginalValue, p.CurrentValue));
+
+    private static bool HasAuditedChanges(EntityEntry<Document> entry) => AuditedChanges(entry).Any();
+
+    private static bool IsAudited(IProperty property) =>
+        !Bookkeeping.Contains(property.Name)
+        && property.PropertyInfo?.IsDefined(typeof(NotAuditedAttribute), inherit: true) != true;
 
     private static void BumpVersion(EntityEntry<Document> entry)
     {
