@@ -1,6 +1,10 @@
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Hosting;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 
 namespace AutoDeploy.Web.Identity;
@@ -42,6 +46,15 @@ public static class IdentityExtensions
             .AddEntityFrameworkStores<AutoDeployDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
+        // Role changes and deletions reach signed-in browsers within a minute (cookie and circuit alike).
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = RevalidatingIdentityStateProvider.Interval);
+        services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
+        services.AddScoped<CircuitHandler, ActorCircuitHandler>();
+        // Sign-ins survive a restart and a switch to another node: the cookie keys live in the database.
+        services.AddDataProtection().SetApplicationName("AutoDeploy").PersistKeysToDbContext<AutoDeployDbContext>();
+        services.AddSingleton<SetupState>();
+        services.AddScoped<UserService>();
+        services.AddScoped<ApiKeyService>();
         services.AddHostedService<IdentityInitializer>();
         return builder;
     }
@@ -60,7 +73,18 @@ public static class IdentityExtensions
         return app;
     }
 
-    public static WebApplication MapAutoDeployIdentity(this WebApplication app) => app;
+    public static WebApplication MapAutoDeployIdentity(this WebApplication app)
+    {
+        app.MapGroup("/api").MapUsersApi();
+        app.MapPost("/account/logout", async (SignInManager<AutoDeployUser> signIn) =>
+            {
+                await signIn.SignOutAsync();
+                return TypedResults.LocalRedirect("~/account/login");
+            })
+            .WithMetadata(new RequireAntiforgeryTokenAttribute())
+            .ExcludeFromDescription();
+        return app;
+    }
 
     private static Task RedirectOrStatus(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
     {
