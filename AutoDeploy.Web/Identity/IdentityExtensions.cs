@@ -76,8 +76,13 @@ public static class IdentityExtensions
     public static WebApplication MapAutoDeployIdentity(this WebApplication app)
     {
         app.MapGroup("/api").MapUsersApi();
-        app.MapPost("/account/logout", async (SignInManager<AutoDeployUser> signIn) =>
+        app.MapPost("/account/logout", async Task<IResult> (HttpContext context, SignInManager<AutoDeployUser> signIn) =>
             {
+                // UseAntiforgery validated the token (the metadata below asks for it); refuse a forged sign-out.
+                if (context.Features.Get<IAntiforgeryValidationFeature>() is not { IsValid: true })
+                {
+                    return TypedResults.BadRequest("The sign-out form has expired: reload the page and sign out again.");
+                }
                 await signIn.SignOutAsync();
                 return TypedResults.LocalRedirect("~/account/login");
             })
