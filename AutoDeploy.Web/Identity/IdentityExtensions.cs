@@ -2,9 +2,11 @@ using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Identity;
 
 namespace AutoDeploy.Web.Identity;
@@ -91,16 +93,31 @@ public static class IdentityExtensions
         return app;
     }
 
-    private static Task RedirectOrStatus(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
+    private static Task RedirectOrStatus(RedirectContext<CookieAuthenticationOptions> context, int status)
     {
-        if (context.Request.Path.StartsWithSegments("/api"))
+        if (IsApi(context.HttpContext))
         {
-            context.Response.StatusCode = status;
+            ApiStatus(context.HttpContext, status);
         }
         else
         {
             context.Response.Redirect(context.RedirectUri);
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>An API request, also while the status-code pages re-execute it under another path.</summary>
+    private static bool IsApi(HttpContext context) =>
+        (context.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalPath is { } original ? new PathString(original) : context.Request.Path)
+            .StartsWithSegments("/api");
+
+    /// <summary>A bare 401/403 for scripts: not re-executed into an HTML page, nor redirected to sign-in.</summary>
+    internal static void ApiStatus(HttpContext context, int status)
+    {
+        context.Response.StatusCode = status;
+        if (context.Features.Get<IStatusCodePagesFeature>() is { } pages)
+        {
+            pages.Enabled = false;
+        }
     }
 }
