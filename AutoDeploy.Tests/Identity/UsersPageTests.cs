@@ -91,6 +91,20 @@ public sealed class UsersPageTests : IdentityBunitContext
         Assert.DoesNotContain(viewer.Id, (await Services.GetRequiredService<UserService>().ListAsync()).Select(u => u.Id));
     }
 
+    [Fact]
+    public async Task Choosing_another_role_changes_the_user_s_role()
+    {
+        var viewer = await CreateUserAsync(Roles.Viewer);
+        var popovers = Render<MudPopoverProvider>();
+        var cut = Render<UsersPage>();
+
+        cut.WaitForAssertion(() => Row(cut, viewer.Email).QuerySelector(".mud-select .mud-input-control")!.MouseDown());
+        popovers.WaitForAssertion(() => popovers.FindAll(".mud-list-item").Single(i => i.TextContent.Trim() == Roles.Deployer).Click());
+
+        cut.WaitForAssertion(() => Assert.Equal(Roles.Deployer, RoleShownFor(cut, viewer.Email)));
+        Assert.Equal(Roles.Deployer, (await Services.GetRequiredService<UserService>().ListAsync()).Single(u => u.Id == viewer.Id).Role);
+    }
+
     private static IElement Row<T>(IRenderedComponent<T> cut, string email) where T : IComponent =>
         cut.FindAll("[data-testid=users] tbody tr").Single(r => r.TextContent.Contains(email));
 
