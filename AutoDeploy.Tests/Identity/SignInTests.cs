@@ -1,5 +1,7 @@
 using System.Net;
 using AutoDeploy.Tests.TestSupport;
+using AutoDeploy.Web.Identity;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AutoDeploy.Tests.Identity;
 
@@ -93,5 +95,20 @@ public sealed class SignInTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/account/login", BrowserClient.RedirectTarget(response));
+    }
+
+    [Fact]
+    public async Task A_viewer_opening_an_administrator_page_is_told_they_are_not_authorized()
+    {
+        using var scope = _app.Services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<UserService>()
+            .CreateAsync(new NewUserInput { Email = "viewer@autodeploy.test", Password = "Viewer-Passw0rd!", Role = Roles.Viewer });
+        var browser = new BrowserClient(_app);
+        await browser.SignInAsync("viewer@autodeploy.test", "Viewer-Passw0rd!");
+
+        var response = await browser.Http.GetAsync("/users");
+
+        Assert.Equal("/account/access-denied?ReturnUrl=%2Fusers", BrowserClient.RedirectTarget(response));
+        Assert.Contains("You are not authorized", await browser.Http.GetStringAsync("/account/access-denied"));
     }
 }
