@@ -38,9 +38,13 @@ public static class HealthRules
             : new HealthVerdict(MachineHealthStatus.HasWarnings, string.Join(" ", warnings));
     }
 
-    /// <summary>An agent that has not called since <paramref name="grace"/> ago (or never, since registration) is unavailable.</summary>
-    public static bool IsUnresponsive(DateTimeOffset? lastSeenAt, DateTimeOffset registeredAt, DateTimeOffset now, TimeSpan grace) =>
-        now - (lastSeenAt ?? registeredAt) > grace;
+    /// <summary>
+    /// An agent that has not called for <paramref name="grace"/> is unavailable; one that never called since
+    /// registration gets the longer <paramref name="firstContactGrace"/> to start.
+    /// </summary>
+    public static bool IsUnresponsive(DateTimeOffset? lastSeenAt, DateTimeOffset registeredAt, DateTimeOffset now, TimeSpan grace,
+        TimeSpan firstContactGrace) =>
+        lastSeenAt is { } seen ? now - seen > grace : now - registeredAt > firstContactGrace;
 
     /// <summary>When the next scheduled check of a machine is due after one at <paramref name="checkedAt"/>.</summary>
     public static DateTimeOffset NextCheck(DateTimeOffset checkedAt, MachinePolicy policy) => checkedAt + policy.HealthCheckInterval;

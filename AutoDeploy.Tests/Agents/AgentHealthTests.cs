@@ -37,9 +37,9 @@ public sealed class AgentHealthTests : IAsyncLifetime
         var machineId = await RegisterAsync(agent, "spot-01", await AddSpotPolicyAsync());
 
         agent.StartRun();
-        await Eventually.TrueAsync(async () => await StatusAsync(machineId) == MachineHealthStatus.Healthy, because: agent.Output);
+        await Eventually.TrueAsync(async () => await StatusAsync(machineId) == MachineHealthStatus.Healthy, because: () => agent.Output);
         agent.Kill();
-        await Eventually.TrueAsync(async () => !await ExistsAsync(machineId), because: "the policy deletes unavailable machines at once");
+        await Eventually.TrueAsync(async () => !await ExistsAsync(machineId), because: () => "the policy deletes unavailable machines at once");
 
         await using var db = await _factory.CreateDbContextAsync();
         var categories = await db.Events.Where(e => e.MachineId == machineId).OrderBy(e => e.Id).Select(e => e.Category).ToListAsync();

@@ -59,13 +59,15 @@ public sealed class HealthRulesTests
     }
 
     [Fact]
-    public void IsUnresponsive_counts_from_the_last_contact_or_else_from_registration()
+    public void IsUnresponsive_counts_from_the_last_contact_or_else_gives_a_new_machine_the_first_contact_grace()
     {
         var grace = TimeSpan.FromSeconds(30);
+        var first = TimeSpan.FromMinutes(5);
 
-        Assert.False(HealthRules.IsUnresponsive(Now.AddSeconds(-30), Now.AddDays(-1), Now, grace));
-        Assert.True(HealthRules.IsUnresponsive(Now.AddSeconds(-31), Now.AddDays(-1), Now, grace));
-        Assert.True(HealthRules.IsUnresponsive(null, Now.AddSeconds(-31), Now, grace));
+        Assert.False(HealthRules.IsUnresponsive(Now.AddSeconds(-30), Now.AddDays(-1), Now, grace, first));
+        Assert.True(HealthRules.IsUnresponsive(Now.AddSeconds(-31), Now.AddDays(-1), Now, grace, first));
+        Assert.False(HealthRules.IsUnresponsive(null, Now.AddMinutes(-5), Now, grace, first));
+        Assert.True(HealthRules.IsUnresponsive(null, Now.AddMinutes(-6), Now, grace, first));
     }
 
     [Fact]

@@ -3,7 +3,7 @@ namespace AutoDeploy.Tests.TestSupport;
 /// <summary>Awaits a condition with a timeout: for outcomes another thread or process produces.</summary>
 public static class Eventually
 {
-    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan? timeout = null, string? because = null)
+    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan? timeout = null, Func<string>? because = null)
     {
         using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
         while (!await condition())
@@ -14,7 +14,7 @@ public static class Eventually
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"Condition not met within {timeout ?? TimeSpan.FromSeconds(30)}{(because is null ? "" : $": {because}")}.");
+                throw new TimeoutException($"Condition not met within {timeout ?? TimeSpan.FromSeconds(30)}{(because is null ? "" : $": {because()}")}.");
             }
         }
     }

@@ -6,6 +6,12 @@ public sealed class HealthCheckOptions
     /// <summary>A machine whose agent has not called for this long is Unavailable (agents poll every ~15 s).</summary>
     public TimeSpan UnavailableAfter { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A machine registered but never heard from is Unavailable after this long: its agent may start a while
+    /// after registration, and a clean-up policy must not delete it before it had a chance.
+    /// </summary>
+    public TimeSpan FirstContactGrace { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>A health check that no agent picked up in this time finds the machine Unavailable.</summary>
     public TimeSpan PickupTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -53,14 +53,17 @@ public sealed class HealthCheckWorker(
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow();
         var silentSince = now - Options.UnavailableAfter;
-        var silent = await db.Machines
+        var candidates = await db.Machines
             .Where(m => m.HealthStatus != MachineHealthStatus.Unavailable)
-            .Where(m => m.LastSeenAt < silentSince || (m.LastSeenAt == null && m.RegisteredAt < silentSince))
+            .Where(m => m.LastSeenAt < silentSince || m.LastSeenAt == null)
             .ToListAsync(cancellationToken);
+        var silent = candidates
+            .Where(m => HealthRules.IsUnresponsive(m.LastSeenAt, m.RegisteredAt, now, Options.UnavailableAfter, Options.FirstContactGrace))
+            .ToList();
         foreach (var machine in silent)
         {
             machine.RecordHealth(MachineHealthStatus.Unavailable, machine.LastSeenAt is null
-                ? "The agent has not contacted the server since the machine was registered."
+                ? $"The agent has not contacted the server in the {Options.FirstContactGrace.TotalMinutes:0} minutes since the machine was registered."
                 : $"The agent has not contacted the server for {Options.UnavailableAfter.TotalSeconds:0} s.", now);
         }
         await db.SaveChangesAsync(cancellationToken);
