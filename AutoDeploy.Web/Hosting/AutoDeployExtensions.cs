@@ -4,6 +4,7 @@ using AutoDeploy.Web.Api;
 using AutoDeploy.Web.Components;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Identity;
+using AutoDeploy.Web.Services;
 using FluentValidation;
 using MudBlazor.Services;
 
@@ -18,6 +19,7 @@ public static class AutoDeployExtensions
         services.AddSingleton(TimeProvider.System);
         builder.AddAutoDeployDatabase();
         builder.AddAutoDeployIdentity();
+        services.AddMachines();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
