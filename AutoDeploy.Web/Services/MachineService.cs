@@ -95,8 +95,10 @@ public sealed class MachineService(
             .Select(e => new NamedRef(e.Id, e.Name)).ToListAsync(cancellationToken);
         var policies = await db.MachinePolicies.AsNoTracking().OrderBy(p => p.Name)
             .Select(p => new NamedRef(p.Id, p.Name)).ToListAsync(cancellationToken);
-        var roles = await db.Machines.SelectMany(m => m.Roles).Distinct().ToListAsync(cancellationToken);
-        return new MachineOptions(environments, policies, roles.Order(StringComparer.Ordinal).ToList());
+        // SQLite cannot flatten a primitive collection in SQL (no APPLY), so the role lists are merged here.
+        var roleLists = await db.Machines.AsNoTracking().Select(m => m.Roles).ToListAsync(cancellationToken);
+        var roles = roleLists.SelectMany(r => r).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        return new MachineOptions(environments, policies, roles);
     }
 
     /// <summary>An environment given by id or by name (case-insensitive); null if there is none.</summary>
