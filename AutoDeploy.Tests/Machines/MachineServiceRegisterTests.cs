@@ -2,6 +2,7 @@ using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Machines;
 using AutoDeploy.Domain.Policies;
 using AutoDeploy.Tests.TestSupport;
+using AutoDeploy.Web.Agents;
 using AutoDeploy.Web.Services;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,5 +1,6 @@
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Machines;
+using AutoDeploy.Web.Agents;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Hosting;
 using FluentValidation;
