@@ -58,6 +58,7 @@ public sealed class MachinePageTests : MachineComponentContext
         await Button(page, "Disable").ClickAsync(new());
 
         page.WaitForAssertion(() => Assert.Equal("Disabled", page.Find("[data-testid='machine-enabled']").TextContent.Trim()));
+        Assert.Contains("mud-chip-color-default", page.Find("[data-testid='machine-enabled'] .mud-chip").ClassList);
         Assert.Equal(EventCategories.MachineDisabled, page.Find(".machine-events tbody tr").GetAttribute("data-category"));
         Assert.Single(Buttons(page, "Enable"));
     }
