@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using AutoDeploy.Web.Identity;
 
 namespace AutoDeploy.E2E;
 
@@ -14,13 +15,13 @@ public sealed class E2EFixture : IAsyncLifetime
     public const string AdminPassword = "Admin-Passw0rd!";
     public const string AdminApiKey = "API-E2EADMINKEY0123456789ABCDEFGHI";
 
-    private AppFactory _factory = null!;
+    private E2EApp _app = null!;
     private IPlaywright _playwright = null!;
 
-    public string BaseUrl { get; private set; } = "";
+    public string BaseUrl => _app.BaseUrl;
 
     /// <summary>The app's services, to arrange data the UI has no screen for yet.</summary>
-    public IServiceProvider Services => _factory.Services;
+    public IServiceProvider Services => _app.Services;
     public IBrowser Browser { get; private set; } = null!;
 
     /// <summary>Where the E2E suite writes screenshots; the README's screenshot comes from here.</summary>
@@ -29,10 +30,7 @@ public sealed class E2EFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Assertions.SetDefaultExpectTimeout(15_000);
-        _factory = new AppFactory();
-        _factory.UseKestrel(0);
-        _factory.StartServer();
-        BaseUrl = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        _app = E2EApp.Start(bootstrap: true);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -47,21 +45,36 @@ public sealed class E2EFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A new browser context and page, signed in as the given user (the bootstrap administrator by default).</summary>
+    /// <summary>A new browser context and page, signed in through the sign-in page (as the bootstrap administrator by default).</summary>
     public async Task<E2ESession> NewSessionAsync(string email = AdminEmail, string password = AdminPassword)
     {
         var context = await Browser.NewContextAsync(new() { BaseURL = BaseUrl });
         var page = await context.NewPageAsync();
-        // Sign-in arrives with the sign-in screen; until then every page is open.
-        _ = (email, password);
+        await page.SignInAsync(email, password);
         return new E2ESession(context, page);
     }
 
+    /// <summary>Adds a user with one role (Administrator, Deployer or Viewer) directly, as an administrator would on /users.</summary>
+    public async Task CreateUserAsync(string email, string password, string role)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<UserService>()
+            .CreateAsync(new NewUserInput { Email = email, Password = password, Role = role });
+        if (!result.Result.Succeeded)
+        {
+            throw new InvalidOperationException($"Could not create {email}: {result.Result.Message} " +
+                string.Join(" ", result.Result.Errors?.SelectMany(e => e.Value) ?? []));
+        }
+    }
+
     /// <summary>An HTTP client that authenticates as the bootstrap administrator, for arranging data through the API.</summary>
-    public HttpClient CreateApiClient()
+    public HttpClient CreateApiClient() => CreateApiClient(AdminApiKey);
+
+    /// <summary>An HTTP client that sends the given API key.</summary>
+    public HttpClient CreateApiClient(string apiKey)
     {
         var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
-        client.DefaultRequestHeaders.Add("X-Api-Key", AdminApiKey);
+        client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
         return client;
     }
 
@@ -69,10 +82,38 @@ public sealed class E2EFixture : IAsyncLifetime
     {
         await Browser.DisposeAsync();
         _playwright.Dispose();
-        await _factory.DisposeAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// The app on real Kestrel at a free port with its own SQLite file. With <c>bootstrap</c> it has the
+/// headless administrator and API key of <see cref="E2EFixture"/>; without, it starts at the first-run set-up.
+/// </summary>
+public sealed class E2EApp : IAsyncDisposable
+{
+    private readonly AppFactory _factory;
+
+    private E2EApp(AppFactory factory)
+    {
+        _factory = factory;
+        BaseUrl = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
     }
 
-    private sealed class AppFactory : WebApplicationFactory<Program>
+    public string BaseUrl { get; }
+    public IServiceProvider Services => _factory.Services;
+
+    public static E2EApp Start(bool bootstrap)
+    {
+        var factory = new AppFactory(bootstrap);
+        factory.UseKestrel(0);
+        factory.StartServer();
+        return new E2EApp(factory);
+    }
+
+    public ValueTask DisposeAsync() => _factory.DisposeAsync();
+
+    private sealed class AppFactory(bool bootstrap) : WebApplicationFactory<Program>
     {
         private readonly string _dbPath = Path.Combine(Path.GetTempPath(), $"autodeploy-e2e-{Guid.NewGuid():N}.db");
 
@@ -81,9 +122,9 @@ public sealed class E2EFixture : IAsyncLifetime
             builder.UseEnvironment("Development");
             builder.UseSetting("Database:Provider", "Sqlite");
             builder.UseSetting("ConnectionStrings:Default", $"Data Source={_dbPath};Pooling=False");
-            builder.UseSetting("Bootstrap:AdminEmail", AdminEmail);
-            builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
-            builder.UseSetting("Bootstrap:AdminApiKey", AdminApiKey);
+            builder.UseSetting("Bootstrap:AdminEmail", bootstrap ? E2EFixture.AdminEmail : "");
+            builder.UseSetting("Bootstrap:AdminPassword", bootstrap ? E2EFixture.AdminPassword : "");
+            builder.UseSetting("Bootstrap:AdminApiKey", bootstrap ? E2EFixture.AdminApiKey : "");
         }
 
         public override async ValueTask DisposeAsync()

@@ -4,12 +4,8 @@ namespace AutoDeploy.Domain.Events;
 /// A configuration document: named, versioned for optimistic concurrency, audited with
 /// Created/Modified/Deleted events, and able to raise domain events of its own.
 /// </summary>
-public abstract class Document
+public abstract class Document : EventSource
 {
-    private readonly List<DomainEvent> _domainEvents = [];
-
-    public int Id { get; set; }
-
     public string Name { get; private set; } = "";
 
     /// <summary>Upper-cased name: the unique, case-insensitive key.</summary>
@@ -18,11 +14,6 @@ public abstract class Document
     /// <summary>Concurrency token; incremented on every save.</summary>
     public int Version { get; set; }
 
-    /// <summary>The document type as events and the audit log name it, e.g. "Environment".</summary>
-    public abstract string DocumentType { get; }
-
-    public IReadOnlyList<DomainEvent> DomainEvents => _domainEvents;
-
     public void Rename(string name)
     {
         Name = name.Trim();
@@ -30,8 +21,4 @@ public abstract class Document
     }
 
     public static string Normalize(string name) => name.Trim().ToUpperInvariant();
-
-    public void ClearDomainEvents() => _domainEvents.Clear();
-
-    protected void Raise(DomainEvent domainEvent) => _domainEvents.Add(domainEvent);
 }

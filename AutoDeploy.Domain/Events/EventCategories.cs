@@ -33,6 +33,12 @@ public static class EventCategories
         MachineUnhealthy, MachineUnavailable, MachineCleanupFailed, MachineDeploymentRelatedPropertyWasUpdated,
     ];
 
+    /// <summary>What the server observes about a machine, as opposed to what a user changed.</summary>
+    public static readonly IReadOnlySet<string> Observed = new HashSet<string>
+    {
+        MachineHealthy, MachineHasWarnings, MachineUnhealthy, MachineUnavailable, MachineCleanupFailed,
+    };
+
     public static readonly IReadOnlyList<string> All =
     [
         Created, Modified, Deleted, .. Machine,

@@ -14,11 +14,20 @@ public sealed class Machine : Document
     public int MachinePolicyId { get; private set; }
     public MachinePolicy? MachinePolicy { get; private set; }
     public bool IsEnabled { get; private set; } = true;
+    [NotAudited]
     public MachineHealthStatus HealthStatus { get; private set; } = MachineHealthStatus.Unknown;
+    [NotAudited]
     public string? HealthSummary { get; private set; }
+    [NotAudited]
     public DateTimeOffset? HealthChangedAt { get; private set; }
     public DateTimeOffset RegisteredAt { get; private set; }
+    [NotAudited]
     public DateTimeOffset? LastSeenAt { get; set; }
+
+    /// <summary>When the scheduled health check is due; the worker reads machines by this, not by rescanning all.</summary>
+    [NotAudited]
+    public DateTimeOffset? NextHealthCheckAt { get; set; }
+    [NotAudited]
     public string? AgentVersion { get; set; }
 
     /// <summary>SHA-256 of the agent's token; the token itself is never stored.</summary>
@@ -114,6 +123,11 @@ public sealed class Machine : Document
             Raise(new DomainEvent(category, $"Machine '{Name}' is {status}{(summary is null ? "" : $": {summary}")}"));
         }
     }
+
+    /// <summary>Records that the policy's clean-up could not delete the machine.</summary>
+    public void CleanupFailed(string reason) =>
+        Raise(new DomainEvent(EventCategories.MachineCleanupFailed, $"Machine '{Name}' could not be cleaned up: {reason}",
+            new EventLinks(PolicyId: MachinePolicyId)));
 
     /// <summary>Raises MachineDeleted; the caller then removes the machine in the same save.</summary>
     public void Delete(string reason) =>

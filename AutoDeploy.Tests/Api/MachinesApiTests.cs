@@ -50,7 +50,7 @@ public sealed class MachinesApiTests : IAsyncLifetime
         var response = await RegisterAsync("web-01", ["Prod", "Test", "QA"], ["web"]);
 
         var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
-        Assert.Equal(["Unknown environments: 'Prod', 'QA'."], problem.Errors["Environments"]);
+        Assert.Equal(["Unknown environments: 'Prod', 'QA'."], problem.Errors["environments"]);
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class MachinesApiTests : IAsyncLifetime
         var response = await RegisterAsync("", [], ["Web"]);
 
         var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
-        Assert.Equal(["Environments", "Name", "Roles"], problem.Errors.Keys.Order());
+        Assert.Equal(["environments", "name", "roles"], problem.Errors.Keys.Order());
     }
 
     [Fact]
@@ -185,7 +185,7 @@ public sealed class MachinesApiTests : IAsyncLifetime
         var response = await _client.PutAsJsonAsync($"/api/machines/{machine.Id}", new { name = "", environmentIds = Array.Empty<int>(), roles = new[] { "Web" } });
 
         var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
-        Assert.Equal(["EnvironmentIds", "Name", "Roles"], problem.Errors.Keys.Order());
+        Assert.Equal(["environmentIds", "name", "roles"], problem.Errors.Keys.Order());
     }
 
     [Fact]

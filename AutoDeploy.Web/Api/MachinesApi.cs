@@ -2,7 +2,6 @@ using AutoDeploy.Domain.Machines;
 using AutoDeploy.Web.Identity;
 using AutoDeploy.Web.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 
 namespace AutoDeploy.Web.Api;
 
@@ -11,8 +10,7 @@ public static class MachinesApi
 {
     public static RouteGroupBuilder MapMachinesApi(this RouteGroupBuilder api)
     {
-        // The API answers 401/403 as they are; the pages' status-code re-execution would turn a POST into a 400.
-        var machines = api.MapGroup("/machines").WithTags("Machines").WithMetadata(new SkipStatusCodePagesAttribute());
+        var machines = api.MapGroup("/machines").WithTags("Machines");
         machines.MapGet("/", ListAsync).RequireAuthorization(Policies.View);
         machines.MapGet("/{id:int}", GetAsync).RequireAuthorization(Policies.View);
         machines.MapPut("/{id:int}", UpdateAsync).RequireAuthorization(Policies.Administer);

@@ -1,7 +1,10 @@
+using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Domain.Environments;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Machines;
 using AutoDeploy.Domain.Policies;
+using AutoDeploy.Domain.Projects;
+using AutoDeploy.Domain.Releases;
 using AutoDeploy.Web.Hosting;
 using AutoDeploy.Web.Identity;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -22,6 +25,13 @@ public abstract class AutoDeployDbContext(DbContextOptions options, TimeProvider
     public DbSet<Machine> Machines => Set<Machine>();
     public DbSet<MachinePolicy> MachinePolicies => Set<MachinePolicy>();
     public DbSet<Event> Events => Set<Event>();
+    public DbSet<Project> Projects => Set<Project>();
+    public DbSet<Release> Releases => Set<Release>();
+    public DbSet<Deployment> Deployments => Set<Deployment>();
+    public DbSet<DeploymentTarget> DeploymentTargets => Set<DeploymentTarget>();
+    public DbSet<MachineJob> MachineJobs => Set<MachineJob>();
+    public DbSet<TaskLogLine> TaskLogLines => Set<TaskLogLine>();
+    public DbSet<HealthCheckRun> HealthCheckRuns => Set<HealthCheckRun>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

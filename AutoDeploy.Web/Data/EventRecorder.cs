@@ -2,6 +2,7 @@ using System.Text.Json;
 using AutoDeploy.Domain.Events;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace AutoDeploy.Web.Data;
 
@@ -19,21 +20,24 @@ internal static class EventRecorder
     {
         RefuseEventChanges(tracker);
         var pending = new List<PendingEvent>();
-        foreach (var entry in tracker.Entries<Document>().ToList())
+        foreach (var source in tracker.Entries<EventSource>().Select(e => e.Entity).ToList())
         {
-            var document = entry.Entity;
-            if (document.DomainEvents.Count > 0)
+            var documentEntry = source is Document document ? tracker.Context.Entry(document) : null;
+            if (source.DomainEvents.Count > 0)
             {
-                pending.AddRange(document.DomainEvents.Select(e => new PendingEvent(document, e.Category, e.Message, e.Links, e.Details)));
-                document.ClearDomainEvents();
-                BumpVersion(entry);
-                continue;
+                // Observations (health) are events but not edits: they leave the concurrency version alone.
+                var edited = source.DomainEvents.Any(e => !EventCategories.Observed.Contains(e.Category));
+                pending.AddRange(source.DomainEvents.Select(e => new PendingEvent(source, e.Category, e.Message, e.Links, e.Details)));
+                source.ClearDomainEvents();
+                if (documentEntry is not null && (edited || HasAuditedChanges(documentEntry)))
+                {
+                    BumpVersion(documentEntry);
+                }
             }
-            var audit = Audit(entry);
-            if (audit is not null)
+            else if (documentEntry is not null && Audit(documentEntry) is { } audit)
             {
                 pending.Add(audit);
-                BumpVersion(entry);
+                BumpVersion(documentEntry);
             }
         }
         return pending;
@@ -41,8 +45,8 @@ internal static class EventRecorder
 
     public static Event ToEvent(PendingEvent pending, DateTimeOffset now, string actor)
     {
-        var id = pending.Document.Id;
-        var type = pending.Document.DocumentType;
+        var id = pending.Source.Id;
+        var type = pending.Source.DocumentType;
         var links = pending.Links ?? new EventLinks();
         return new Event
         {
@@ -74,8 +78,7 @@ internal static class EventRecorder
             case EntityState.Deleted:
                 return new PendingEvent(document, EventCategories.Deleted, $"{label} was deleted", null, null);
             case EntityState.Modified:
-                var changes = entry.Properties
-                    .Where(p => p.IsModified && !Bookkeeping.Contains(p.Metadata.Name) && !Equals(p.OriginalValue, p.CurrentValue))
+                var changes = AuditedChanges(entry)
                     .Select(p => new { property = p.Metadata.Name, from = p.OriginalValue, to = p.CurrentValue })
                     .ToList();
                 if (changes.Count == 0)
@@ -88,6 +91,15 @@ internal static class EventRecorder
                 return null;
         }
     }
+
+    private static IEnumerable<PropertyEntry> AuditedChanges(EntityEntry<Document> entry) =>
+        entry.Properties.Where(p => p.IsModified && IsAudited(p.Metadata) && !Equals(p.OriginalValue, p.CurrentValue));
+
+    private static bool HasAuditedChanges(EntityEntry<Document> entry) => AuditedChanges(entry).Any();
+
+    private static bool IsAudited(IProperty property) =>
+        !Bookkeeping.Contains(property.Name)
+        && property.PropertyInfo?.IsDefined(typeof(NotAuditedAttribute), inherit: true) != true;
 
     private static void BumpVersion(EntityEntry<Document> entry)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using AutoDeploy.Domain.Environments;
+using AutoDeploy.Web.Agents;
 using AutoDeploy.Web.Api;
 using AutoDeploy.Web.Components;
 using AutoDeploy.Web.Data;
@@ -19,12 +20,16 @@ public static class AutoDeployExtensions
         services.AddSingleton(TimeProvider.System);
         builder.AddAutoDeployDatabase();
         builder.AddAutoDeployIdentity();
+        builder.AddAutoDeployTasks();
+        services.AddEventLog();
         services.AddMachines();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddValidatorsFromAssemblyContaining<EnvironmentInputValidator>(includeInternalTypes: true);
         services.AddValidatorsFromAssemblyContaining<Program>(includeInternalTypes: true);
+        services.AddProjects();
+        services.AddEnvironments();
 
         services.AddProblemDetails();
         services.AddOpenApi();
@@ -39,7 +44,8 @@ public static class AutoDeployExtensions
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // Not for the API: re-executing a refused POST as the not-found page turned its 401 into a 400.
+        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), b => b.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseAutoDeployIdentity();
         app.UseAntiforgery();
 
@@ -49,7 +55,12 @@ public static class AutoDeployExtensions
         var api = app.MapGroup("/api");
         api.MapEnvironmentsApi();
         api.MapMachinesApi();
+        api.MapProjectsApi();
+        api.MapReleasesApi();
         api.MapMeApi();
+        api.MapAgentApi();
+        api.MapDeploymentsApi();
+        api.MapEventsApi();
         app.MapAutoDeployIdentity();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -1,6 +1,12 @@
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Hosting;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Identity;
 
 namespace AutoDeploy.Web.Identity;
@@ -42,6 +48,15 @@ public static class IdentityExtensions
             .AddEntityFrameworkStores<AutoDeployDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
+        // Role changes and deletions reach signed-in browsers within a minute (cookie and circuit alike).
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = RevalidatingIdentityStateProvider.Interval);
+        services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
+        services.AddScoped<CircuitHandler, ActorCircuitHandler>();
+        // Sign-ins survive a restart and a switch to another node: the cookie keys live in the database.
+        services.AddDataProtection().SetApplicationName("AutoDeploy").PersistKeysToDbContext<AutoDeployDbContext>();
+        services.AddSingleton<SetupState>();
+        services.AddScoped<UserService>();
+        services.AddScoped<ApiKeyService>();
         services.AddHostedService<IdentityInitializer>();
         return builder;
     }
@@ -60,18 +75,49 @@ public static class IdentityExtensions
         return app;
     }
 
-    public static WebApplication MapAutoDeployIdentity(this WebApplication app) => app;
-
-    private static Task RedirectOrStatus(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
+    public static WebApplication MapAutoDeployIdentity(this WebApplication app)
     {
-        if (context.Request.Path.StartsWithSegments("/api"))
+        app.MapGroup("/api").MapUsersApi();
+        app.MapPost("/account/logout", async Task<IResult> (HttpContext context, SignInManager<AutoDeployUser> signIn) =>
+            {
+                // UseAntiforgery validated the token (the metadata below asks for it); refuse a forged sign-out.
+                if (context.Features.Get<IAntiforgeryValidationFeature>() is not { IsValid: true })
+                {
+                    return TypedResults.BadRequest("The sign-out form has expired: reload the page and sign out again.");
+                }
+                await signIn.SignOutAsync();
+                return TypedResults.LocalRedirect("~/account/login");
+            })
+            .WithMetadata(new RequireAntiforgeryTokenAttribute())
+            .ExcludeFromDescription();
+        return app;
+    }
+
+    private static Task RedirectOrStatus(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (IsApi(context.HttpContext))
         {
-            context.Response.StatusCode = status;
+            ApiStatus(context.HttpContext, status);
         }
         else
         {
             context.Response.Redirect(context.RedirectUri);
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>An API request, also while the status-code pages re-execute it under another path.</summary>
+    private static bool IsApi(HttpContext context) =>
+        (context.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalPath is { } original ? new PathString(original) : context.Request.Path)
+            .StartsWithSegments("/api");
+
+    /// <summary>A bare 401/403 for scripts: not re-executed into an HTML page, nor redirected to sign-in.</summary>
+    internal static void ApiStatus(HttpContext context, int status)
+    {
+        context.Response.StatusCode = status;
+        if (context.Features.Get<IStatusCodePagesFeature>() is { } pages)
+        {
+            pages.Enabled = false;
+        }
     }
 }

@@ -12,6 +12,8 @@ internal sealed class MachineConfiguration : IEntityTypeConfiguration<Machine>
         builder.ConfigureDocument();
         builder.Property(m => m.HealthStatus).HasConversion<string>().HasMaxLength(50);
         builder.HasIndex(m => m.HealthStatus);
+        builder.HasIndex(m => m.NextHealthCheckAt);
+        builder.HasIndex(m => m.LastSeenAt);
         builder.Property(m => m.HealthSummary).HasMaxLength(2000);
         builder.Property(m => m.AgentVersion).HasMaxLength(50);
         builder.Property(m => m.AgentTokenHash).HasMaxLength(100);

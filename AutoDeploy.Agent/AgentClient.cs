@@ -1,0 +1,142 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using AutoDeploy.Domain.Agents;
+using AutoDeploy.Domain.Machines;
+
+namespace AutoDeploy.Agent;
+
+/// <summary>
+/// The agent's side of the HTTP protocol (<see cref="AgentProtocol"/>). Each call either returns the answer or throws:
+/// <see cref="ServerUnavailableException"/> (retry later), <see cref="TokenRefusedException"/> (401 on a token call)
+/// or <see cref="AgentRequestException"/> (any other refusal).
+/// </summary>
+public sealed class AgentClient(HttpClient http, string server, string? token = null)
+{
+    /// <summary>The server's JSON: camelCase, enums as names.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    private readonly Uri baseUri = new(server.EndsWith('/') ? server : server + "/", UriKind.Absolute);
+
+    /// <summary>How long to wait for a long poll; comfortably above the time the server holds it open.</summary>
+    public TimeSpan PollTimeout { get; init; } = AgentProtocol.DefaultLongPoll + TimeSpan.FromSeconds(40);
+
+    /// <summary>How long to wait for any other call.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public async Task<RegistrationResponse> RegisterAsync(string apiKey, RegistrationRequest request, CancellationToken ct)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, "api/machines/register")
+        {
+            Content = JsonContent.Create(request, options: Json),
+        };
+        message.Headers.Add("X-Api-Key", apiKey);
+        using var response = await SendAsync(message, RequestTimeout, withToken: false, ct);
+        return await ReadAsync<RegistrationResponse>(response, ct);
+    }
+
+    /// <summary>Waits for work: a job, or null when the server had none during its long poll.</summary>
+    public async Task<AgentJob?> PollAsync(CancellationToken ct)
+    {
+        using var response = await PostAsync("api/agent/poll", new PollRequest(AgentProtocol.Version), PollTimeout, ct);
+        return response.StatusCode == HttpStatusCode.NoContent ? null : await ReadAsync<AgentJob>(response, ct);
+    }
+
+    /// <summary>Sends a batch of output lines (empty as a heartbeat); the answer says whether to cancel the job.</summary>
+    public async Task<LogBatchResponse> SendLogAsync(long jobId, IReadOnlyList<LogLine> lines, CancellationToken ct)
+    {
+        using var response = await PostAsync($"api/agent/jobs/{jobId}/log", new LogBatch(lines), RequestTimeout, ct);
+        return await ReadAsync<LogBatchResponse>(response, ct);
+    }
+
+    public async Task CompleteAsync(long jobId, JobCompletion completion, CancellationToken ct)
+    {
+        using var response = await PostAsync($"api/agent/jobs/{jobId}/complete", completion, RequestTimeout, ct);
+    }
+
+    /// <summary>Deletes this machine on the server; its token stops working.</summary>
+    public async Task DeregisterAsync(CancellationToken ct)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Delete, "api/agent/registration");
+        using var response = await SendAsync(message, RequestTimeout, withToken: true, ct);
+    }
+
+    private async Task<HttpResponseMessage> PostAsync<T>(string path, T body, TimeSpan timeout, CancellationToken ct)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: Json) };
+        return await SendAsync(message, timeout, withToken: true, ct);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage message, TimeSpan timeout, bool withToken, CancellationToken ct)
+    {
+        message.RequestUri = new Uri(baseUri, message.RequestUri!);
+        if (withToken)
+        {
+            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timer.CancelAfter(timeout);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(message, HttpCompletionOption.ResponseContentRead, timer.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new ServerUnavailableException($"no answer within {timeout.TotalSeconds:0} s");
+        }
+        catch (HttpRequestException e)
+        {
+            throw new ServerUnavailableException(e.Message, e);
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+        using (response)
+        {
+            var status = $"{(int)response.StatusCode} {response.ReasonPhrase}";
+            if ((int)response.StatusCode >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
+            {
+                throw new ServerUnavailableException($"the server answered {status}");
+            }
+            var problem = await ReadProblemAsync(response, ct);
+            var detail = problem?.Messages().FirstOrDefault();
+            var text = $"the server answered {status}{(detail is null ? "" : ": " + detail)}";
+            throw withToken && response.StatusCode == HttpStatusCode.Unauthorized
+                ? new TokenRefusedException(problem, text)
+                : new AgentRequestException(response.StatusCode, problem, text);
+        }
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken ct)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<T>(Json, ct)
+                ?? throw new JsonException("the answer is empty");
+        }
+        catch (JsonException e)
+        {
+            throw new AgentRequestException(response.StatusCode, null, $"the server's answer is not a {typeof(T).Name}: {e.Message}");
+        }
+    }
+
+    private static async Task<ServerProblem?> ReadProblemAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<ServerProblem>(Json, ct);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+}

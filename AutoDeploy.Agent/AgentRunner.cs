@@ -1,0 +1,163 @@
+using System.Threading.Channels;
+using AutoDeploy.Domain.Agents;
+
+namespace AutoDeploy.Agent;
+
+/// <summary>
+/// The agent's loop: long-polls the server for work, runs each job while streaming its output, reports how it
+/// ended, and carries on through server outages. Ends when stopped (exit code 0) or when the server refuses the
+/// agent's token (exit code 2).
+/// </summary>
+public sealed class AgentRunner
+{
+    public const int TokenRefusedExitCode = 2;
+
+    private readonly AgentSettings settings;
+    private readonly TimeProvider time;
+    private readonly TextWriter log;
+    private readonly AgentRunnerOptions options;
+    private readonly AgentClient client;
+    private readonly ServerRetry retry;
+    private readonly LogShipper shipper;
+    private readonly ScriptRunner scripts;
+
+    public AgentRunner(AgentSettings settings, HttpClient http, TimeProvider time, TextWriter log, AgentRunnerOptions? options = null)
+    {
+        this.settings = settings;
+        this.time = time;
+        this.log = TextWriter.Synchronized(log);
+        this.options = options ?? new AgentRunnerOptions();
+        client = new AgentClient(http, settings.Server, settings.Token)
+        {
+            PollTimeout = this.options.PollTimeout,
+            RequestTimeout = this.options.RequestTimeout,
+        };
+        retry = new ServerRetry(time, this.options, Log);
+        shipper = new LogShipper(client, retry, time, this.options);
+        scripts = new ScriptRunner(time);
+    }
+
+    public async Task<int> RunAsync(CancellationToken stopping)
+    {
+        Log($"AutoDeploy agent {AgentProtocol.Version}: machine '{settings.Name}' (id {settings.MachineId}) "
+            + $"waiting for work from {settings.Server}. Ctrl+C stops it.");
+        var trouble = new Backoff(options.RetryInitialDelay, options.RetryMaxDelay);
+        try
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                try
+                {
+                    var job = await retry.CallAsync("polling for work", client.PollAsync, stopping);
+                    if (job is not null)
+                    {
+                        await RunJobAsync(job, stopping);
+                    }
+                    trouble.Reset();
+                }
+                catch (Exception e) when (e is not TokenRefusedException && !(e is OperationCanceledException && stopping.IsCancellationRequested))
+                {
+                    var delay = trouble.NextDelay();
+                    Log($"Unexpected trouble: {e.Message}. Trying again in {delay.TotalSeconds:0.0} s.");
+                    await Task.Delay(delay, time, stopping);
+                }
+            }
+        }
+        catch (TokenRefusedException)
+        {
+            Log(TokenRefusedException.Explanation);
+            return TokenRefusedExitCode;
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+        Log("Stopped.");
+        return 0;
+    }
+
+    private async Task RunJobAsync(AgentJob job, CancellationToken stopping)
+    {
+        Log($"Job {job.JobId} ({job.Kind}) '{job.Name}' started.");
+        // Once stopping, the last output and the result still get a short grace period to reach the server.
+        using var delivery = new CancellationTokenSource();
+        using var onStop = stopping.Register(() => delivery.CancelAfter(options.StopGracePeriod));
+
+        var completion = job.Kind == AgentJobKind.HealthCheck && string.IsNullOrWhiteSpace(job.Script)
+            ? new JobCompletion(JobOutcome.Succeeded, null, "The agent is reachable.")
+            : await ExecuteAsync(job, stopping, delivery.Token);
+        try
+        {
+            await retry.CallAsync($"reporting the result of job {job.JobId}",
+                c => client.CompleteAsync(job.JobId, completion, c), delivery.Token);
+            Log($"Job {job.JobId} {Describe(completion)}.");
+        }
+        catch (AgentRequestException e) when (e is not TokenRefusedException)
+        {
+            Log($"Job {job.JobId} {Describe(completion)}, but the server did not take the result: {e.Message}.");
+        }
+    }
+
+    private async Task<JobCompletion> ExecuteAsync(AgentJob job, CancellationToken stopping, CancellationToken delivery)
+    {
+        var lines = Channel.CreateBounded<LogLine>(new BoundedChannelOptions(options.LogBufferLines)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var serverCanceled = false;
+        var shipping = ShipAsync();
+
+        JobCompletion completion;
+        try
+        {
+            completion = await scripts.RunAsync(job, lines.Writer, cancel.Token);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            completion = new JobCompletion(JobOutcome.Failed, null, $"The agent could not run the script: {e.Message}");
+        }
+        lines.Writer.TryComplete();
+        try
+        {
+            await shipping;
+        }
+        catch (AgentRequestException e) when (e is not TokenRefusedException)
+        {
+            Log($"The server refused the output of job {job.JobId}, so the script was stopped: {e.Message}.");
+        }
+        if (completion.Outcome == JobOutcome.Canceled)
+        {
+            completion = completion with
+            {
+                Message = serverCanceled ? "Canceled on request; the script was stopped." : "The agent was stopped; so was the script.",
+            };
+        }
+        return completion;
+
+        async Task ShipAsync()
+        {
+            try
+            {
+                await shipper.ShipAsync(job.JobId, lines.Reader, () => { serverCanceled = true; cancel.Cancel(); }, delivery);
+            }
+            catch
+            {
+                // The output can no longer be delivered: stop the script, and let it stop writing.
+                lines.Writer.TryComplete();
+                await cancel.CancelAsync();
+                throw;
+            }
+        }
+    }
+
+    private static string Describe(JobCompletion completion) => completion.Outcome switch
+    {
+        JobOutcome.Succeeded => "succeeded",
+        JobOutcome.Failed => $"failed ({completion.Message})",
+        JobOutcome.TimedOut => "timed out",
+        _ => "was canceled",
+    };
+
+    private void Log(string message) => log.WriteLine($"{time.GetLocalNow():yyyy-MM-dd HH:mm:ss} {message}");
+}

@@ -1,0 +1,92 @@
+using AutoDeploy.Domain.Environments;
+using AutoDeploy.Domain.Events;
+using AutoDeploy.Domain.Projects;
+using AutoDeploy.Domain.Releases;
+
+namespace AutoDeploy.Domain.Deployments;
+
+/// <summary>A release sent to an environment (optionally to chosen machines), run as a task with a result per machine.</summary>
+public sealed class Deployment : EventSource
+{
+    public override string DocumentType => "Deployment";
+
+    public int ProjectId { get; private set; }
+    public int ReleaseId { get; private set; }
+    public int EnvironmentId { get; private set; }
+    public string ProjectName { get; private set; } = "";
+    public string ReleaseVersion { get; private set; } = "";
+    public string EnvironmentName { get; private set; } = "";
+    public DeploymentState State { get; private set; }
+    public DateTimeOffset QueuedAt { get; private set; }
+    public DateTimeOffset? StartedAt { get; private set; }
+    public DateTimeOffset? CompletedAt { get; private set; }
+
+    /// <summary>Empty: every matching machine of the environment.</summary>
+    public List<int> ChosenMachineIds { get; private set; } = [];
+
+    public string QueuedBy { get; private set; } = "";
+    public int? TriggerId { get; private set; }
+    public bool CancelRequested { get; private set; }
+    public string? FailureReason { get; private set; }
+
+    public static Deployment Queue(Project project, Release release, DeploymentEnvironment environment,
+        IEnumerable<int> chosenMachineIds, string queuedBy, int? triggerId, DateTimeOffset now)
+    {
+        var deployment = new Deployment
+        {
+            ProjectId = project.Id,
+            ReleaseId = release.Id,
+            EnvironmentId = environment.Id,
+            ProjectName = project.Name,
+            ReleaseVersion = release.Version,
+            EnvironmentName = environment.Name,
+            State = DeploymentState.Queued,
+            QueuedAt = now,
+            ChosenMachineIds = chosenMachineIds.Distinct().Order().ToList(),
+            QueuedBy = queuedBy,
+            TriggerId = triggerId,
+        };
+        deployment.Raise(EventCategories.DeploymentQueued, $"queued by {queuedBy}");
+        return deployment;
+    }
+
+    public string Title => $"Deploy {ProjectName} {ReleaseVersion} to {EnvironmentName}";
+
+    public void Start(DateTimeOffset now)
+    {
+        State = DeploymentState.Executing;
+        StartedAt = now;
+        Raise(EventCategories.DeploymentStarted, "started");
+    }
+
+    public void RequestCancel()
+    {
+        if (!State.IsFinished())
+        {
+            CancelRequested = true;
+        }
+    }
+
+    /// <summary>Ends the deployment; a reason is required for anything but success.</summary>
+    public void Finish(DeploymentState state, string? reason, DateTimeOffset now)
+    {
+        if (!state.IsFinished())
+        {
+            throw new ArgumentException($"{state} is not a final state.", nameof(state));
+        }
+        State = state;
+        CompletedAt = now;
+        FailureReason = state == DeploymentState.Success ? null : reason;
+        var category = state switch
+        {
+            DeploymentState.Success => EventCategories.DeploymentSucceeded,
+            DeploymentState.Canceled => EventCategories.DeploymentCanceled,
+            _ => EventCategories.DeploymentFailed,
+        };
+        Raise(category, state == DeploymentState.Success ? "succeeded" : $"{state.ToString().ToLowerInvariant()}: {reason}");
+    }
+
+    private void Raise(string category, string what) =>
+        Raise(new DomainEvent(category, $"{Title} {what}",
+            new EventLinks(EnvironmentId: EnvironmentId, ProjectId: ProjectId, ReleaseId: ReleaseId, TriggerId: TriggerId)));
+}

@@ -1,0 +1,44 @@
+using AutoDeploy.Domain.Projects;
+
+namespace AutoDeploy.Domain.Deployments;
+
+/// <summary>What a step's script finds in its environment variables.</summary>
+public sealed record DeploymentContext(
+    int DeploymentId, string Project, string Release, int EnvironmentId, string Environment, string Machine, IReadOnlyList<string> Roles);
+
+public static class DeploymentVariables
+{
+    /// <summary>
+    /// The standard AUTODEPLOY_* variables and the project's variables in scope: a value scoped to the
+    /// environment wins over an unscoped one of the same name.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> For(DeploymentContext context, IEnumerable<ProjectVariable> variables)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var variable in variables.Where(v => v.EnvironmentId is null))
+        {
+            result[variable.Name] = variable.Value;
+        }
+        foreach (var variable in variables.Where(v => v.EnvironmentId == context.EnvironmentId))
+        {
+            result[variable.Name] = variable.Value;
+        }
+        result["AUTODEPLOY_DEPLOYMENT_ID"] = context.DeploymentId.ToString();
+        result["AUTODEPLOY_PROJECT"] = context.Project;
+        result["AUTODEPLOY_RELEASE"] = context.Release;
+        result["AUTODEPLOY_ENVIRONMENT"] = context.Environment;
+        result["AUTODEPLOY_MACHINE"] = context.Machine;
+        result["AUTODEPLOY_ROLES"] = string.Join(",", context.Roles);
+        return result;
+    }
+
+    /// <summary>Replaces every sensitive value in a log line with the mask.</summary>
+    public static string Mask(string line, IEnumerable<string> sensitiveValues)
+    {
+        foreach (var value in sensitiveValues.Where(v => v.Length > 0).OrderByDescending(v => v.Length))
+        {
+            line = line.Replace(value, ProjectVariable.Mask, StringComparison.Ordinal);
+        }
+        return line;
+    }
+}

@@ -1,0 +1,20 @@
+namespace AutoDeploy.Domain.Projects;
+
+/// <summary>One step of a deployment process: a bash script run on every machine that has one of its roles.</summary>
+public sealed record DeploymentStep
+{
+    public const int MaxScriptLength = 100_000;
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(10);
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromHours(24);
+
+    public string Name { get; init; } = "";
+
+    /// <summary>Machines with any of these roles run the step.</summary>
+    public List<string> Roles { get; init; } = [];
+
+    public string Script { get; init; } = "";
+
+    public TimeSpan Timeout { get; init; } = DefaultTimeout;
+
+    public bool AppliesTo(IEnumerable<string> machineRoles) => machineRoles.Any(Roles.Contains);
+}

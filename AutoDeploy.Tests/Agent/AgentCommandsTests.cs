@@ -1,0 +1,154 @@
+using System.Runtime.Versioning;
+using System.Text.Json;
+using AutoDeploy.Agent;
+using AutoDeploy.Domain.Agents;
+
+namespace AutoDeploy.Tests.Agent;
+
+public sealed class AgentCommandsTests : IAsyncLifetime
+{
+    private readonly string home = Path.Combine(Path.GetTempPath(), $"autodeploy-agent-home-{Guid.NewGuid():N}");
+    private readonly StringWriter output = new();
+    private readonly StringWriter error = new();
+    private FakeAgentServer server = null!;
+
+    public async Task InitializeAsync() => server = await FakeAgentServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await server.DisposeAsync();
+        if (Directory.Exists(home))
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    [Fact]
+    [SupportedOSPlatform("linux")]
+    public async Task Register_Accepted_WritesAgentJsonForTheOwnerOnlyAndPrintsTheMachineId()
+    {
+        var exitCode = await RunAsync("register", "--server", server.Url, "--api-key", FakeAgentServer.ApiKey, "--name", "web-01",
+            "--environment", "Test", "--environment", "Staging", "--role", "web", "--role", "db", "--home", home);
+
+        Assert.Equal(0, exitCode);
+        var saved = JsonSerializer.Deserialize<JsonElement>(File.ReadAllText(Path.Combine(home, "agent.json")));
+        Assert.Equal(server.Url, saved.GetProperty("server").GetString());
+        Assert.Equal(FakeAgentServer.MachineId, saved.GetProperty("machineId").GetInt32());
+        Assert.Equal("web-01", saved.GetProperty("name").GetString());
+        Assert.Equal(FakeAgentServer.Token, saved.GetProperty("token").GetString());
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(home, "agent.json")));
+        Assert.Contains($"with id {FakeAgentServer.MachineId}", output.ToString());
+        Assert.Equal(["Test", "Staging"], server.LastRegistration!.Environments);
+        Assert.Equal(["web", "db"], server.LastRegistration.Roles);
+        Assert.Equal(AgentProtocol.Version, server.LastRegistration.AgentVersion);
+    }
+
+    [Fact]
+    public async Task Register_Invalid_PrintsEveryValidationMessageAndSavesNothing()
+    {
+        var exitCode = await RunAsync("register", "--server", server.Url, "--api-key", FakeAgentServer.ApiKey, "--name", new string('n', 201),
+            "--environment", "Nowhere", "--role", "Web Server", "--home", home);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Name must be at most 200 characters.", error.ToString());
+        Assert.Contains("Environment 'Nowhere' does not exist.", error.ToString());
+        Assert.Contains("'Web Server'", error.ToString());
+        Assert.False(File.Exists(Path.Combine(home, "agent.json")));
+    }
+
+    [Fact]
+    public async Task Register_WrongApiKey_SaysTheKeyWasRefused()
+    {
+        var exitCode = await RunAsync("register", "--server", server.Url, "--api-key", "wrong", "--name", "web-01", "--environment", "Test", "--home", home);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("refused the API key", error.ToString());
+    }
+
+    [Fact]
+    public async Task Register_NameTaken_SaysSo()
+    {
+        var exitCode = await RunAsync("register", "--server", server.Url, "--api-key", FakeAgentServer.ApiKey, "--name", "taken",
+            "--environment", "Test", "--home", home);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("The name 'taken' is taken", error.ToString());
+    }
+
+    [Fact]
+    public async Task Register_OverAnExistingRegistration_RefusesWithoutForce()
+    {
+        new AgentSettings(server.Url, 5, "old-machine", "old-token").Save(home);
+
+        var exitCode = await RunAsync("register", "--server", server.Url, "--api-key", FakeAgentServer.ApiKey, "--name", "web-01",
+            "--environment", "Test", "--home", home);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("--force", error.ToString());
+        Assert.Null(server.LastRegistration);
+        Assert.Equal("old-token", AgentSettings.Load(home)!.Token);
+    }
+
+    [Fact]
+    public async Task Register_ServerDown_SaysItCannotReachIt()
+    {
+        var url = server.Url;
+        await server.DisposeAsync();
+
+        var exitCode = await RunAsync("register", "--server", url, "--api-key", FakeAgentServer.ApiKey, "--name", "web-01",
+            "--environment", "Test", "--home", home);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Cannot reach the server", error.ToString());
+    }
+
+    [Fact]
+    public async Task Deregister_DeletesTheMachineAndTheLocalRegistration()
+    {
+        new AgentSettings(server.Url, FakeAgentServer.MachineId, "web-01", FakeAgentServer.Token).Save(home);
+
+        var exitCode = await RunAsync("deregister", "--home", home);
+
+        Assert.Equal(0, exitCode);
+        Assert.True(server.Deregistered);
+        Assert.False(File.Exists(Path.Combine(home, "agent.json")));
+    }
+
+    [Fact]
+    public async Task Run_TokenRefused_ExitsWithCode2()
+    {
+        new AgentSettings(server.Url, FakeAgentServer.MachineId, "web-01", "revoked-token").Save(home);
+
+        var exitCode = await RunAsync("run", "--home", home);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(TokenRefusedException.Explanation, output.ToString());
+    }
+
+    [Theory]
+    [InlineData("unknown option", "register", "--server", "http://x", "--name", "a", "--environment", "b", "--colour", "red")]
+    [InlineData("needs --name, --environment", "register", "--server", "http://x")]
+    [InlineData("--home needs a value", "run", "--home")]
+    [InlineData("Unknown command 'start'", "start")]
+    [InlineData("not registered", "run", "--home", "/nonexistent/autodeploy-agent")]
+    public async Task BadArguments_ExitWithCode1AndSayWhy(string expected, params string[] args)
+    {
+        var exitCode = await RunAsync(args);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(expected, error.ToString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Help_PrintsTheUsageOfEveryCommand()
+    {
+        var exitCode = await RunAsync("--help");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("register --server URL", output.ToString());
+        Assert.Contains("deregister [--home DIR]", output.ToString());
+    }
+
+    private Task<int> RunAsync(params string[] args) =>
+        AgentCommands.RunAsync(args, output, error, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+}

@@ -1,0 +1,197 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Serialization;
+using System.Threading.Channels;
+using AutoDeploy.Domain.Agents;
+using AutoDeploy.Domain.Machines;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AutoDeploy.Tests.Agent;
+
+/// <summary>
+/// The server side of the agent protocol in memory, on Kestrel at 127.0.0.1 with a free port: a job queue,
+/// the lines and results agents send, cancel requests, and 503s on demand.
+/// </summary>
+public sealed class FakeAgentServer : IAsyncDisposable
+{
+    public const string ApiKey = "API-FAKE-KEY";
+    public const string Token = "agent-token-42";
+    public const int MachineId = 42;
+
+    private readonly Channel<AgentJob> jobs = Channel.CreateUnbounded<AgentJob>();
+    private readonly ConcurrentDictionary<long, ConcurrentQueue<LogLine>> lines = new();
+    private readonly ConcurrentDictionary<long, int> batches = new();
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<JobCompletion>> completions = new();
+    private readonly ConcurrentDictionary<long, bool> cancels = new();
+    private readonly List<(string Path, int Left)> failures = [];
+    private TaskCompletionSource changed = NewSignal();
+    private WebApplication app = null!;
+
+    public string Url { get; private set; } = "";
+
+    public RegistrationRequest? LastRegistration { get; private set; }
+
+    public bool Deregistered { get; private set; }
+
+    public static async Task<FakeAgentServer> StartAsync()
+    {
+        var server = new FakeAgentServer();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        server.app = builder.Build();
+        server.Map(server.app);
+        await server.app.StartAsync();
+        server.Url = server.app.Urls.First();
+        return server;
+    }
+
+    public void Enqueue(AgentJob job) => jobs.Writer.TryWrite(job);
+
+    /// <summary>Answers 503 to the next <paramref name="count"/> requests whose path contains <paramref name="path"/>.</summary>
+    public void FailNext(int count, string path = "/api/")
+    {
+        lock (failures)
+        {
+            failures.Add((path, count));
+        }
+    }
+
+    public void RequestCancel(long jobId) => cancels[jobId] = true;
+
+    public Task<JobCompletion> CompletionOf(long jobId) => Completion(jobId).Task;
+
+    public IReadOnlyList<LogLine> LinesOf(long jobId) => lines.TryGetValue(jobId, out var queue) ? [.. queue] : [];
+
+    public IEnumerable<string> TextsOf(long jobId) => LinesOf(jobId).Select(l => l.Text);
+
+    /// <summary>How many log batches with at least one line arrived for the job (heartbeats not counted).</summary>
+    public int BatchesOf(long jobId) => batches.GetValueOrDefault(jobId);
+
+    /// <summary>Waits (30 s at most) until the condition holds, checking it whenever the server received something.</summary>
+    public async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var signal = Volatile.Read(ref changed);
+            if (condition())
+            {
+                return;
+            }
+            await signal.Task.WaitAsync(timeout.Token);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        jobs.Writer.TryComplete();
+        await app.DisposeAsync();
+    }
+
+    private void Map(WebApplication web)
+    {
+        web.Use(async (context, next) =>
+        {
+            if (ShouldFail(context.Request.Path))
+            {
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                return;
+            }
+            if (context.Request.Path.StartsWithSegments("/api/agent")
+                && context.Request.Headers.Authorization.ToString() != $"Bearer {Token}")
+            {
+                await Results.Problem("The agent token is not valid.", statusCode: StatusCodes.Status401Unauthorized).ExecuteAsync(context);
+                return;
+            }
+            await next(context);
+        });
+        web.MapPost("/api/machines/register", (HttpRequest request, RegistrationRequest registration) => Register(request, registration));
+        web.MapPost("/api/agent/poll", async (PollRequest poll, CancellationToken ct) =>
+        {
+            using var hold = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            hold.CancelAfter(TimeSpan.FromMilliseconds(500));
+            try
+            {
+                await jobs.Reader.WaitToReadAsync(hold.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            return jobs.Reader.TryRead(out var job) ? Results.Ok(job) : Results.NoContent();
+        });
+        web.MapPost("/api/agent/jobs/{id:long}/log", (long id, LogBatch batch) =>
+        {
+            var queue = lines.GetOrAdd(id, _ => new ConcurrentQueue<LogLine>());
+            foreach (var line in batch.Lines)
+            {
+                queue.Enqueue(line);
+            }
+            if (batch.Lines.Count > 0)
+            {
+                batches.AddOrUpdate(id, 1, (_, n) => n + 1);
+            }
+            Pulse();
+            return Results.Ok(new LogBatchResponse(cancels.ContainsKey(id)));
+        });
+        web.MapPost("/api/agent/jobs/{id:long}/complete", (long id, JobCompletion completion) =>
+        {
+            Completion(id).TrySetResult(completion);
+            Pulse();
+            return Results.NoContent();
+        });
+        web.MapDelete("/api/agent/registration", () =>
+        {
+            Deregistered = true;
+            return Results.NoContent();
+        });
+    }
+
+    private IResult Register(HttpRequest request, RegistrationRequest registration)
+    {
+        if (request.Headers["X-Api-Key"] != ApiKey)
+        {
+            return Results.Problem("The API key is not valid.", statusCode: StatusCodes.Status401Unauthorized);
+        }
+        var errors = new RegistrationRequestValidator().Validate(registration).Errors
+            .Select(e => (e.PropertyName, e.ErrorMessage))
+            .Concat(registration.Environments.Where(e => e == "Nowhere").Select(e => ("Environments", $"Environment '{e}' does not exist.")))
+            .GroupBy(e => e.Item1, e => e.Item2)
+            .ToDictionary(g => g.Key, g => g.ToArray());
+        if (errors.Count > 0)
+        {
+            return Results.ValidationProblem(errors);
+        }
+        if (registration.Name == "taken")
+        {
+            return Results.Problem("A machine named 'taken' already exists.", statusCode: StatusCodes.Status409Conflict);
+        }
+        LastRegistration = registration;
+        return Results.Created($"/api/machines/{MachineId}", new RegistrationResponse(MachineId, Token));
+    }
+
+    private bool ShouldFail(PathString path)
+    {
+        lock (failures)
+        {
+            var index = failures.FindIndex(f => f.Left > 0 && path.Value!.Contains(f.Path));
+            if (index < 0)
+            {
+                return false;
+            }
+            failures[index] = (failures[index].Path, failures[index].Left - 1);
+            return true;
+        }
+    }
+
+    private TaskCompletionSource<JobCompletion> Completion(long jobId) =>
+        completions.GetOrAdd(jobId, _ => new TaskCompletionSource<JobCompletion>(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    private void Pulse() => Interlocked.Exchange(ref changed, NewSignal()).TrySetResult();
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

@@ -1,0 +1,85 @@
+using AutoDeploy.Agent;
+using AutoDeploy.Domain.Events;
+using AutoDeploy.Domain.Machines;
+using AutoDeploy.Domain.Policies;
+using AutoDeploy.Tests.TestSupport;
+using AutoDeploy.Web.Agents;
+using AutoDeploy.Web.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AutoDeploy.Tests.Agents;
+
+/// <summary>Health through the real agent program: the first contact is checked at once; a killed agent is noticed and cleaned up.</summary>
+public sealed class AgentHealthTests : IAsyncLifetime
+{
+    private readonly AutoDeployAppFactory _app = new();
+    private IDbContextFactory<AutoDeployDbContext> _factory = null!;
+    private string _server = "";
+
+    public Task InitializeAsync()
+    {
+        _app.Settings["Tasks:LongPoll"] = "00:00:01";
+        _app.Settings["Tasks:LastSeenResolution"] = "00:00:00.2";
+        _app.Settings["HealthChecks:UnavailableAfter"] = "00:00:03";
+        _app.Settings["HealthChecks:TickInterval"] = "00:00:00.2";
+        _server = _app.StartOnKestrel();
+        _factory = _app.Services.GetRequiredService<IDbContextFactory<AutoDeployDbContext>>();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task A_new_agent_is_checked_on_its_first_poll_and_a_killed_one_turns_Unavailable_and_is_deleted_by_its_policy()
+    {
+        await using var agent = new AgentProcess();
+        var machineId = await RegisterAsync(agent, "spot-01", await AddSpotPolicyAsync());
+
+        agent.StartRun();
+        await Eventually.TrueAsync(async () => await StatusAsync(machineId) == MachineHealthStatus.Healthy, because: agent.Output);
+        agent.Kill();
+        await Eventually.TrueAsync(async () => !await ExistsAsync(machineId), because: "the policy deletes unavailable machines at once");
+
+        await using var db = await _factory.CreateDbContextAsync();
+        var categories = await db.Events.Where(e => e.MachineId == machineId).OrderBy(e => e.Id).Select(e => e.Category).ToListAsync();
+        Assert.Equal([EventCategories.MachineAdded, EventCategories.MachineHealthy, EventCategories.MachineUnavailable, EventCategories.MachineDeleted],
+            categories);
+    }
+
+    private async Task<int> AddSpotPolicyAsync()
+    {
+        await using var db = await _factory.CreateDbContextAsync();
+        var policy = new MachinePolicy { CleanupBehavior = CleanupBehavior.DeleteUnavailableMachines, DeleteUnavailableAfter = TimeSpan.Zero };
+        policy.Rename("Spot instances");
+        db.MachinePolicies.Add(policy);
+        await db.SaveChangesAsync();
+        return policy.Id;
+    }
+
+    /// <summary>A machine with a token, and the agent's home holding that registration.</summary>
+    private async Task<int> RegisterAsync(AgentProcess agent, string name, int policyId)
+    {
+        await using var db = await _factory.CreateDbContextAsync();
+        var policy = await db.MachinePolicies.SingleAsync(p => p.Id == policyId);
+        var machine = Machine.Register(name, [], ["web"], policy, DateTimeOffset.UtcNow);
+        var token = AgentToken.Generate();
+        machine.AgentTokenHash = AgentToken.HashOf(token);
+        db.Machines.Add(machine);
+        await db.SaveChangesAsync();
+        new AgentSettings(_server, machine.Id, name, token).Save(agent.Home);
+        return machine.Id;
+    }
+
+    private async Task<MachineHealthStatus?> StatusAsync(int id)
+    {
+        await using var db = await _factory.CreateDbContextAsync();
+        return await db.Machines.Where(m => m.Id == id).Select(m => (MachineHealthStatus?)m.HealthStatus).SingleOrDefaultAsync();
+    }
+
+    private async Task<bool> ExistsAsync(int id)
+    {
+        await using var db = await _factory.CreateDbContextAsync();
+        return await db.Machines.AnyAsync(m => m.Id == id);
+    }
+}

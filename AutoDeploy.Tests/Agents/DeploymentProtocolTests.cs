@@ -1,0 +1,168 @@
+using System.Net;
+using System.Net.Http.Json;
+using AutoDeploy.Domain.Agents;
+using AutoDeploy.Domain.Deployments;
+using AutoDeploy.Tests.TestSupport;
+using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Services;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AutoDeploy.Tests.Agents;
+
+/// <summary>Deployments through the REST API, run by the TaskWorker on agents that speak the protocol over HTTP.</summary>
+public sealed class DeploymentProtocolTests : IAsyncLifetime
+{
+    private readonly AutoDeployAppFactory _app = new();
+    private HttpClient _api = null!;
+    private DeploymentScenario _scenario = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app.Settings["Tasks:LongPoll"] = "00:00:01";
+        _app.Settings["Tasks:RecheckInterval"] = "00:00:00.100";
+        _app.Settings["Tasks:AgentLostAfter"] = "00:00:01";
+        _api = _app.CreateApiClient();
+        _scenario = await new DeploymentScenario(_app.Services.GetRequiredService<IDbContextFactory<AutoDeployDbContext>>()).WithEnvironmentAsync();
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task A_two_step_deployment_runs_on_the_agent_and_records_the_release_on_the_machine()
+    {
+        await _scenario.WithReleaseAsync(null, DeploymentScenario.Step("Install", "web"), DeploymentScenario.Step("Smoke test", "web"));
+        var (machineId, token) = await _scenario.AddMachineAsync("web-01", "web");
+        var agent = Agent(token);
+
+        var deployment = await DeployAsync();
+        var first = await agent.NextJobAsync();
+        await agent.LogAsync(first.JobId, "installing with s3cret");
+        await agent.CompleteAsync(first.JobId, JobOutcome.Succeeded, 0);
+        var second = await agent.NextJobAsync();
+        await agent.CompleteAsync(second.JobId, JobOutcome.Succeeded, 0);
+        var details = await WaitForEndAsync(deployment.Id);
+
+        Assert.Equal(DeploymentState.Success, details.Deployment.State);
+        var machine = Assert.Single(details.Machines);
+        Assert.Equal(TargetState.Success, machine.State);
+        Assert.Equal(["Install", "Smoke test"], machine.Steps.Select(s => s.StepName));
+        Assert.Equal("Install", first.Name);
+        Assert.Equal("1.0.0", first.Variables["AUTODEPLOY_RELEASE"]);
+        Assert.Equal("web-01", first.Variables["AUTODEPLOY_MACHINE"]);
+        Assert.Equal("s3cret", first.Variables["DB_PASSWORD"]);
+        var log = await _api.GetFromJsonAsync<LogPage>($"/api/deployments/{deployment.Id}/log", ProtocolAgent.Json);
+        Assert.Contains(log!.Lines, l => l.Text == "installing with ********");
+        Assert.DoesNotContain(log.Lines, l => l.Text.Contains("s3cret"));
+        var releases = await _api.GetFromJsonAsync<List<MachineRelease>>($"/api/machines/{machineId}/releases", ProtocolAgent.Json);
+        Assert.Equal("1.0.0", Assert.Single(releases!).ReleaseVersion);
+    }
+
+    [Fact]
+    public async Task A_failing_script_fails_its_machine_and_the_deployment_with_the_exit_code()
+    {
+        await _scenario.WithReleaseAsync(null, DeploymentScenario.Step("Install", "web"), DeploymentScenario.Step("Never", "web"));
+        var (_, token) = await _scenario.AddMachineAsync("web-01", "web");
+        var agent = Agent(token);
+
+        var deployment = await DeployAsync();
+        var job = await agent.NextJobAsync();
+        await agent.CompleteAsync(job.JobId, JobOutcome.Failed, 3);
+        var details = await WaitForEndAsync(deployment.Id);
+
+        Assert.Equal(DeploymentState.Failed, details.Deployment.State);
+        var machine = Assert.Single(details.Machines);
+        Assert.Equal(TargetState.Failed, machine.State);
+        Assert.Contains("exit code 3", machine.Reason);
+        Assert.Single(machine.Steps);
+    }
+
+    [Fact]
+    public async Task Cancel_reaches_the_agent_through_its_log_call_and_ends_the_deployment_canceled()
+    {
+        await _scenario.WithReleaseAsync(null, DeploymentScenario.Step("Long", "web", "sleep 600"));
+        var (_, token) = await _scenario.AddMachineAsync("web-01", "web");
+        var agent = Agent(token);
+        var deployment = await DeployAsync();
+        var job = await agent.NextJobAsync();
+
+        var cancel = await _api.PostAsync($"/api/deployments/{deployment.Id}/cancel", null);
+        await Eventually.TrueAsync(async () => (await agent.LogAsync(job.JobId)).CancelRequested);
+        await agent.CompleteAsync(job.JobId, JobOutcome.Canceled, null);
+        var details = await WaitForEndAsync(deployment.Id);
+
+        Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+        Assert.Equal(DeploymentState.Canceled, details.Deployment.State);
+        Assert.Equal(TargetState.Canceled, Assert.Single(details.Machines).State);
+    }
+
+    [Fact]
+    public async Task An_agent_that_goes_silent_mid_step_fails_its_machine_after_the_lost_agent_limit()
+    {
+        await _scenario.WithReleaseAsync(null, DeploymentScenario.Step("Install", "web"));
+        var (_, token) = await _scenario.AddMachineAsync("web-01", "web");
+        var deployment = await DeployAsync();
+        await Agent(token).NextJobAsync();
+
+        var details = await WaitForEndAsync(deployment.Id);
+
+        Assert.Equal(DeploymentState.Failed, details.Deployment.State);
+        Assert.Contains("stopped responding", Assert.Single(details.Machines).Reason);
+    }
+
+    [Fact]
+    public async Task Deploying_where_no_machine_has_a_step_role_is_a_400_naming_the_roles()
+    {
+        await _scenario.WithReleaseAsync(null, DeploymentScenario.Step("Install", "web"));
+        await _scenario.AddMachineAsync("worker-01", "worker");
+
+        var response = await _api.PostAsJsonAsync("/api/deployments", new DeployRequest(_scenario.Release.Id, _scenario.Environment.Id, null));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("roles web", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_wrong_token_is_401_with_problem_details()
+    {
+        var response = await Agent("not-a-token").SendAsync(HttpMethod.Post, "/api/agent/poll", new PollRequest("1.0.0"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("deregistered", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task An_agent_cannot_touch_another_machines_job()
+    {
+        await _scenario.WithReleaseAsync(null, DeploymentScenario.Step("Install", "web"));
+        var (_, token) = await _scenario.AddMachineAsync("web-01", "web");
+        var (_, otherToken) = await _scenario.AddMachineAsync("web-02", "db");
+        await DeployAsync();
+        var job = await Agent(token).NextJobAsync();
+
+        var response = await Agent(otherToken).SendAsync(HttpMethod.Post, $"/api/agent/jobs/{job.JobId}/complete",
+            new JobCompletion(JobOutcome.Succeeded, 0, null));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    private ProtocolAgent Agent(string token) => new(_app.CreateClient(), token);
+
+    private async Task<DeploymentSummary> DeployAsync()
+    {
+        var response = await _api.PostAsJsonAsync("/api/deployments", new DeployRequest(_scenario.Release.Id, _scenario.Environment.Id, null));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<DeploymentSummary>(ProtocolAgent.Json))!;
+    }
+
+    private async Task<DeploymentDetails> WaitForEndAsync(int id)
+    {
+        DeploymentDetails? details = null;
+        await Eventually.TrueAsync(async () =>
+        {
+            details = await _api.GetFromJsonAsync<DeploymentDetails>($"/api/deployments/{id}", ProtocolAgent.Json);
+            return details!.Deployment.State.IsFinished();
+        });
+        return details!;
+    }
+}

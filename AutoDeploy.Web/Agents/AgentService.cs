@@ -1,0 +1,224 @@
+using AutoDeploy.Domain.Agents;
+using AutoDeploy.Domain.Deployments;
+using AutoDeploy.Domain.Machines;
+using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Services;
+using AutoDeploy.Web.Workers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace AutoDeploy.Web.Agents;
+
+/// <summary>The server's side of the agent protocol: long polls, log batches, completions, deregistration.</summary>
+public sealed class AgentService(
+    IDbContextFactory<AutoDeployDbContext> factory, HealthCheckService healthChecks, TaskSignals signals, IOptions<TaskOptions> options,
+    TimeProvider time)
+{
+    private TaskOptions Options => options.Value;
+
+    /// <summary>Holds the poll open until the machine has a job (claimed for it here) or the long poll ends.</summary>
+    public async Task<AgentJob?> PollAsync(int machineId, PollRequest request, CancellationToken cancellationToken)
+    {
+        await RecordContactAsync(machineId, request.AgentVersion, cancellationToken);
+        var deadline = time.GetUtcNow() + Options.LongPoll;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var remaining = deadline - time.GetUtcNow();
+            // Register for the wake-up before looking, so a job queued in between is not missed.
+            var wake = signals.Machines.WaitAsync(machineId, Min(remaining, Options.RecheckInterval), time, cancellationToken);
+            var job = await TryClaimAsync(machineId, cancellationToken);
+            if (job is not null || remaining <= TimeSpan.Zero)
+            {
+                return job;
+            }
+            await wake;
+        }
+        return null;
+    }
+
+    /// <summary>Appends a batch of log lines (masked, bounded) and tells the agent whether to cancel.</summary>
+    public async Task<LogBatchResponse?> AppendLogAsync(int machineId, long jobId, LogBatch batch, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var job = await db.MachineJobs.SingleOrDefaultAsync(j => j.Id == jobId && j.MachineId == machineId, cancellationToken);
+        if (job is null)
+        {
+            return null;
+        }
+        var now = time.GetUtcNow();
+        job.LastContactAt = now;
+        await TouchAsync(db, machineId, now, cancellationToken);
+        var room = Math.Max(0, Options.MaxLogLinesPerJob - job.LogLineCount);
+        var sensitive = await SensitiveValuesAsync(db, job, cancellationToken);
+        var lines = batch.Lines.Take(room).Select(l => Line(job, l.At, l.Stream, DeploymentVariables.Mask(Cut(l.Text), sensitive))).ToList();
+        if (batch.Lines.Count > room && job.LogLineCount <= Options.MaxLogLinesPerJob)
+        {
+            lines.Add(Line(job, now, LogStream.Error, $"[output truncated: only the first {Options.MaxLogLinesPerJob} lines are kept]"));
+            job.LogLineCount = Options.MaxLogLinesPerJob + 1;
+        }
+        else
+        {
+            job.LogLineCount += lines.Count;
+        }
+        db.TaskLogLines.AddRange(lines);
+        await db.SaveChangesAsync(cancellationToken);
+        if (job.DeploymentId is { } deploymentId && lines.Count > 0)
+        {
+            signals.Logs.Notify(deploymentId);
+        }
+        return new LogBatchResponse(job.CancelRequested);
+    }
+
+    /// <summary>Records how a job ended; false when the job is not this machine's.</summary>
+    public async Task<bool> CompleteAsync(int machineId, long jobId, JobCompletion completion, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var job = await db.MachineJobs.SingleOrDefaultAsync(j => j.Id == jobId && j.MachineId == machineId, cancellationToken);
+        if (job is null)
+        {
+            return false;
+        }
+        if (!job.IsFinished)
+        {
+            job.State = completion.Outcome switch
+            {
+                JobOutcome.Succeeded => JobState.Succeeded,
+                JobOutcome.TimedOut => JobState.TimedOut,
+                JobOutcome.Canceled => JobState.Canceled,
+                _ => JobState.Failed,
+            };
+            job.ExitCode = completion.ExitCode;
+            job.Message = completion.Message ?? Describe(completion);
+            job.CompletedAt = job.LastContactAt = time.GetUtcNow();
+            await TouchAsync(db, machineId, job.CompletedAt.Value, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            if (job.Kind == AgentJobKind.HealthCheck)
+            {
+                await healthChecks.RecordAsync(job.Id, completion.Outcome, completion.ExitCode, cancellationToken);
+            }
+        }
+        if (job.DeploymentId is { } deploymentId)
+        {
+            signals.Deployments.Notify(deploymentId);
+            signals.Logs.Notify(deploymentId);
+        }
+        return true;
+    }
+
+    /// <summary>The agent removes its machine: a MachineDeleted event; its unfinished jobs are canceled.</summary>
+    public async Task DeregisterAsync(int machineId, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var machine = await db.Machines.SingleOrDefaultAsync(m => m.Id == machineId, cancellationToken);
+        if (machine is null)
+        {
+            return;
+        }
+        machine.Delete("deregistered by its agent");
+        db.Machines.Remove(machine);
+        var jobs = await db.MachineJobs.Where(j => j.MachineId == machineId && (j.State == JobState.Pending || j.State == JobState.Running))
+            .ToListAsync(cancellationToken);
+        foreach (var job in jobs)
+        {
+            job.State = JobState.Canceled;
+            job.Message = "The machine was deregistered.";
+            job.CompletedAt = time.GetUtcNow();
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var deploymentId in jobs.Select(j => j.DeploymentId).OfType<int>().Distinct())
+        {
+            signals.Deployments.Notify(deploymentId);
+        }
+    }
+
+    private async Task RecordContactAsync(int machineId, string agentVersion, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var machine = await db.Machines.SingleAsync(m => m.Id == machineId, cancellationToken);
+        var now = time.GetUtcNow();
+        var firstContact = machine.HealthStatus is MachineHealthStatus.Unknown or MachineHealthStatus.Unavailable;
+        if (!firstContact && machine.LastSeenAt is { } seen && now - seen < Options.LastSeenResolution && machine.AgentVersion == agentVersion)
+        {
+            return;
+        }
+        machine.LastSeenAt = now;
+        machine.AgentVersion = agentVersion;
+        if (firstContact)
+        {
+            // The first contact after registration (or after being unavailable) is a reason to check at once:
+            // the check is queued here and this very poll hands it to the agent.
+            await healthChecks.QueueAsync(db, machineId, null, cancellationToken);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Any call of the agent is contact: it keeps the machine from being found unresponsive.</summary>
+    private Task<int> TouchAsync(AutoDeployDbContext db, int machineId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var stale = now - Options.LastSeenResolution;
+        return db.Machines.Where(m => m.Id == machineId && (m.LastSeenAt == null || m.LastSeenAt < stale))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LastSeenAt, now), cancellationToken);
+    }
+
+    private async Task<AgentJob?> TryClaimAsync(int machineId, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var candidates = await db.MachineJobs.AsNoTracking()
+            .Where(j => j.MachineId == machineId && j.State == JobState.Pending && !j.CancelRequested)
+            .OrderBy(j => j.Id).Select(j => j.Id).Take(5).ToListAsync(cancellationToken);
+        foreach (var id in candidates)
+        {
+            var now = time.GetUtcNow();
+            // Conditional: of two polls (or two nodes) only one moves the job from Pending to Running.
+            var claimed = await db.MachineJobs.Where(j => j.Id == id && j.State == JobState.Pending)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, JobState.Running)
+                    .SetProperty(j => j.StartedAt, now).SetProperty(j => j.LastContactAt, now), cancellationToken);
+            if (claimed == 1)
+            {
+                var job = await db.MachineJobs.AsNoTracking().SingleAsync(j => j.Id == id, cancellationToken);
+                if (job.DeploymentId is { } deploymentId)
+                {
+                    signals.Deployments.Notify(deploymentId);
+                    signals.Logs.Notify(deploymentId);
+                }
+                return await AgentJobBuilder.BuildAsync(db, job, cancellationToken);
+            }
+        }
+        return null;
+    }
+
+    private static async Task<List<string>> SensitiveValuesAsync(AutoDeployDbContext db, MachineJob job, CancellationToken cancellationToken)
+    {
+        if (job.DeploymentId is null)
+        {
+            return [];
+        }
+        var variables = await db.Deployments.Where(d => d.Id == job.DeploymentId)
+            .Join(db.Releases, d => d.ReleaseId, r => r.Id, (d, r) => r.Variables).SingleAsync(cancellationToken);
+        return variables.Where(v => v.IsSensitive).Select(v => v.Value).ToList();
+    }
+
+    private static TaskLogLine Line(MachineJob job, DateTimeOffset at, LogStream stream, string text) => new()
+    {
+        DeploymentId = job.DeploymentId,
+        HealthCheckRunId = job.HealthCheckRunId,
+        JobId = job.Id,
+        MachineId = job.MachineId,
+        At = at,
+        Stream = stream,
+        Text = text,
+    };
+
+    private static string Cut(string text) =>
+        text.Length <= TaskLogLine.MaxLength ? text : text[..TaskLogLine.MaxLength] + " [line truncated]";
+
+    private static string Describe(JobCompletion completion) => completion.Outcome switch
+    {
+        JobOutcome.Succeeded => "The script succeeded.",
+        JobOutcome.TimedOut => "The script was stopped at its timeout.",
+        JobOutcome.Canceled => "The script was canceled.",
+        _ => $"The script failed with exit code {completion.ExitCode}.",
+    };
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? (a < TimeSpan.Zero ? TimeSpan.Zero : a) : b;
+}

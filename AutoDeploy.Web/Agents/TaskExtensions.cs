@@ -1,0 +1,30 @@
+using AutoDeploy.Web.Services;
+using AutoDeploy.Web.Workers;
+using Microsoft.AspNetCore.Authentication;
+
+namespace AutoDeploy.Web.Agents;
+
+public static class TaskExtensions
+{
+    /// <summary>Agents (their token scheme and protocol), deployments and health checks, and the workers that run them.</summary>
+    public static WebApplicationBuilder AddAutoDeployTasks(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.Configure<TaskOptions>(builder.Configuration.GetSection("Tasks"));
+        services.Configure<HealthCheckOptions>(builder.Configuration.GetSection("HealthChecks"));
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, AgentAuthenticationHandler>(AgentAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder().AddPolicy(AgentAuthenticationHandler.PolicyName, p => p
+            .AddAuthenticationSchemes(AgentAuthenticationHandler.SchemeName)
+            .RequireClaim(AgentAuthenticationHandler.MachineIdClaim));
+        services.AddSingleton<TaskSignals>();
+        services.AddSingleton<AgentService>();
+        services.AddSingleton<DeploymentRunner>();
+        services.AddScoped<DeploymentService>();
+        services.AddSingleton<HealthCheckService>();
+        services.AddHostedService<TaskWorker>();
+        services.AddSingleton<HealthCheckWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<HealthCheckWorker>());
+        return builder;
+    }
+}

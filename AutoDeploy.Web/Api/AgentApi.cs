@@ -1,0 +1,34 @@
+using System.Security.Claims;
+using AutoDeploy.Domain.Agents;
+using AutoDeploy.Web.Agents;
+
+namespace AutoDeploy.Web.Api;
+
+/// <summary>The endpoints agents call with their own token (see <see cref="AgentProtocol"/>).</summary>
+public static class AgentApi
+{
+    public static RouteGroupBuilder MapAgentApi(this RouteGroupBuilder api)
+    {
+        var agent = api.MapGroup("/agent").RequireAuthorization(AgentAuthenticationHandler.PolicyName).WithTags("Agent");
+
+        agent.MapPost("/poll", async Task<IResult> (PollRequest request, ClaimsPrincipal user, AgentService agents, CancellationToken ct) =>
+            await agents.PollAsync(user.MachineId(), request, ct) is { } job ? TypedResults.Ok(job) : TypedResults.NoContent());
+
+        agent.MapPost("/jobs/{id:long}/log", async Task<IResult> (long id, LogBatch batch, ClaimsPrincipal user, AgentService agents, CancellationToken ct) =>
+            await agents.AppendLogAsync(user.MachineId(), id, batch, ct) is { } response
+                ? TypedResults.Ok(response)
+                : TypedResults.Problem($"Job {id} is not this machine's.", statusCode: StatusCodes.Status404NotFound));
+
+        agent.MapPost("/jobs/{id:long}/complete", async Task<IResult> (long id, JobCompletion completion, ClaimsPrincipal user, AgentService agents, CancellationToken ct) =>
+            await agents.CompleteAsync(user.MachineId(), id, completion, ct)
+                ? TypedResults.NoContent()
+                : TypedResults.Problem($"Job {id} is not this machine's.", statusCode: StatusCodes.Status404NotFound));
+
+        agent.MapDelete("/registration", async (ClaimsPrincipal user, AgentService agents, CancellationToken ct) =>
+        {
+            await agents.DeregisterAsync(user.MachineId(), ct);
+            return TypedResults.NoContent();
+        });
+        return api;
+    }
+}

@@ -1,0 +1,64 @@
+using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Services;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutoDeploy.Web.Identity;
+
+public sealed record ApiKeySummary(int Id, string Name, string Prefix, DateTimeOffset CreatedAt,
+    DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt)
+{
+    public bool IsRevoked => RevokedAt is not null;
+}
+
+/// <summary>A key just created: <see cref="Secret"/> is the only time the whole key is ever shown.</summary>
+public sealed record NewApiKey(ApiKeySummary Key, string Secret);
+
+/// <summary>A user's own API keys: create (stored hashed), list, revoke.</summary>
+public sealed class ApiKeyService(IDbContextFactory<AutoDeployDbContext> factory, TimeProvider time)
+{
+    public const int NameMaxLength = 200;
+
+    public async Task<IReadOnlyList<ApiKeySummary>> ListAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.ApiKeys.Where(k => k.UserId == userId)
+            .OrderByDescending(k => k.Id)
+            .Select(k => new ApiKeySummary(k.Id, k.Name, k.Prefix, k.CreatedAt, k.LastUsedAt, k.RevokedAt))
+            .ToListAsync(cancellationToken);
+    }
+
+    public async Task<SaveResult<NewApiKey>> CreateAsync(string userId, string? name, CancellationToken cancellationToken = default)
+    {
+        name = name?.Trim() ?? "";
+        if (name.Length == 0)
+        {
+            return SaveResult.Invalid("Name", "Name the key after what uses it, e.g. \"CI pipeline\".");
+        }
+        if (name.Length > NameMaxLength)
+        {
+            return SaveResult.Invalid("Name", $"The name can be at most {NameMaxLength} characters long.");
+        }
+        var secret = ApiKey.Generate();
+        var key = ApiKey.Create(userId, name, secret, time.GetUtcNow());
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        db.ApiKeys.Add(key);
+        await db.SaveChangesAsync(cancellationToken);
+        return new SaveResult<NewApiKey>(SaveResult.Saved, new NewApiKey(Summarize(key), secret));
+    }
+
+    /// <summary>Revokes one of the user's keys; the next request with it gets 401.</summary>
+    public async Task<SaveResult> RevokeAsync(string userId, int keyId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == keyId && k.UserId == userId, cancellationToken);
+        if (key is null)
+        {
+            return SaveResult.NotFound("That API key does not exist (any more).");
+        }
+        key.RevokedAt ??= time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        return SaveResult.Saved;
+    }
+
+    private static ApiKeySummary Summarize(ApiKey k) => new(k.Id, k.Name, k.Prefix, k.CreatedAt, k.LastUsedAt, k.RevokedAt);
+}

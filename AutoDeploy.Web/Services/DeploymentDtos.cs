@@ -1,0 +1,27 @@
+using AutoDeploy.Domain.Agents;
+using AutoDeploy.Domain.Deployments;
+
+namespace AutoDeploy.Web.Services;
+
+public sealed record DeployRequest(int ReleaseId, int EnvironmentId, List<int>? MachineIds);
+
+public sealed record DeploymentSummary(
+    int Id, int ProjectId, string ProjectName, int ReleaseId, string ReleaseVersion, int EnvironmentId, string EnvironmentName,
+    DeploymentState State, DateTimeOffset QueuedAt, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt,
+    string QueuedBy, bool CancelRequested, string? FailureReason);
+
+public sealed record DeploymentDetails(DeploymentSummary Deployment, IReadOnlyList<TargetResult> Machines);
+
+/// <summary>One machine's result, with one result per step it ran.</summary>
+public sealed record TargetResult(int MachineId, string MachineName, TargetState State, string? Reason, IReadOnlyList<StepResult> Steps);
+
+public sealed record StepResult(long JobId, int StepIndex, string StepName, JobState State, int? ExitCode, string? Message,
+    DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt);
+
+public sealed record LogLineDto(long Id, DateTimeOffset At, int? MachineId, long? JobId, LogStream Stream, string Text);
+
+public sealed record LogPage(IReadOnlyList<LogLineDto> Lines, long? NextAfter);
+
+/// <summary>The release of one project that a machine has: its latest successful deployment there.</summary>
+public sealed record MachineRelease(int ProjectId, string ProjectName, int ReleaseId, string ReleaseVersion, int DeploymentId,
+    string EnvironmentName, DateTimeOffset? DeployedAt);

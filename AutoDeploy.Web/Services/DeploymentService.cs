@@ -1,0 +1,136 @@
+using AutoDeploy.Domain.Deployments;
+using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Hosting;
+using AutoDeploy.Web.Workers;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutoDeploy.Web.Services;
+
+/// <summary>Queues and cancels deployments and reads their results and logs; the TaskWorker runs them.</summary>
+public sealed class DeploymentService(IDbContextFactory<AutoDeployDbContext> factory, TaskSignals signals, TimeProvider time)
+{
+    public const int MaxLogPage = 5000;
+
+    public async Task<SaveResult<DeploymentSummary>> QueueAsync(DeployRequest request, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var release = await db.Releases.SingleOrDefaultAsync(r => r.Id == request.ReleaseId, cancellationToken);
+        if (release is null)
+        {
+            return SaveResult.Invalid(nameof(DeployRequest.ReleaseId), $"Release {request.ReleaseId} does not exist.");
+        }
+        var environment = await db.Environments.SingleOrDefaultAsync(e => e.Id == request.EnvironmentId, cancellationToken);
+        if (environment is null)
+        {
+            return SaveResult.Invalid(nameof(DeployRequest.EnvironmentId), $"Environment {request.EnvironmentId} does not exist.");
+        }
+        var project = await db.Projects.SingleAsync(p => p.Id == release.ProjectId, cancellationToken);
+        if (!project.IsEnabled)
+        {
+            return SaveResult.Conflict($"Project '{project.Name}' is disabled; enable it to deploy.");
+        }
+        var candidates = await db.Machines.AsNoTracking()
+            .Where(m => m.Environments.Any(e => e.Id == environment.Id))
+            .Select(m => new MachineCandidate(m.Id, m.Name, m.Roles, m.IsEnabled, m.HealthStatus))
+            .ToListAsync(cancellationToken);
+        var chosen = request.MachineIds ?? [];
+        var plan = TargetSelection.Select(release.Steps, project.Connectivity, candidates, chosen);
+        if (!plan.CanRun)
+        {
+            return SaveResult.Invalid(chosen.Count > 0 ? nameof(DeployRequest.MachineIds) : nameof(DeployRequest.EnvironmentId), plan.Error!);
+        }
+        var deployment = Deployment.Queue(project, release, environment, chosen, ActorContext.Current, null, time.GetUtcNow());
+        db.Deployments.Add(deployment);
+        await db.SaveChangesAsync(cancellationToken);
+        signals.Queue.Notify(0);
+        return new SaveResult<DeploymentSummary>(SaveResult.Saved, Summary(deployment));
+    }
+
+    public async Task<SaveResult> CancelAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var deployment = await db.Deployments.SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
+        if (deployment is null)
+        {
+            return SaveResult.NotFound($"Deployment {id} does not exist.");
+        }
+        if (deployment.State.IsFinished())
+        {
+            return SaveResult.Conflict($"Deployment {id} has already ended ({deployment.State}).");
+        }
+        if (deployment.State == DeploymentState.Queued)
+        {
+            deployment.RequestCancel();
+            deployment.Finish(DeploymentState.Canceled, "canceled before it started", time.GetUtcNow());
+        }
+        else
+        {
+            deployment.RequestCancel();
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        signals.Deployments.Notify(id);
+        signals.Logs.Notify(id);
+        return SaveResult.Saved;
+    }
+
+    public async Task<DeploymentDetails?> GetAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var deployment = await db.Deployments.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
+        if (deployment is null)
+        {
+            return null;
+        }
+        var targets = await db.DeploymentTargets.AsNoTracking().Where(t => t.DeploymentId == id).OrderBy(t => t.MachineName).ToListAsync(cancellationToken);
+        var jobs = await db.MachineJobs.AsNoTracking().Where(j => j.DeploymentId == id).OrderBy(j => j.StepIndex).ToListAsync(cancellationToken);
+        var machines = targets.Select(t => new TargetResult(t.MachineId, t.MachineName, t.State, t.Reason,
+            jobs.Where(j => j.MachineId == t.MachineId)
+                .Select(j => new StepResult(j.Id, j.StepIndex ?? 0, j.Name, j.State, j.ExitCode, j.Message, j.StartedAt, j.CompletedAt))
+                .ToList())).ToList();
+        return new DeploymentDetails(Summary(deployment), machines);
+    }
+
+    public async Task<IReadOnlyList<DeploymentSummary>> ListAsync(int? projectId, int? environmentId, int take, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var query = db.Deployments.AsNoTracking();
+        if (projectId is not null)
+        {
+            query = query.Where(d => d.ProjectId == projectId);
+        }
+        if (environmentId is not null)
+        {
+            query = query.Where(d => d.EnvironmentId == environmentId);
+        }
+        var deployments = await query.OrderByDescending(d => d.Id).Take(Math.Clamp(take, 1, 500)).ToListAsync(cancellationToken);
+        return deployments.Select(Summary).ToList();
+    }
+
+    /// <summary>Log lines after a line id, oldest first, a page at a time.</summary>
+    public async Task<LogPage> GetLogAsync(int id, long after, int take, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        take = Math.Clamp(take, 1, MaxLogPage);
+        var lines = await db.TaskLogLines.AsNoTracking()
+            .Where(l => l.DeploymentId == id && l.Id > after).OrderBy(l => l.Id).Take(take)
+            .Select(l => new LogLineDto(l.Id, l.At, l.MachineId, l.JobId, l.Stream, l.Text))
+            .ToListAsync(cancellationToken);
+        return new LogPage(lines, lines.Count == take ? lines[^1].Id : null);
+    }
+
+    /// <summary>For each project, the release of the latest successful deployment to the machine.</summary>
+    public async Task<IReadOnlyList<MachineRelease>> GetMachineReleasesAsync(int machineId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var successes = await db.DeploymentTargets.AsNoTracking()
+            .Where(t => t.MachineId == machineId && t.State == TargetState.Success)
+            .Join(db.Deployments, t => t.DeploymentId, d => d.Id, (t, d) => new { d, t.CompletedAt })
+            .OrderByDescending(x => x.d.Id)
+            .Select(x => new MachineRelease(x.d.ProjectId, x.d.ProjectName, x.d.ReleaseId, x.d.ReleaseVersion, x.d.Id, x.d.EnvironmentName, x.CompletedAt))
+            .ToListAsync(cancellationToken);
+        return successes.GroupBy(r => r.ProjectId).Select(g => g.First()).OrderBy(r => r.ProjectName).ToList();
+    }
+
+    private static DeploymentSummary Summary(Deployment d) => new(d.Id, d.ProjectId, d.ProjectName, d.ReleaseId, d.ReleaseVersion,
+        d.EnvironmentId, d.EnvironmentName, d.State, d.QueuedAt, d.StartedAt, d.CompletedAt, d.QueuedBy, d.CancelRequested, d.FailureReason);
+}

@@ -1,0 +1,90 @@
+using AutoDeploy.Domain.Events;
+using AutoDeploy.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutoDeploy.Web.Services;
+
+/// <summary>
+/// Reads the Event table: pages of the audit log (newest first) for the screen, and events after a cursor
+/// (oldest first) for API clients. Ids are the commit order, so both order by id.
+/// </summary>
+public sealed class EventLogService(IDbContextFactory<AutoDeployDbContext> factory)
+{
+    public const int DefaultTake = 100;
+    public const int MaxTake = 1000;
+
+    public async Task<EventLogPage> GetPageAsync(EventLogFilter filter, int skip, int take, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var events = Filter(db.Events.AsNoTracking(), filter);
+        var total = await events.CountAsync(cancellationToken);
+        var page = await events
+            .OrderByDescending(e => e.Id)
+            .Skip(Math.Max(0, skip))
+            .Take(Math.Clamp(take, 1, MaxTake))
+            .ToListAsync(cancellationToken);
+        return new EventLogPage(page, total);
+    }
+
+    /// <summary>Events with an id above <paramref name="after"/>, oldest first: a reader's next page after its cursor.</summary>
+    public async Task<IReadOnlyList<Event>> GetAfterAsync(
+        long after, IReadOnlyCollection<string> categories, int take = DefaultTake, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var events = db.Events.AsNoTracking().Where(e => e.Id > after);
+        if (categories.Count > 0)
+        {
+            events = events.Where(e => categories.Contains(e.Category));
+        }
+        return await events.OrderBy(e => e.Id).Take(Math.Clamp(take, 1, MaxTake)).ToListAsync(cancellationToken);
+    }
+
+    private static IQueryable<Event> Filter(IQueryable<Event> events, EventLogFilter filter)
+    {
+        if (filter.Categories.Count > 0)
+        {
+            var categories = filter.Categories.ToList();
+            events = events.Where(e => categories.Contains(e.Category));
+        }
+        events = WhereDocument(events, filter.DocumentType, filter.DocumentId);
+        if (!string.IsNullOrWhiteSpace(filter.Actor))
+        {
+            var actor = filter.Actor.Trim().ToLower();
+            events = events.Where(e => e.Actor.ToLower().Contains(actor));
+        }
+        if (filter.From is { } from)
+        {
+            var start = StartOfDay(from);
+            events = events.Where(e => e.OccurredAt >= start);
+        }
+        if (filter.To is { } to)
+        {
+            var end = StartOfDay(to.AddDays(1));
+            events = events.Where(e => e.OccurredAt < end);
+        }
+        return events;
+    }
+
+    /// <summary>A document with its id is matched on its typed column, which also holds the id on related events.</summary>
+    private static IQueryable<Event> WhereDocument(IQueryable<Event> events, string? type, int? id) => (type, id) switch
+    {
+        (null, null) => events,
+        (null, int any) => events.Where(e => e.DocumentId == any),
+        (string only, null) => events.Where(e => e.DocumentType == only),
+        (EventDocumentTypes.Machine, int machine) => events.Where(e => e.MachineId == machine),
+        (EventDocumentTypes.Environment, int environment) => events.Where(e => e.EnvironmentId == environment),
+        (EventDocumentTypes.MachinePolicy, int policy) => events.Where(e => e.PolicyId == policy),
+        (EventDocumentTypes.Project, int project) => events.Where(e => e.ProjectId == project),
+        (EventDocumentTypes.Release, int release) => events.Where(e => e.ReleaseId == release),
+        (EventDocumentTypes.Deployment, int deployment) => events.Where(e => e.DeploymentId == deployment),
+        (EventDocumentTypes.Trigger, int trigger) => events.Where(e => e.TriggerId == trigger),
+        (string other, int document) => events.Where(e => e.DocumentType == other && e.DocumentId == document),
+    };
+
+    private static DateTimeOffset StartOfDay(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+}
+
+public static class EventLogServiceExtensions
+{
+    public static IServiceCollection AddEventLog(this IServiceCollection services) => services.AddScoped<EventLogService>();
+}

@@ -1,0 +1,157 @@
+using AutoDeploy.Domain.Agents;
+using AutoDeploy.Domain.Deployments;
+using AutoDeploy.Domain.Machines;
+using AutoDeploy.Domain.Policies;
+using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Hosting;
+using AutoDeploy.Web.Workers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace AutoDeploy.Web.Services;
+
+/// <summary>
+/// Health checks: queues them as jobs for the machines' agents (scheduled, on first contact, or asked for
+/// as a task with a log) and records their verdicts on the machines, which raises the health events.
+/// </summary>
+public sealed class HealthCheckService(
+    IDbContextFactory<AutoDeployDbContext> factory, TaskSignals signals, IOptions<HealthCheckOptions> options, TimeProvider time)
+{
+    private HealthCheckOptions Options => options.Value;
+
+    /// <summary>Adds a health-check job for the machine unless one is already waiting or running.</summary>
+    public async Task<bool> QueueAsync(AutoDeployDbContext db, int machineId, int? runId, CancellationToken cancellationToken)
+    {
+        var outstanding = await db.MachineJobs.AnyAsync(j => j.MachineId == machineId && j.Kind == AgentJobKind.HealthCheck
+            && (j.State == JobState.Pending || j.State == JobState.Running) && j.HealthCheckRunId == runId, cancellationToken);
+        if (outstanding)
+        {
+            return false;
+        }
+        db.MachineJobs.Add(new MachineJob
+        {
+            MachineId = machineId, Kind = AgentJobKind.HealthCheck, HealthCheckRunId = runId, Name = "Health check",
+            TimeoutSeconds = (int)Options.ScriptTimeout.TotalSeconds, State = JobState.Pending, CreatedAt = time.GetUtcNow(),
+        });
+        return true;
+    }
+
+    /// <summary>"Check health" on one machine, or on every machine of an environment: a task with a log.</summary>
+    public async Task<SaveResult<int>> StartRunAsync(int? machineId, int? environmentId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var machines = db.Machines.AsQueryable();
+        string title;
+        if (machineId is not null)
+        {
+            var name = await db.Machines.Where(m => m.Id == machineId).Select(m => m.Name).SingleOrDefaultAsync(cancellationToken);
+            if (name is null)
+            {
+                return SaveResult.NotFound($"Machine {machineId} does not exist.");
+            }
+            machines = machines.Where(m => m.Id == machineId);
+            title = $"Check health of {name}";
+        }
+        else
+        {
+            var name = await db.Environments.Where(e => e.Id == environmentId).Select(e => e.Name).SingleOrDefaultAsync(cancellationToken);
+            if (name is null)
+            {
+                return SaveResult.NotFound($"Environment {environmentId} does not exist.");
+            }
+            machines = machines.Where(m => m.Environments.Any(e => e.Id == environmentId));
+            title = $"Check health of the machines in {name}";
+        }
+        var ids = await machines.OrderBy(m => m.Name).Select(m => m.Id).ToListAsync(cancellationToken);
+        var run = new HealthCheckRun
+        {
+            MachineId = machineId, EnvironmentId = environmentId, Title = title, RequestedBy = ActorContext.Current, QueuedAt = time.GetUtcNow(),
+        };
+        db.HealthCheckRuns.Add(run);
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var id in ids)
+        {
+            await QueueAsync(db, id, run.Id, cancellationToken);
+        }
+        db.TaskLogLines.Add(Line(run.Id, null, ids.Count == 0 ? "There are no machines to check." : $"Checking {ids.Count} machine(s)."));
+        await db.SaveChangesAsync(cancellationToken);
+        await FinishRunIfDoneAsync(db, run.Id, cancellationToken);
+        foreach (var id in ids)
+        {
+            signals.Machines.Notify(id);
+        }
+        return new SaveResult<int>(SaveResult.Saved, run.Id);
+    }
+
+    /// <summary>Judges a finished health-check job and records the verdict on its machine.</summary>
+    public async Task RecordAsync(long jobId, JobOutcome outcome, int? exitCode, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var job = await db.MachineJobs.AsNoTracking().SingleAsync(j => j.Id == jobId, cancellationToken);
+        var machine = await db.Machines.Include(m => m.MachinePolicy).SingleOrDefaultAsync(m => m.Id == job.MachineId, cancellationToken);
+        if (machine is null)
+        {
+            return;
+        }
+        var output = await db.TaskLogLines.Where(l => l.JobId == jobId).OrderBy(l => l.Id).Select(l => l.Text).ToListAsync(cancellationToken);
+        var verdict = HealthRules.Evaluate(outcome, exitCode, output, machine.AgentVersion, AgentProtocol.Version, machine.MachinePolicy!);
+        await RecordVerdictAsync(db, machine, job, verdict, cancellationToken);
+    }
+
+    /// <summary>A check no agent answered: the machine is Unavailable.</summary>
+    public async Task RecordUnansweredAsync(AutoDeployDbContext db, MachineJob job, string reason, CancellationToken cancellationToken)
+    {
+        var machine = await db.Machines.Include(m => m.MachinePolicy).SingleOrDefaultAsync(m => m.Id == job.MachineId, cancellationToken);
+        if (machine is not null)
+        {
+            await RecordVerdictAsync(db, machine, job, new HealthVerdict(MachineHealthStatus.Unavailable, reason), cancellationToken);
+        }
+    }
+
+    private async Task RecordVerdictAsync(AutoDeployDbContext db, Machine machine, MachineJob job, HealthVerdict verdict, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        machine.RecordHealth(verdict.Status, verdict.Summary, now);
+        machine.NextHealthCheckAt = HealthRules.NextCheck(now, machine.MachinePolicy!);
+        if (job.HealthCheckRunId is { } runId)
+        {
+            db.TaskLogLines.Add(Line(runId, machine.Id, $"{machine.Name}: {verdict.Status}. {verdict.Summary}",
+                verdict.Status is MachineHealthStatus.Healthy or MachineHealthStatus.HasWarnings ? LogStream.Output : LogStream.Error));
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        if (job.HealthCheckRunId is { } id)
+        {
+            await FinishRunIfDoneAsync(db, id, cancellationToken);
+        }
+    }
+
+    /// <summary>Ends a run once every job has: failed if a machine expected online could not be reached or is unhealthy.</summary>
+    private async Task FinishRunIfDoneAsync(AutoDeployDbContext db, int runId, CancellationToken cancellationToken)
+    {
+        var jobs = await db.MachineJobs.AsNoTracking().Where(j => j.HealthCheckRunId == runId).ToListAsync(cancellationToken);
+        if (jobs.Any(j => !j.IsFinished))
+        {
+            return;
+        }
+        var run = await db.HealthCheckRuns.SingleAsync(r => r.Id == runId, cancellationToken);
+        if (run.State != DeploymentState.Executing)
+        {
+            return;
+        }
+        var ids = jobs.Select(j => j.MachineId).ToList();
+        var machines = await db.Machines.Include(m => m.MachinePolicy).Where(m => ids.Contains(m.Id)).ToListAsync(cancellationToken);
+        var failing = machines.Where(m => m.HealthStatus == MachineHealthStatus.Unhealthy
+            || (m.HealthStatus == MachineHealthStatus.Unavailable && HealthRules.FailsTaskWhenUnavailable(m.MachinePolicy!))).ToList();
+        var skipped = machines.Count(m => m.HealthStatus == MachineHealthStatus.Unavailable && !failing.Contains(m));
+        run.State = failing.Count == 0 ? DeploymentState.Success : DeploymentState.Failed;
+        run.CompletedAt = time.GetUtcNow();
+        run.Summary = failing.Count == 0
+            ? $"{machines.Count - skipped} machine(s) checked{(skipped > 0 ? $", {skipped} unavailable and skipped by their policy" : "")}."
+            : $"Failed: {string.Join(", ", failing.Select(m => $"{m.Name} is {m.HealthStatus}"))}.";
+        db.TaskLogLines.Add(Line(runId, null, run.Summary, failing.Count == 0 ? LogStream.Output : LogStream.Error));
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private TaskLogLine Line(int runId, int? machineId, string text, LogStream stream = LogStream.Output) =>
+        new() { HealthCheckRunId = runId, MachineId = machineId, At = time.GetUtcNow(), Stream = stream, Text = text };
+}

@@ -1,0 +1,193 @@
+using AutoDeploy.Domain.Deployments;
+using AutoDeploy.Domain.Events;
+using AutoDeploy.Domain.Projects;
+using AutoDeploy.Domain.Releases;
+using AutoDeploy.Web.Data;
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutoDeploy.Web.Services;
+
+/// <summary>Projects for the project screens and the REST API: list, read, create, change as a whole, enable, delete.</summary>
+public sealed class ProjectService(IDbContextFactory<AutoDeployDbContext> factory, IValidator<ProjectInput> validator)
+{
+    private const string Label = "project";
+
+    /// <summary>Every project by name, with its step count and its latest release by SemVer precedence.</summary>
+    public async Task<IReadOnlyList<ProjectSummary>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var projects = await db.Projects.AsNoTracking().OrderBy(p => p.NormalizedName).ToListAsync(cancellationToken);
+        var releases = await db.Releases.AsNoTracking()
+            .Select(r => new { r.Id, r.ProjectId, r.Version }).ToListAsync(cancellationToken);
+        var latest = releases.GroupBy(r => r.ProjectId)
+            .ToDictionary(g => g.Key, g => ReleaseVersions.NewestFirst(g, r => r.Version).First());
+        return projects.Select(p => new ProjectSummary(p.Id, p.Name, p.Description, p.IsEnabled, p.Steps.Count,
+            latest.GetValueOrDefault(p.Id)?.Id, latest.GetValueOrDefault(p.Id)?.Version)).ToList();
+    }
+
+    public async Task<ProjectDetails?> GetAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var project = await db.Projects.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
+        return project is null ? null : ProjectDetails.From(project);
+    }
+
+    /// <summary>The environments a variable can be scoped to, in display order.</summary>
+    public async Task<IReadOnlyList<EnvironmentOption>> ListEnvironmentsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.Environments.AsNoTracking().OrderBy(e => e.SortOrder).ThenBy(e => e.Id)
+            .Select(e => new EnvironmentOption(e.Id, e.Name)).ToListAsync(cancellationToken);
+    }
+
+    public async Task<SaveResult<ProjectDetails>> CreateAsync(ProjectInput input, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var (changes, problems) = await PrepareAsync(db, input, stored: [], cancellationToken);
+        if (problems is not null)
+        {
+            return problems;
+        }
+        if (await NameTakenAsync(db, input.Name, null, cancellationToken))
+        {
+            return NameConflict(input.Name);
+        }
+        var project = Project.Create(input.Name, input.Description);
+        project.IsEnabled = input.IsEnabled;
+        project.Steps = changes.Steps;
+        project.Variables = changes.Variables;
+        project.Connectivity = changes.Connectivity;
+        db.Projects.Add(project);
+        return await SaveAsync(db, project, input.Name, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Replaces the project with <paramref name="input"/>. <paramref name="version"/> is the version the user loaded;
+    /// if someone saved since, nothing is written and the result is Stale.
+    /// </summary>
+    public async Task<SaveResult<ProjectDetails>> UpdateAsync(
+        int id, ProjectInput input, int? version, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var project = await db.Projects.SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (project is null)
+        {
+            return NotFound(id);
+        }
+        var (changes, problems) = await PrepareAsync(db, input, project.Variables, cancellationToken);
+        if (problems is not null)
+        {
+            return problems;
+        }
+        if (version is { } loaded)
+        {
+            if (loaded != project.Version)
+            {
+                return SaveResult.Stale(Label);
+            }
+            // Also catches a save that lands between this read and ours.
+            db.Entry(project).Property(p => p.Version).OriginalValue = loaded;
+        }
+        if (await NameTakenAsync(db, input.Name, id, cancellationToken))
+        {
+            return NameConflict(input.Name);
+        }
+        project.Change(input.Name, input.Description, input.IsEnabled, changes.Steps, changes.Variables, changes.Connectivity);
+        return await SaveAsync(db, project, input.Name, id, cancellationToken);
+    }
+
+    public async Task<SaveResult<ProjectDetails>> SetEnabledAsync(int id, bool enabled, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var project = await db.Projects.SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (project is null)
+        {
+            return NotFound(id);
+        }
+        project.IsEnabled = enabled;
+        return await SaveAsync(db, project, project.Name, id, cancellationToken);
+    }
+
+    /// <summary>Deletes a project with its releases; refused while one of its deployments is queued or running.</summary>
+    public async Task<SaveResult> DeleteAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var project = await db.Projects.SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (project is null)
+        {
+            return NotFound(id);
+        }
+        if (await db.Deployments.AnyAsync(d => d.ProjectId == id
+                && (d.State == DeploymentState.Queued || d.State == DeploymentState.Executing), cancellationToken))
+        {
+            return SaveResult.Conflict($"Project '{project.Name}' has a deployment in progress; wait for it to finish or cancel it first.");
+        }
+        db.Projects.Remove(project);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return SaveResult.Stale(Label);
+        }
+        return SaveResult.Saved;
+    }
+
+    /// <summary>Validates the input and turns it into the stored form; problems per field if it cannot be saved.</summary>
+    private async Task<(ProjectChanges Changes, SaveResult? Problems)> PrepareAsync(
+        AutoDeployDbContext db, ProjectInput input, IReadOnlyList<ProjectVariable> stored, CancellationToken cancellationToken)
+    {
+        var validation = await validator.ValidateAsync(input, cancellationToken);
+        var environmentIds = await db.Environments.Select(e => e.Id).ToListAsync(cancellationToken);
+        var changes = ProjectChanges.From(input, stored, environmentIds.ToHashSet());
+        var errors = validation.Errors.Select(e => (e.PropertyName, e.ErrorMessage)).Concat(changes.Problems)
+            .GroupBy(e => e.Item1).ToDictionary(g => g.Key, g => g.Select(e => e.Item2).Distinct().ToArray());
+        return (changes, errors.Count == 0 ? null : new SaveResult(SaveStatus.Invalid, "Please correct the errors.", errors));
+    }
+
+    private static async Task<SaveResult<ProjectDetails>> SaveAsync(
+        AutoDeployDbContext db, Project project, string name, int? exceptId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return SaveResult.Stale(Label);
+        }
+        catch (DbUpdateException)
+        {
+            // Someone took the name between the check and the save: the unique index refused it.
+            if (!await NameTakenAsync(db, name, exceptId, cancellationToken))
+            {
+                throw;
+            }
+            return NameConflict(name);
+        }
+        return new SaveResult<ProjectDetails>(SaveResult.Saved, ProjectDetails.From(project));
+    }
+
+    private static Task<bool> NameTakenAsync(AutoDeployDbContext db, string name, int? exceptId, CancellationToken cancellationToken)
+    {
+        var normalized = Document.Normalize(name);
+        return db.Projects.AnyAsync(p => p.NormalizedName == normalized && p.Id != exceptId, cancellationToken);
+    }
+
+    private static SaveResult NameConflict(string name)
+    {
+        var message = $"A project named '{name.Trim()}' already exists.";
+        return new SaveResult(SaveStatus.Conflict, message, new Dictionary<string, string[]> { [nameof(ProjectInput.Name)] = [message] });
+    }
+
+    private static SaveResult NotFound(int id) => SaveResult.NotFound($"Project {id} does not exist.");
+}
+
+public static class ProjectServiceExtensions
+{
+    /// <summary>Projects and their releases.</summary>
+    public static IServiceCollection AddProjects(this IServiceCollection services) =>
+        services.AddScoped<ProjectService>().AddScoped<ReleaseService>();
+}

@@ -1,0 +1,256 @@
+using AutoDeploy.Domain.Agents;
+using AutoDeploy.Domain.Deployments;
+using AutoDeploy.Domain.Projects;
+using AutoDeploy.Web.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace AutoDeploy.Web.Workers;
+
+/// <summary>
+/// Runs one deployment: chooses its machines, then runs the steps in order, each as one job per
+/// machine that has the step's roles, and ends with a result per machine and for the whole.
+/// </summary>
+public sealed class DeploymentRunner(
+    IDbContextFactory<AutoDeployDbContext> factory, TaskSignals signals, IOptions<TaskOptions> options, TimeProvider time,
+    ILogger<DeploymentRunner> logger)
+{
+    private TaskOptions Options => options.Value;
+
+    public async Task RunAsync(int deploymentId, CancellationToken cancellationToken)
+    {
+        var (steps, active) = await StartAsync(deploymentId, cancellationToken);
+        for (var index = 0; index < steps.Count && active.Count > 0; index++)
+        {
+            var step = steps[index];
+            var machines = active.Where(m => step.AppliesTo(m.Roles)).ToList();
+            if (machines.Count == 0)
+            {
+                await LogAsync(deploymentId, $"Step {index + 1} '{step.Name}': no machine has a role of {string.Join(", ", step.Roles)}; skipped.", cancellationToken);
+                continue;
+            }
+            var jobs = await QueueJobsAsync(deploymentId, index, step, machines, cancellationToken);
+            var outcome = await WaitForJobsAsync(deploymentId, jobs, step.Timeout, cancellationToken);
+            var stopped = outcome.Where(j => j.State != JobState.Succeeded).Select(j => j.MachineId).ToHashSet();
+            active.RemoveAll(m => stopped.Contains(m.Id));
+            await RecordFailedTargetsAsync(deploymentId, outcome, cancellationToken);
+            if (await IsCancelRequestedAsync(deploymentId, cancellationToken))
+            {
+                break;
+            }
+        }
+        await FinishAsync(deploymentId, cancellationToken);
+    }
+
+    private async Task<(IReadOnlyList<DeploymentStep>, List<MachineCandidate>)> StartAsync(int deploymentId, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var deployment = await db.Deployments.SingleAsync(d => d.Id == deploymentId, cancellationToken);
+        var release = await db.Releases.AsNoTracking().SingleAsync(r => r.Id == deployment.ReleaseId, cancellationToken);
+        var project = await db.Projects.AsNoTracking().SingleAsync(p => p.Id == deployment.ProjectId, cancellationToken);
+        var candidates = await db.Machines.AsNoTracking()
+            .Where(m => m.Environments.Any(e => e.Id == deployment.EnvironmentId))
+            .Select(m => new MachineCandidate(m.Id, m.Name, m.Roles, m.IsEnabled, m.HealthStatus))
+            .ToListAsync(cancellationToken);
+        var plan = TargetSelection.Select(release.Steps, project.Connectivity, candidates, deployment.ChosenMachineIds);
+        deployment.Start(time.GetUtcNow());
+        db.DeploymentTargets.AddRange(plan.Targets.Select(m => new DeploymentTarget
+        {
+            DeploymentId = deploymentId, MachineId = m.Id, MachineName = m.Name, State = TargetState.Pending,
+        }));
+        db.DeploymentTargets.AddRange(plan.Skipped.Select(s => new DeploymentTarget
+        {
+            DeploymentId = deploymentId, MachineId = s.Machine.Id, MachineName = s.Machine.Name, State = TargetState.Skipped,
+            Reason = $"Skipped: {s.Reason}.", CompletedAt = time.GetUtcNow(),
+        }));
+        AddLog(db, deploymentId, plan.CanRun
+            ? $"Deploying {deployment.ProjectName} {deployment.ReleaseVersion} to {deployment.EnvironmentName}: " +
+              $"{plan.Targets.Count} machine(s){(plan.Skipped.Count > 0 ? $", {plan.Skipped.Count} skipped" : "")}."
+            : plan.Error!);
+        foreach (var skipped in plan.Skipped)
+        {
+            AddLog(db, deploymentId, $"Skipping '{skipped.Machine.Name}': {skipped.Reason}.");
+        }
+        if (!plan.CanRun)
+        {
+            deployment.Finish(DeploymentState.Failed, plan.Error, time.GetUtcNow());
+        }
+        await SaveAsync(db, deploymentId, cancellationToken);
+        return plan.CanRun ? (release.Steps, plan.Targets.ToList()) : ([], []);
+    }
+
+    private async Task<List<long>> QueueJobsAsync(int deploymentId, int index, DeploymentStep step, List<MachineCandidate> machines,
+        CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var jobs = machines.Select(m => new MachineJob
+        {
+            MachineId = m.Id, Kind = AgentJobKind.RunScript, DeploymentId = deploymentId, StepIndex = index, Name = step.Name,
+            TimeoutSeconds = (int)Math.Ceiling(step.Timeout.TotalSeconds), State = JobState.Pending, CreatedAt = now,
+        }).ToList();
+        db.MachineJobs.AddRange(jobs);
+        await db.DeploymentTargets.Where(t => t.DeploymentId == deploymentId && t.State == TargetState.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.State, TargetState.Running), cancellationToken);
+        AddLog(db, deploymentId, $"Step {index + 1} '{step.Name}' on {string.Join(", ", machines.Select(m => m.Name))}.");
+        await SaveAsync(db, deploymentId, cancellationToken);
+        foreach (var machine in machines)
+        {
+            signals.Machines.Notify(machine.Id);
+        }
+        return jobs.Select(j => j.Id).ToList();
+    }
+
+    /// <summary>Waits until every job has ended, passing on cancel requests and failing jobs whose agent is gone.</summary>
+    private async Task<List<MachineJob>> WaitForJobsAsync(int deploymentId, List<long> jobIds, TimeSpan stepTimeout,
+        CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var wake = signals.Deployments.WaitAsync(deploymentId, Options.RecheckInterval, time, cancellationToken);
+            await using var db = await factory.CreateDbContextAsync(cancellationToken);
+            var jobs = await db.MachineJobs.Where(j => jobIds.Contains(j.Id)).ToListAsync(cancellationToken);
+            var cancel = await db.Deployments.Where(d => d.Id == deploymentId).Select(d => d.CancelRequested).SingleAsync(cancellationToken);
+            var now = time.GetUtcNow();
+            foreach (var job in jobs.Where(j => !j.IsFinished))
+            {
+                Supervise(job, cancel, stepTimeout, now);
+            }
+            await SaveAsync(db, deploymentId, cancellationToken);
+            if (cancel)
+            {
+                foreach (var machineId in jobs.Where(j => j.State == JobState.Running).Select(j => j.MachineId))
+                {
+                    signals.Machines.Notify(machineId);
+                }
+            }
+            if (jobs.All(j => j.IsFinished))
+            {
+                return jobs;
+            }
+            await wake;
+        }
+    }
+
+    private void Supervise(MachineJob job, bool cancel, TimeSpan stepTimeout, DateTimeOffset now)
+    {
+        if (job.State == JobState.Pending && cancel)
+        {
+            End(job, JobState.Canceled, "Canceled before the agent picked it up.", now);
+        }
+        else if (job.State == JobState.Pending && now - job.CreatedAt > Options.PickupTimeout)
+        {
+            End(job, JobState.Failed, $"The machine's agent did not pick up the job within {Options.PickupTimeout.TotalSeconds:0} s.", now);
+        }
+        else if (job.State == JobState.Running && now - job.LastContactAt > Options.AgentLostAfter)
+        {
+            End(job, JobState.Failed, $"The agent stopped responding (no contact for {Options.AgentLostAfter.TotalSeconds:0} s).", now);
+        }
+        else if (job.State == JobState.Running && now - job.StartedAt > stepTimeout + Options.TimeoutGrace)
+        {
+            End(job, JobState.TimedOut, $"The step did not finish within its timeout of {stepTimeout.TotalSeconds:0} s.", now);
+        }
+        else if (job.State == JobState.Running && cancel)
+        {
+            job.CancelRequested = true;
+        }
+    }
+
+    private static void End(MachineJob job, JobState state, string message, DateTimeOffset now)
+    {
+        job.State = state;
+        job.Message = message;
+        job.CompletedAt = now;
+    }
+
+    private async Task RecordFailedTargetsAsync(int deploymentId, List<MachineJob> jobs, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var targets = await db.DeploymentTargets.Where(t => t.DeploymentId == deploymentId).ToDictionaryAsync(t => t.MachineId, cancellationToken);
+        foreach (var job in jobs)
+        {
+            var verdict = job.State switch
+            {
+                JobState.Succeeded => "succeeded",
+                _ => $"{job.State.ToString().ToLowerInvariant()}: {job.Message}",
+            };
+            AddLog(db, deploymentId, $"Step '{job.Name}' on '{targets[job.MachineId].MachineName}' {verdict}", job.MachineId,
+                job.State == JobState.Succeeded ? LogStream.Output : LogStream.Error);
+            if (job.State != JobState.Succeeded)
+            {
+                var target = targets[job.MachineId];
+                target.State = job.State switch
+                {
+                    JobState.Canceled => TargetState.Canceled,
+                    JobState.TimedOut => TargetState.TimedOut,
+                    _ => TargetState.Failed,
+                };
+                target.Reason = $"Step '{job.Name}': {job.Message}";
+                target.CompletedAt = job.CompletedAt;
+            }
+        }
+        await SaveAsync(db, deploymentId, cancellationToken);
+    }
+
+    private async Task FinishAsync(int deploymentId, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var deployment = await db.Deployments.SingleAsync(d => d.Id == deploymentId, cancellationToken);
+        if (deployment.State.IsFinished())
+        {
+            return;
+        }
+        var now = time.GetUtcNow();
+        var targets = await db.DeploymentTargets.Where(t => t.DeploymentId == deploymentId).ToListAsync(cancellationToken);
+        foreach (var target in targets.Where(t => t.State is TargetState.Pending or TargetState.Running))
+        {
+            target.State = deployment.CancelRequested ? TargetState.Canceled : TargetState.Success;
+            target.CompletedAt = now;
+        }
+        var (state, reason) = Verdict(deployment, targets);
+        deployment.Finish(state, reason, now);
+        AddLog(db, deploymentId, state == DeploymentState.Success ? "The deployment succeeded." : $"The deployment {state.ToString().ToLowerInvariant()}: {reason}",
+            stream: state == DeploymentState.Success ? LogStream.Output : LogStream.Error);
+        await SaveAsync(db, deploymentId, cancellationToken);
+        logger.LogInformation("Deployment {Id} ended {State}", deploymentId, state);
+    }
+
+    private static (DeploymentState, string?) Verdict(Deployment deployment, List<DeploymentTarget> targets)
+    {
+        if (deployment.CancelRequested)
+        {
+            return (DeploymentState.Canceled, "canceled by request");
+        }
+        var failed = targets.Where(t => t.State is TargetState.Failed or TargetState.TimedOut or TargetState.Canceled).ToList();
+        if (failed.Count == 0)
+        {
+            return (DeploymentState.Success, null);
+        }
+        var state = failed.All(t => t.State == TargetState.TimedOut) ? DeploymentState.TimedOut : DeploymentState.Failed;
+        return (state, $"{failed.Count} of {targets.Count(t => t.State != TargetState.Skipped)} machine(s) did not succeed: " +
+                       string.Join("; ", failed.Select(t => $"{t.MachineName}: {t.Reason}")));
+    }
+
+    private async Task<bool> IsCancelRequestedAsync(int deploymentId, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.Deployments.Where(d => d.Id == deploymentId).Select(d => d.CancelRequested).SingleAsync(cancellationToken);
+    }
+
+    private async Task LogAsync(int deploymentId, string text, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        AddLog(db, deploymentId, text);
+        await SaveAsync(db, deploymentId, cancellationToken);
+    }
+
+    /// <summary>Saves and wakes the pages that show the deployment.</summary>
+    private async Task SaveAsync(AutoDeployDbContext db, int deploymentId, CancellationToken cancellationToken)
+    {
+        await db.SaveChangesAsync(cancellationToken);
+        signals.Logs.Notify(deploymentId);
+    }
+
+    private void AddLog(AutoDeployDbContext db, int deploymentId, string text, int? machineId = null, LogStream stream = LogStream.Output) =>
+        db.TaskLogLines.Add(new TaskLogLine { DeploymentId = deploymentId, MachineId = machineId, At = time.GetUtcNow(), Stream = stream, Text = text });
+}

@@ -1,0 +1,50 @@
+using System.Collections.Concurrent;
+
+namespace AutoDeploy.Web.Workers;
+
+/// <summary>
+/// In-process wake-ups keyed by id (a machine with new work, a deployment whose job finished).
+/// A waiter that misses a notification still wakes at its timeout and re-reads the database,
+/// which stays the source of truth; the signal only makes reactions immediate.
+/// </summary>
+public sealed class Signal<TKey> where TKey : notnull
+{
+    private readonly ConcurrentDictionary<TKey, TaskCompletionSource> _waiters = new();
+
+    public void Notify(TKey key)
+    {
+        if (_waiters.TryRemove(key, out var waiter))
+        {
+            waiter.TrySetResult();
+        }
+    }
+
+    /// <summary>Completes when <see cref="Notify"/> is called for the key, or after the timeout; never throws on timeout.</summary>
+    public async Task WaitAsync(TKey key, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var waiter = _waiters.GetOrAdd(key, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        try
+        {
+            await waiter.Task.WaitAsync(timeout, time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+        }
+    }
+}
+
+/// <summary>The wake-ups of the task machinery.</summary>
+public sealed class TaskSignals
+{
+    /// <summary>A machine has a new job (or a job was canceled): wake its agent's long poll.</summary>
+    public Signal<int> Machines { get; } = new();
+
+    /// <summary>A job of the deployment changed: wake its runner.</summary>
+    public Signal<int> Deployments { get; } = new();
+
+    /// <summary>A deployment's log grew or its state changed: wake the pages that show it.</summary>
+    public Signal<int> Logs { get; } = new();
+
+    /// <summary>A deployment was queued or finished: wake the task worker. The key is always 0.</summary>
+    public Signal<int> Queue { get; } = new();
+}
