@@ -6,6 +6,7 @@ using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Identity;
 using AutoDeploy.Web.Services;
+using AutoDeploy.Web.Workers;
 using Bunit;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
@@ -29,6 +30,7 @@ public abstract class MachineComponentContext : MudBunitContext
         Services.AddSingleton(Database.Time);
         Services.AddSingleton<IValidator<MachineInput>, MachineInputValidator>();
         Services.AddSingleton<IValidator<RegistrationRequest>, RegistrationRequestValidator>();
+        Services.AddSingleton<TaskSignals>();
         Services.AddMachines();
         SignInAs(Roles.Administrator);
         Production = await Database.AddEnvironmentAsync("Production");

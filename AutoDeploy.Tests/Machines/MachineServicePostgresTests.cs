@@ -3,6 +3,7 @@ using AutoDeploy.Domain.Machines;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Services;
+using AutoDeploy.Web.Workers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 
@@ -51,7 +52,7 @@ public sealed class MachineServicePostgresTests(PostgresServer server)
     }
 
     private static MachineService Service(IDbContextFactory<AutoDeployDbContext> factory) =>
-        new(factory, new MachineInputValidator(), new RegistrationRequestValidator(), TimeProvider.System);
+        new(factory, new MachineInputValidator(), new RegistrationRequestValidator(), new TaskSignals(), TimeProvider.System);
 
     private async Task<PostgresFactory> CreateFactoryAsync()
     {

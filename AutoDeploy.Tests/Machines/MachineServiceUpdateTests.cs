@@ -1,3 +1,5 @@
+using AutoDeploy.Domain.Agents;
+using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Domain.Environments;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Machines;
@@ -5,6 +7,7 @@ using AutoDeploy.Domain.Policies;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Hosting;
 using AutoDeploy.Web.Services;
+using Microsoft.EntityFrameworkCore;
 
 namespace AutoDeploy.Tests.Machines;
 
@@ -28,6 +31,9 @@ public sealed class MachineServiceUpdateTests : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
+
+    private MachineJob Job(JobState state) =>
+        new() { MachineId = _machine.Id, Kind = AgentJobKind.HealthCheck, Name = "Health check", State = state };
 
     [Fact]
     public async Task Changing_roles_and_environments_records_one_MachineDeploymentRelatedPropertyWasUpdated()
@@ -168,6 +174,22 @@ public sealed class MachineServiceUpdateTests : IAsyncLifetime
         Assert.Equal(EventCategories.MachineDeleted, deleted.Category);
         Assert.Equal("alice@example.com", deleted.Actor);
         Assert.Contains("by alice@example.com", deleted.Message);
+    }
+
+    [Fact]
+    public async Task Deleting_cancels_the_machines_open_jobs_and_leaves_finished_ones()
+    {
+        await using (var db = _database.CreateDbContext())
+        {
+            db.MachineJobs.AddRange(Job(JobState.Pending), Job(JobState.Running), Job(JobState.Succeeded));
+            await db.SaveChangesAsync();
+        }
+
+        await _service.DeleteAsync(_machine.Id);
+
+        await using var check = _database.CreateDbContext();
+        var states = await check.MachineJobs.Where(j => j.MachineId == _machine.Id).OrderBy(j => j.Id).Select(j => j.State).ToListAsync();
+        Assert.Equal([JobState.Canceled, JobState.Canceled, JobState.Succeeded], states);
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using AutoDeploy.Domain.Validation;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Services;
+using AutoDeploy.Web.Workers;
 using Microsoft.EntityFrameworkCore;
 
 namespace AutoDeploy.Tests.Machines;
@@ -13,7 +14,7 @@ namespace AutoDeploy.Tests.Machines;
 public static class MachineTestData
 {
     public static MachineService CreateMachineService(this SqliteDatabase database) =>
-        new(database, new MachineInputValidator(), new RegistrationRequestValidator(), database.Time);
+        new(database, new MachineInputValidator(), new RegistrationRequestValidator(), new TaskSignals(), database.Time);
 
     public static async Task<DeploymentEnvironment> AddEnvironmentAsync(this IDbContextFactory<AutoDeployDbContext> factory, string name, int sortOrder = 0)
     {

@@ -1,8 +1,10 @@
+using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Machines;
 using AutoDeploy.Web.Agents;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Hosting;
+using AutoDeploy.Web.Workers;
 using FluentValidation;
 using FluentValidation.Results;
 using Microsoft.EntityFrameworkCore;
@@ -14,6 +16,7 @@ public sealed class MachineService(
     IDbContextFactory<AutoDeployDbContext> factory,
     IValidator<MachineInput> inputValidator,
     IValidator<RegistrationRequest> registrationValidator,
+    TaskSignals signals,
     TimeProvider time)
 {
     public const int RecentEventCount = 20;
@@ -179,7 +182,10 @@ public sealed class MachineService(
         return await SaveAsync(db, machine.Name, id, cancellationToken);
     }
 
-    /// <summary>Deletes the machine; the one save records MachineDeleted.</summary>
+    /// <summary>
+    /// Deletes the machine and, as when its agent deregisters, cancels its open jobs so that no deployment waits
+    /// for it; the one save records MachineDeleted.
+    /// </summary>
     public async Task<SaveResult> DeleteAsync(int id, CancellationToken cancellationToken = default)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
@@ -190,7 +196,23 @@ public sealed class MachineService(
         }
         machine.Delete($"by {ActorContext.Current}");
         db.Machines.Remove(machine);
-        return await SaveAsync(db, machine.Name, id, cancellationToken);
+        var jobs = await db.MachineJobs.Where(j => j.MachineId == id && (j.State == JobState.Pending || j.State == JobState.Running))
+            .ToListAsync(cancellationToken);
+        foreach (var job in jobs)
+        {
+            job.State = JobState.Canceled;
+            job.Message = "The machine was deleted.";
+            job.CompletedAt = time.GetUtcNow();
+        }
+        var result = await SaveAsync(db, machine.Name, id, cancellationToken);
+        if (result.Succeeded)
+        {
+            foreach (var deploymentId in jobs.Select(j => j.DeploymentId).OfType<int>().Distinct())
+            {
+                signals.Deployments.Notify(deploymentId);
+            }
+        }
+        return result;
     }
 
     /// <summary>An agent's registration: environments and policy by name, the default policy when none is named.</summary>
