@@ -1,6 +1,122 @@
+using AutoDeploy.Domain.Machines;
+using AutoDeploy.Web.Identity;
+using AutoDeploy.Web.Services;
+using Microsoft.AspNetCore.Http.HttpResults;
+
 namespace AutoDeploy.Web.Api;
 
+/// <summary>Deployment targets: <c>/api/machines</c> and agent registration.</summary>
 public static class MachinesApi
 {
-    public static RouteGroupBuilder MapMachinesApi(this RouteGroupBuilder api) => api;
+    public static RouteGroupBuilder MapMachinesApi(this RouteGroupBuilder api)
+    {
+        var machines = api.MapGroup("/machines").WithTags("Machines");
+        machines.MapGet("/", ListAsync).RequireAuthorization(Policies.View);
+        machines.MapGet("/{id:int}", GetAsync).RequireAuthorization(Policies.View);
+        machines.MapPut("/{id:int}", UpdateAsync).RequireAuthorization(Policies.Administer);
+        machines.MapDelete("/{id:int}", DeleteAsync).RequireAuthorization(Policies.Administer);
+        machines.MapPost("/register", RegisterAsync).RequireAuthorization(Policies.Administer);
+        return api;
+    }
+
+    /// <summary><c>GET /api/machines?environment=&amp;role=&amp;health=&amp;enabled=&amp;search=&amp;skip=&amp;take=</c>; environment by id or name.</summary>
+    private static async Task<Results<Ok<MachineList>, ValidationProblem>> ListAsync(
+        MachineService service, string? environment, string? role, string? health, bool? enabled, string? search,
+        int? skip, int? take, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        int? environmentId = null;
+        if (!string.IsNullOrWhiteSpace(environment))
+        {
+            environmentId = await service.FindEnvironmentIdAsync(environment.Trim(), cancellationToken);
+            if (environmentId is null)
+            {
+                errors["environment"] = [$"Unknown environment: '{environment.Trim()}'."];
+            }
+        }
+        MachineHealthStatus? healthStatus = null;
+        if (!string.IsNullOrWhiteSpace(health))
+        {
+            if (Enum.TryParse<MachineHealthStatus>(health.Trim(), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed))
+            {
+                healthStatus = parsed;
+            }
+            else
+            {
+                errors["health"] = [$"Unknown health status '{health.Trim()}'; use one of {string.Join(", ", Enum.GetNames<MachineHealthStatus>())}."];
+            }
+        }
+        if (take is < 1 or > MachineQuery.MaxTake)
+        {
+            errors["take"] = [$"Take must be between 1 and {MachineQuery.MaxTake}."];
+        }
+        if (skip is < 0)
+        {
+            errors["skip"] = ["Skip cannot be negative."];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        var query = new MachineQuery(search, environmentId, role, healthStatus, enabled, skip ?? 0, take ?? MachineQuery.DefaultTake);
+        return TypedResults.Ok(await service.QueryAsync(query, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<MachineDetails>, ProblemHttpResult>> GetAsync(
+        int id, MachineService service, CancellationToken cancellationToken) =>
+        await service.GetAsync(id, cancellationToken) is { } machine
+            ? TypedResults.Ok(machine)
+            : TypedResults.Problem($"Machine {id} was not found.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
+    /// <summary>Missing fields keep their current value: policy and enabled; name, environments and roles are required.</summary>
+    private static async Task<IResult> UpdateAsync(
+        int id, MachineUpdateRequest request, MachineService service, CancellationToken cancellationToken)
+    {
+        var isEnabled = request.IsEnabled;
+        if (isEnabled is null)
+        {
+            var current = await service.GetAsync(id, cancellationToken);
+            if (current is null)
+            {
+                return SaveResult.NotFound($"Machine {id} was not found.").ToProblem();
+            }
+            isEnabled = current.IsEnabled;
+        }
+        var input = new MachineInput
+        {
+            Name = request.Name ?? "",
+            EnvironmentIds = request.EnvironmentIds ?? [],
+            Roles = request.Roles ?? [],
+            MachinePolicyId = request.MachinePolicyId,
+            IsEnabled = isEnabled.Value,
+        };
+        var result = await service.UpdateAsync(id, input, request.Version, cancellationToken);
+        if (!result.Succeeded)
+        {
+            return result.ToProblem();
+        }
+        return TypedResults.Ok(await service.GetAsync(id, cancellationToken));
+    }
+
+    private static async Task<IResult> DeleteAsync(int id, MachineService service, CancellationToken cancellationToken)
+    {
+        var result = await service.DeleteAsync(id, cancellationToken);
+        return result.Succeeded ? TypedResults.NoContent() : result.ToProblem();
+    }
+
+    /// <summary>An agent registers its machine; the token in the answer is never shown again.</summary>
+    private static async Task<IResult> RegisterAsync(
+        RegistrationRequest request, MachineService service, CancellationToken cancellationToken)
+    {
+        var (result, registration) = await service.RegisterAsync(request, cancellationToken);
+        return result.Succeeded
+            ? TypedResults.Created($"/api/machines/{registration!.MachineId}", new RegistrationResponse(registration.MachineId, registration.Token))
+            : result.ToProblem();
+    }
 }
+
+/// <summary>The body of <c>PUT /api/machines/{id}</c>; <c>version</c> (optional) refuses a stale copy with 409.</summary>
+public sealed record MachineUpdateRequest(
+    string? Name, List<int>? EnvironmentIds, List<string>? Roles, int? MachinePolicyId, bool? IsEnabled, int? Version);
+
+public sealed record RegistrationResponse(int MachineId, string Token);

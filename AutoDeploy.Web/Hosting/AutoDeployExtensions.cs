@@ -22,6 +22,7 @@ public static class AutoDeployExtensions
         builder.AddAutoDeployIdentity();
         builder.AddAutoDeployTasks();
         services.AddEventLog();
+        services.AddMachines();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();

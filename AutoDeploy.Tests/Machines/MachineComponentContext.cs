@@ -1,0 +1,59 @@
+using AngleSharp.Dom;
+using AutoDeploy.Domain.Environments;
+using AutoDeploy.Domain.Machines;
+using AutoDeploy.Domain.Policies;
+using AutoDeploy.Tests.TestSupport;
+using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Identity;
+using AutoDeploy.Web.Services;
+using AutoDeploy.Web.Workers;
+using Bunit;
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AutoDeploy.Tests.Machines;
+
+/// <summary>bUnit with the machine screens' services on a migrated SQLite file, signed in as an administrator.</summary>
+public abstract class MachineComponentContext : MudBunitContext
+{
+    protected SqliteDatabase Database { get; private set; } = null!;
+    protected DeploymentEnvironment Production { get; private set; } = null!;
+    protected MachinePolicy Policy { get; private set; } = null!;
+
+    protected MachineService Machines => Services.GetRequiredService<MachineService>();
+
+    public override async Task InitializeAsync()
+    {
+        Database = await SqliteDatabase.CreateAsync();
+        Services.AddSingleton<IDbContextFactory<AutoDeployDbContext>>(Database);
+        Services.AddSingleton(Database.Time);
+        Services.AddSingleton<IValidator<MachineInput>, MachineInputValidator>();
+        Services.AddSingleton<IValidator<RegistrationRequest>, RegistrationRequestValidator>();
+        Services.AddSingleton<TaskSignals>();
+        Services.AddMachines();
+        SignInAs(Roles.Administrator);
+        Production = await Database.AddEnvironmentAsync("Production");
+        Policy = await Database.AddPolicyAsync();
+    }
+
+    protected override async Task OnDisposedAsync() => await Database.DisposeAsync();
+
+    protected void SignInAs(string role)
+    {
+        var authorization = AddAuthorization();
+        authorization.SetAuthorized($"{role.ToLowerInvariant()}@autodeploy.test");
+        authorization.SetRoles(role);
+        authorization.SetPolicies(role == Roles.Administrator ? [Policies.View, Policies.Deploy, Policies.Administer] : [Policies.View]);
+    }
+
+    protected Task<Machine> AddMachineAsync(string name, string[]? roles = null, MachineHealthStatus health = MachineHealthStatus.Unknown) =>
+        Database.AddMachineAsync(name, [Production], Policy, roles, health);
+
+    /// <summary>The buttons with this accessible name (aria-label or text).</summary>
+    protected static IReadOnlyList<IElement> Buttons<T>(IRenderedComponent<T> component, string name) where T : Microsoft.AspNetCore.Components.IComponent =>
+        component.FindAll("button").Where(b => b.GetAttribute("aria-label") == name || b.TextContent.Trim() == name).ToList();
+
+    protected static IElement Button<T>(IRenderedComponent<T> component, string name) where T : Microsoft.AspNetCore.Components.IComponent =>
+        Assert.Single(Buttons(component, name));
+}

@@ -1,0 +1,28 @@
+using System.Globalization;
+using AutoDeploy.Domain.Machines;
+using MudBlazor;
+
+namespace AutoDeploy.Web.Components.Pages.Machines;
+
+/// <summary>How machine screens show health and times.</summary>
+public static class MachineDisplay
+{
+    public static string Label(MachineHealthStatus status) => status switch
+    {
+        MachineHealthStatus.HasWarnings => "Has warnings",
+        _ => status.ToString(),
+    };
+
+    public static Color ColorOf(MachineHealthStatus status) => status switch
+    {
+        MachineHealthStatus.Healthy => Color.Success,
+        MachineHealthStatus.HasWarnings => Color.Warning,
+        MachineHealthStatus.Unhealthy => Color.Error,
+        MachineHealthStatus.Unavailable => Color.Dark,
+        _ => Color.Default,
+    };
+
+    /// <summary>Times in UTC, the same for every viewer and in the event log.</summary>
+    public static string Time(DateTimeOffset? time, string none = "never") =>
+        time is null ? none : time.Value.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+}

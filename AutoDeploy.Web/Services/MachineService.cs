@@ -1,0 +1,322 @@
+using AutoDeploy.Domain.Deployments;
+using AutoDeploy.Domain.Events;
+using AutoDeploy.Domain.Machines;
+using AutoDeploy.Web.Agents;
+using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Hosting;
+using AutoDeploy.Web.Workers;
+using FluentValidation;
+using FluentValidation.Results;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutoDeploy.Web.Services;
+
+/// <summary>Deployment targets: the list, one machine with its recent events, changes and agent registration.</summary>
+public sealed class MachineService(
+    IDbContextFactory<AutoDeployDbContext> factory,
+    IValidator<MachineInput> inputValidator,
+    IValidator<RegistrationRequest> registrationValidator,
+    TaskSignals signals,
+    TimeProvider time)
+{
+    public const int RecentEventCount = 20;
+    private const int MaxAgentVersionLength = 50;
+
+    public async Task<MachineList> QueryAsync(MachineQuery query, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var machines = db.Machines.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            var search = Document.Normalize(query.Search);
+            machines = machines.Where(m => m.NormalizedName.Contains(search));
+        }
+        if (query.EnvironmentId is { } environmentId)
+        {
+            machines = machines.Where(m => m.Environments.Any(e => e.Id == environmentId));
+        }
+        if (!string.IsNullOrWhiteSpace(query.Role))
+        {
+            var role = query.Role.Trim().ToLowerInvariant();
+            machines = machines.Where(m => m.Roles.Contains(role));
+        }
+        if (query.Health is { } health)
+        {
+            machines = machines.Where(m => m.HealthStatus == health);
+        }
+        if (query.IsEnabled is { } enabled)
+        {
+            machines = machines.Where(m => m.IsEnabled == enabled);
+        }
+        var total = await machines.CountAsync(cancellationToken);
+        var items = await machines
+            .OrderBy(m => m.NormalizedName).ThenBy(m => m.Id)
+            .Skip(Math.Max(0, query.Skip))
+            .Take(Math.Clamp(query.Take, 1, MachineQuery.MaxTake))
+            .Select(m => new MachineSummary(m.Id, m.Name,
+                m.Environments.OrderBy(e => e.SortOrder).ThenBy(e => e.Name).Select(e => new NamedRef(e.Id, e.Name)).ToList(),
+                m.Roles, m.HealthStatus, m.IsEnabled))
+            .AsSplitQuery()
+            .ToListAsync(cancellationToken);
+        return new MachineList(items, total);
+    }
+
+    public async Task<bool> AnyAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.Machines.AnyAsync(cancellationToken);
+    }
+
+    public async Task<MachineDetails?> GetAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var machine = await db.Machines.AsNoTracking().AsSplitQuery()
+            .Include(m => m.Environments).Include(m => m.MachinePolicy)
+            .SingleOrDefaultAsync(m => m.Id == id, cancellationToken);
+        if (machine is null)
+        {
+            return null;
+        }
+        var events = await db.Events.AsNoTracking()
+            .Where(e => e.MachineId == id)
+            .OrderByDescending(e => e.Id)
+            .Take(RecentEventCount)
+            .Select(e => new MachineEvent(e.Id, e.OccurredAt, e.Category, e.Message, e.Actor))
+            .ToListAsync(cancellationToken);
+        return new MachineDetails(
+            machine.Id, machine.Name, machine.Version,
+            machine.Environments.OrderBy(e => e.SortOrder).ThenBy(e => e.Name).Select(e => new NamedRef(e.Id, e.Name)).ToList(),
+            machine.Roles, new NamedRef(machine.MachinePolicyId, machine.MachinePolicy?.Name ?? ""),
+            machine.IsEnabled, machine.HealthStatus, machine.HealthSummary, machine.HealthChangedAt,
+            machine.RegisteredAt, machine.LastSeenAt, machine.AgentVersion, events);
+    }
+
+    /// <summary>The environments, policies and roles in use, for the form's choices and the list's filters.</summary>
+    public async Task<MachineOptions> GetOptionsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var environments = await db.Environments.AsNoTracking().OrderBy(e => e.SortOrder).ThenBy(e => e.Name)
+            .Select(e => new NamedRef(e.Id, e.Name)).ToListAsync(cancellationToken);
+        var policies = await db.MachinePolicies.AsNoTracking().OrderBy(p => p.Name)
+            .Select(p => new NamedRef(p.Id, p.Name)).ToListAsync(cancellationToken);
+        // SQLite cannot flatten a primitive collection in SQL (no APPLY), so the role lists are merged here.
+        var roleLists = await db.Machines.AsNoTracking().Select(m => m.Roles).ToListAsync(cancellationToken);
+        var roles = roleLists.SelectMany(r => r).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        return new MachineOptions(environments, policies, roles);
+    }
+
+    /// <summary>An environment given by id or by name (case-insensitive); null if there is none.</summary>
+    public async Task<int?> FindEnvironmentIdAsync(string idOrName, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var normalized = Document.Normalize(idOrName);
+        var byName = await db.Environments.Where(e => e.NormalizedName == normalized).Select(e => (int?)e.Id)
+            .SingleOrDefaultAsync(cancellationToken);
+        if (byName is not null || !int.TryParse(idOrName, out var id))
+        {
+            return byName;
+        }
+        return await db.Environments.AnyAsync(e => e.Id == id, cancellationToken) ? id : null;
+    }
+
+    /// <summary>Changes name, environments, roles, policy (null keeps it) and enabled, raising the machine's events.</summary>
+    public async Task<SaveResult> UpdateAsync(int id, MachineInput input, int? version = null, CancellationToken cancellationToken = default)
+    {
+        input.Name ??= "";
+        input.EnvironmentIds ??= [];
+        input.Roles = (input.Roles ?? []).Select(r => r ?? "").ToList();
+        var validation = await inputValidator.ValidateAsync(input, cancellationToken);
+        if (!validation.IsValid)
+        {
+            return SaveResult.Invalid(validation);
+        }
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var machine = await db.Machines.AsSplitQuery().Include(m => m.Environments).Include(m => m.MachinePolicy)
+            .SingleOrDefaultAsync(m => m.Id == id, cancellationToken);
+        if (machine is null)
+        {
+            return NotFound(id);
+        }
+        if (version is not null)
+        {
+            db.Entry(machine).Property(m => m.Version).OriginalValue = version.Value;
+        }
+        var ids = input.EnvironmentIds.Distinct().ToList();
+        var environments = await db.Environments.Where(e => ids.Contains(e.Id)).ToListAsync(cancellationToken);
+        var policyId = input.MachinePolicyId ?? machine.MachinePolicyId;
+        var policy = await db.MachinePolicies.SingleOrDefaultAsync(p => p.Id == policyId, cancellationToken);
+        var unknown = new List<ValidationFailure>();
+        var missingIds = ids.Except(environments.Select(e => e.Id)).ToList();
+        if (missingIds.Count > 0)
+        {
+            unknown.Add(new(nameof(MachineInput.EnvironmentIds), $"Unknown environment ids: {string.Join(", ", missingIds)}."));
+        }
+        if (policy is null)
+        {
+            unknown.Add(new(nameof(MachineInput.MachinePolicyId), $"Unknown machine policy id: {policyId}."));
+        }
+        if (unknown.Count > 0)
+        {
+            return SaveResult.Invalid(new ValidationResult(unknown));
+        }
+        if (await NameTakenAsync(db, input.Name, id, cancellationToken))
+        {
+            return NameConflict(input.Name);
+        }
+
+        machine.Rename(input.Name);
+        machine.ChangeDeploymentProperties(environments, input.Roles, policy!);
+        SetEnabled(machine, input.IsEnabled);
+        return await SaveAsync(db, input.Name, id, cancellationToken);
+    }
+
+    public async Task<SaveResult> SetEnabledAsync(int id, bool enabled, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var machine = await db.Machines.SingleOrDefaultAsync(m => m.Id == id, cancellationToken);
+        if (machine is null)
+        {
+            return NotFound(id);
+        }
+        SetEnabled(machine, enabled);
+        return await SaveAsync(db, machine.Name, id, cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes the machine and, as when its agent deregisters, cancels its open jobs so that no deployment waits
+    /// for it; the one save records MachineDeleted.
+    /// </summary>
+    public async Task<SaveResult> DeleteAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var machine = await db.Machines.SingleOrDefaultAsync(m => m.Id == id, cancellationToken);
+        if (machine is null)
+        {
+            return NotFound(id);
+        }
+        machine.Delete($"by {ActorContext.Current}");
+        db.Machines.Remove(machine);
+        var jobs = await db.MachineJobs.Where(j => j.MachineId == id && (j.State == JobState.Pending || j.State == JobState.Running))
+            .ToListAsync(cancellationToken);
+        foreach (var job in jobs)
+        {
+            job.State = JobState.Canceled;
+            job.Message = "The machine was deleted.";
+            job.CompletedAt = time.GetUtcNow();
+        }
+        var result = await SaveAsync(db, machine.Name, id, cancellationToken);
+        if (result.Succeeded)
+        {
+            foreach (var deploymentId in jobs.Select(j => j.DeploymentId).OfType<int>().Distinct())
+            {
+                signals.Deployments.Notify(deploymentId);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>An agent's registration: environments and policy by name, the default policy when none is named.</summary>
+    public async Task<SaveResult<MachineRegistration>> RegisterAsync(RegistrationRequest request, CancellationToken cancellationToken = default)
+    {
+        // JSON may send nulls where the model has lists; treat them as empty rather than fail.
+        request.Environments = (request.Environments ?? []).Select(n => n ?? "").ToList();
+        request.Roles = (request.Roles ?? []).Select(r => r ?? "").ToList();
+        var validation = await registrationValidator.ValidateAsync(request, cancellationToken);
+        if (request.AgentVersion?.Trim().Length > MaxAgentVersionLength)
+        {
+            validation.Errors.Add(new(nameof(RegistrationRequest.AgentVersion),
+                $"Agent version must be at most {MaxAgentVersionLength} characters."));
+        }
+        if (!validation.IsValid)
+        {
+            return SaveResult.Invalid(validation);
+        }
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var names = request.Environments.Select(n => n.Trim()).DistinctBy(Document.Normalize).ToList();
+        var normalized = names.Select(Document.Normalize).ToList();
+        var environments = await db.Environments.Where(e => normalized.Contains(e.NormalizedName)).ToListAsync(cancellationToken);
+        var policyName = string.IsNullOrWhiteSpace(request.Policy) ? null : Document.Normalize(request.Policy);
+        var policy = await db.MachinePolicies
+            .FirstOrDefaultAsync(p => policyName == null ? p.IsDefault : p.NormalizedName == policyName, cancellationToken);
+        var unknown = new List<ValidationFailure>();
+        var missing = names.Where(n => environments.All(e => e.NormalizedName != Document.Normalize(n))).ToList();
+        if (missing.Count > 0)
+        {
+            unknown.Add(new(nameof(RegistrationRequest.Environments),
+                $"Unknown environments: {string.Join(", ", missing.Select(n => $"'{n}'"))}."));
+        }
+        if (policy is null)
+        {
+            unknown.Add(new(nameof(RegistrationRequest.Policy), string.IsNullOrWhiteSpace(request.Policy)
+                ? "There is no default machine policy; name one."
+                : $"Unknown machine policy: '{request.Policy.Trim()}'."));
+        }
+        if (unknown.Count > 0)
+        {
+            return SaveResult.Invalid(new ValidationResult(unknown));
+        }
+        if (await NameTakenAsync(db, request.Name, null, cancellationToken))
+        {
+            return NameConflict(request.Name);
+        }
+
+        var token = AgentToken.Generate();
+        var machine = Machine.Register(request.Name, environments, request.Roles, policy!, time.GetUtcNow());
+        machine.AgentVersion = string.IsNullOrWhiteSpace(request.AgentVersion) ? null : request.AgentVersion.Trim();
+        machine.AgentTokenHash = AgentToken.HashOf(token);
+        db.Machines.Add(machine);
+        var saved = await SaveAsync(db, request.Name, null, cancellationToken);
+        return saved.Succeeded ? new SaveResult<MachineRegistration>(saved, new(machine.Id, token)) : saved;
+    }
+
+    private static void SetEnabled(Machine machine, bool enabled)
+    {
+        if (enabled)
+        {
+            machine.Enable();
+        }
+        else
+        {
+            machine.Disable();
+        }
+    }
+
+    private static async Task<SaveResult> SaveAsync(AutoDeployDbContext db, string name, int? id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return SaveResult.Saved;
+        }
+        catch (DbUpdateConcurrencyException) when (id is not null)
+        {
+            return await db.Machines.AsNoTracking().AnyAsync(m => m.Id == id, cancellationToken)
+                ? SaveResult.Stale("machine")
+                : NotFound(id.Value);
+        }
+        catch (DbUpdateException ex) when (ex is not DbUpdateConcurrencyException)
+        {
+            // Another save may have taken the name between our check and our write.
+            if (await NameTakenAsync(db, name, id, cancellationToken))
+            {
+                return NameConflict(name);
+            }
+            throw;
+        }
+    }
+
+    private static Task<bool> NameTakenAsync(AutoDeployDbContext db, string name, int? exceptId, CancellationToken cancellationToken)
+    {
+        var normalized = Document.Normalize(name);
+        return db.Machines.AsNoTracking().AnyAsync(m => m.NormalizedName == normalized && m.Id != exceptId, cancellationToken);
+    }
+
+    private static SaveResult NameConflict(string name) => SaveResult.Conflict($"A machine named '{name.Trim()}' already exists.");
+
+    private static SaveResult NotFound(int id) => SaveResult.NotFound($"Machine {id} was not found.");
+}
+
+public static class MachineServiceExtensions
+{
+    public static IServiceCollection AddMachines(this IServiceCollection services) => services.AddScoped<MachineService>();
+}
