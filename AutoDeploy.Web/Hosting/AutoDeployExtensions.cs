@@ -28,6 +28,7 @@ public static class AutoDeployExtensions
         services.AddValidatorsFromAssemblyContaining<EnvironmentInputValidator>(includeInternalTypes: true);
         services.AddValidatorsFromAssemblyContaining<Program>(includeInternalTypes: true);
         services.AddProjects();
+        services.AddMachinePolicies();
 
         services.AddProblemDetails();
         services.AddOpenApi();
@@ -53,6 +54,7 @@ public static class AutoDeployExtensions
         var api = app.MapGroup("/api");
         api.MapEnvironmentsApi();
         api.MapMachinesApi();
+        api.MapMachinePoliciesApi();
         api.MapProjectsApi();
         api.MapReleasesApi();
         api.MapMeApi();
