@@ -21,10 +21,11 @@ public static class Durations
     /// <summary>The span an amount of a unit is; amounts beyond what a TimeSpan holds become its largest value.</summary>
     public static TimeSpan Join(decimal amount, DurationUnit unit)
     {
-        var ticks = amount * TicksPer(unit);
-        return ticks >= long.MaxValue ? TimeSpan.MaxValue
-            : ticks <= long.MinValue ? TimeSpan.MinValue
-            : TimeSpan.FromTicks((long)ticks);
+        // Compared before multiplying: the product itself can overflow a decimal.
+        var limit = (decimal)long.MaxValue / TicksPer(unit);
+        return amount >= limit ? TimeSpan.MaxValue
+            : amount <= -limit ? TimeSpan.MinValue
+            : TimeSpan.FromTicks((long)(amount * TicksPer(unit)));
     }
 
     /// <summary>"1 minute", "90 minutes", "2 hours", "7 days".</summary>
