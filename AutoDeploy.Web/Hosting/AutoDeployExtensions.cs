@@ -21,15 +21,18 @@ public static class AutoDeployExtensions
         builder.AddAutoDeployDatabase();
         builder.AddAutoDeployIdentity();
         builder.AddAutoDeployTasks();
-        services.AddEventLog();
+
+        // One line per feature: its services (pages and API share them).
+        services.AddEnvironments();
         services.AddMachines();
+        services.AddMachinePolicies();
+        services.AddProjects();
+        services.AddEventLog();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddValidatorsFromAssemblyContaining<EnvironmentInputValidator>(includeInternalTypes: true);
         services.AddValidatorsFromAssemblyContaining<Program>(includeInternalTypes: true);
-        services.AddProjects();
-        services.AddEnvironments();
 
         services.AddProblemDetails();
         services.AddOpenApi();
@@ -55,6 +58,7 @@ public static class AutoDeployExtensions
         var api = app.MapGroup("/api");
         api.MapEnvironmentsApi();
         api.MapMachinesApi();
+        api.MapMachinePoliciesApi();
         api.MapProjectsApi();
         api.MapReleasesApi();
         api.MapMeApi();

@@ -1,0 +1,217 @@
+using AutoDeploy.Domain.Events;
+using AutoDeploy.Domain.Policies;
+using AutoDeploy.Web.Data;
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutoDeploy.Web.Services;
+
+/// <summary>Machine policies for the policy screens and the REST API: list, read, create, change, delete, make default.</summary>
+public sealed class MachinePolicyService(IDbContextFactory<AutoDeployDbContext> factory, IValidator<MachinePolicyInput> validator)
+{
+    private const string Label = "machine policy";
+
+    /// <summary>How many machine names a refused delete lists before "and N more".</summary>
+    public const int MaxMachinesNamed = 10;
+
+    /// <summary>Every policy, the default first and then by name, with the number of machines using each.</summary>
+    public async Task<IReadOnlyList<MachinePolicySummary>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var policies = await db.MachinePolicies.AsNoTracking()
+            .OrderByDescending(p => p.IsDefault).ThenBy(p => p.NormalizedName).ToListAsync(cancellationToken);
+        var counts = await db.Machines.GroupBy(m => m.MachinePolicyId)
+            .Select(g => new { PolicyId = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.PolicyId, g => g.Count, cancellationToken);
+        return policies.Select(p => new MachinePolicySummary(p.Id, p.Name, p.Description, p.IsDefault, p.HealthCheckInterval,
+            p.HealthCheckType, p.ConnectivityBehavior, p.CleanupBehavior, p.DeleteUnavailableAfter, p.AgentVersionCheck,
+            counts.GetValueOrDefault(p.Id))).ToList();
+    }
+
+    /// <summary>One policy with the machines that use it, by name.</summary>
+    public async Task<MachinePolicyDetails?> GetAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var policy = await db.MachinePolicies.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
+        return policy is null ? null : await DetailsAsync(db, policy, cancellationToken);
+    }
+
+    public async Task<SaveResult<MachinePolicyDetails>> CreateAsync(MachinePolicyInput input, CancellationToken cancellationToken = default)
+    {
+        var validation = await validator.ValidateAsync(input, cancellationToken);
+        if (!validation.IsValid)
+        {
+            return SaveResult.Invalid(validation);
+        }
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        if (await NameTakenAsync(db, input.Name, null, cancellationToken))
+        {
+            return NameConflict(input.Name);
+        }
+        var policy = new MachinePolicy();
+        input.ApplyTo(policy);
+        db.MachinePolicies.Add(policy);
+        return await SaveAsync(db, policy, input.Name, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Replaces the policy with <paramref name="input"/>. <paramref name="version"/> is the version the user loaded;
+    /// if someone saved since, nothing is written and the result is Stale.
+    /// </summary>
+    public async Task<SaveResult<MachinePolicyDetails>> UpdateAsync(
+        int id, MachinePolicyInput input, int? version, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var policy = await db.MachinePolicies.SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (policy is null)
+        {
+            return NotFound(id);
+        }
+        var validation = await validator.ValidateAsync(input, cancellationToken);
+        if (!validation.IsValid)
+        {
+            return SaveResult.Invalid(validation);
+        }
+        if (version is { } loaded)
+        {
+            if (loaded != policy.Version)
+            {
+                return SaveResult.Stale(Label);
+            }
+            // Also catches a save that lands between this read and ours.
+            db.Entry(policy).Property(p => p.Version).OriginalValue = loaded;
+        }
+        if (await NameTakenAsync(db, input.Name, id, cancellationToken))
+        {
+            return NameConflict(input.Name);
+        }
+        input.ApplyTo(policy);
+        return await SaveAsync(db, policy, input.Name, id, cancellationToken);
+    }
+
+    /// <summary>Deletes a policy; refused for the default policy and for a policy machines still use.</summary>
+    public async Task<SaveResult> DeleteAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var policy = await db.MachinePolicies.SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (policy is null)
+        {
+            return NotFound(id);
+        }
+        if (policy.IsDefault)
+        {
+            return SaveResult.Conflict("The default machine policy cannot be deleted.");
+        }
+        if (await InUseAsync(db, policy, cancellationToken) is { } inUse)
+        {
+            return inUse;
+        }
+        db.MachinePolicies.Remove(policy);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return SaveResult.Stale(Label);
+        }
+        catch (DbUpdateException)
+        {
+            // A machine was given the policy between the check and the delete: the foreign key refused it.
+            db.ChangeTracker.Clear();
+            return await InUseAsync(db, policy, cancellationToken) ?? throw new InvalidOperationException($"Could not delete machine policy {id}.");
+        }
+        return SaveResult.Saved;
+    }
+
+    /// <summary>Makes the policy the default and the previous default an ordinary policy, in one save.</summary>
+    public async Task<SaveResult<MachinePolicyDetails>> MakeDefaultAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var affected = await db.MachinePolicies.Where(p => p.Id == id || p.IsDefault).ToListAsync(cancellationToken);
+        var policy = affected.SingleOrDefault(p => p.Id == id);
+        if (policy is null)
+        {
+            return NotFound(id);
+        }
+        foreach (var other in affected)
+        {
+            other.IsDefault = other.Id == id;
+        }
+        try
+        {
+            // Each previous default's version is checked, so two concurrent changes of the default cannot both win.
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return SaveResult.Stale(Label);
+        }
+        return new SaveResult<MachinePolicyDetails>(SaveResult.Saved, await DetailsAsync(db, policy, cancellationToken));
+    }
+
+    private static async Task<SaveResult?> InUseAsync(AutoDeployDbContext db, MachinePolicy policy, CancellationToken cancellationToken)
+    {
+        var names = await db.Machines.Where(m => m.MachinePolicyId == policy.Id)
+            .OrderBy(m => m.NormalizedName).Select(m => m.Name).ToListAsync(cancellationToken);
+        if (names.Count == 0)
+        {
+            return null;
+        }
+        var listed = string.Join(", ", names.Take(MaxMachinesNamed));
+        var more = names.Count > MaxMachinesNamed ? $" and {names.Count - MaxMachinesNamed} more" : "";
+        return SaveResult.Conflict($"Policy '{policy.Name}' is used by {listed}{more}; move them to another policy first.");
+    }
+
+    private static async Task<SaveResult<MachinePolicyDetails>> SaveAsync(
+        AutoDeployDbContext db, MachinePolicy policy, string name, int? exceptId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return SaveResult.Stale(Label);
+        }
+        catch (DbUpdateException)
+        {
+            // Someone took the name between the check and the save: the unique index refused it.
+            db.ChangeTracker.Clear();
+            if (!await NameTakenAsync(db, name, exceptId, cancellationToken))
+            {
+                throw;
+            }
+            return NameConflict(name);
+        }
+        return new SaveResult<MachinePolicyDetails>(SaveResult.Saved, await DetailsAsync(db, policy, cancellationToken));
+    }
+
+    private static async Task<MachinePolicyDetails> DetailsAsync(AutoDeployDbContext db, MachinePolicy policy, CancellationToken cancellationToken)
+    {
+        var machines = await db.Machines.AsNoTracking().Where(m => m.MachinePolicyId == policy.Id)
+            .OrderBy(m => m.NormalizedName).Select(m => new PolicyMachine(m.Id, m.Name)).ToListAsync(cancellationToken);
+        return MachinePolicyDetails.From(policy, machines);
+    }
+
+    private static Task<bool> NameTakenAsync(AutoDeployDbContext db, string name, int? exceptId, CancellationToken cancellationToken)
+    {
+        var normalized = Document.Normalize(name);
+        return db.MachinePolicies.AnyAsync(p => p.NormalizedName == normalized && p.Id != exceptId, cancellationToken);
+    }
+
+    private static SaveResult NameConflict(string name)
+    {
+        var message = $"A machine policy named '{name.Trim()}' already exists.";
+        return new SaveResult(SaveStatus.Conflict, message,
+            new Dictionary<string, string[]> { [nameof(MachinePolicyInput.Name)] = [message] });
+    }
+
+    private static SaveResult NotFound(int id) => SaveResult.NotFound($"Machine policy {id} does not exist.");
+}
+
+public static class MachinePolicyServiceExtensions
+{
+    public static IServiceCollection AddMachinePolicies(this IServiceCollection services) =>
+        services.AddScoped<MachinePolicyService>();
+}
