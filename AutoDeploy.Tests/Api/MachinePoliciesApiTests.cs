@@ -44,7 +44,7 @@ public sealed class MachinePoliciesApiTests(AutoDeployAppFactory app) : IClassFi
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = await ErrorsAsync(response);
-        Assert.Equal(["DeleteUnavailableAfter", "HealthCheckInterval", "HealthCheckScript", "Name"], errors.Keys.Order());
+        Assert.Equal(["deleteUnavailableAfter", "healthCheckInterval", "healthCheckScript", "name"], errors.Keys.Order());
         Assert.Equal("The health check interval must be between 1 minute and 7 days.", errors["HealthCheckInterval"]);
         Assert.Equal("A RunScript health check needs a script.", errors["HealthCheckScript"]);
     }
