@@ -45,8 +45,8 @@ public sealed class MachinePoliciesApiTests(AutoDeployAppFactory app) : IClassFi
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = await ErrorsAsync(response);
         Assert.Equal(["deleteUnavailableAfter", "healthCheckInterval", "healthCheckScript", "name"], errors.Keys.Order());
-        Assert.Equal("The health check interval must be between 1 minute and 7 days.", errors["HealthCheckInterval"]);
-        Assert.Equal("A RunScript health check needs a script.", errors["HealthCheckScript"]);
+        Assert.Equal("The health check interval must be between 1 minute and 7 days.", errors["healthCheckInterval"]);
+        Assert.Equal("A RunScript health check needs a script.", errors["healthCheckScript"]);
     }
 
     [Fact]
@@ -58,10 +58,10 @@ public sealed class MachinePoliciesApiTests(AutoDeployAppFactory app) : IClassFi
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = await ErrorsAsync(response);
-        Assert.Equal(["CleanupBehavior", "HealthCheckInterval", "Name"], errors.Keys.Order());
+        Assert.Equal(["cleanupBehavior", "healthCheckInterval", "name"], errors.Keys.Order());
         Assert.Equal("The health check interval must be a duration \"d.hh:mm:ss\", such as \"00:05:00\" or \"1.00:00:00\"; '5 minutes' is not one.",
-            errors["HealthCheckInterval"]);
-        Assert.Equal("The clean-up behavior must be one of: DoNotDelete, DeleteUnavailableMachines.", errors["CleanupBehavior"]);
+            errors["healthCheckInterval"]);
+        Assert.Equal("The clean-up behavior must be one of: DoNotDelete, DeleteUnavailableMachines.", errors["cleanupBehavior"]);
     }
 
     [Fact]

@@ -89,7 +89,7 @@ public static class MachinePoliciesApi
             {
                 errors[field] = [message];
             }
-            return TypedResults.ValidationProblem(errors, detail: "Please correct the errors.");
+            return new SaveResult(SaveStatus.Invalid, "Please correct the errors.", errors).ToProblem();
         }
         var saved = await save(input);
         return saved.Result.Succeeded ? success(saved.Value!) : saved.Result.ToProblem();
