@@ -47,6 +47,29 @@ public sealed class AgentHealthTests : IAsyncLifetime
             categories);
     }
 
+    [Theory]
+    [InlineData("echo checking\necho '##warning disk 91% full'", MachineHealthStatus.HasWarnings, "disk 91% full")]
+    [InlineData("echo 'no database' >&2\nexit 3", MachineHealthStatus.Unhealthy, "exit code 3")]
+    [InlineData("test \"$AUTODEPLOY_MACHINE\" = script-01", MachineHealthStatus.Healthy, "script passed")]
+    public async Task A_health_script_policy_judges_the_machine_by_the_script_run_on_its_agent(string script, MachineHealthStatus expected, string summary)
+    {
+        await using var db = await _factory.CreateDbContextAsync();
+        var policy = new MachinePolicy { HealthCheckType = HealthCheckType.RunScript, HealthCheckScript = script };
+        policy.Rename($"Scripted {Guid.NewGuid():N}");
+        db.MachinePolicies.Add(policy);
+        await db.SaveChangesAsync();
+        await using var agent = new AgentProcess();
+        var machineId = await RegisterAsync(agent, "script-01", policy.Id);
+
+        agent.StartRun();
+
+        await Eventually.TrueAsync(async () => await StatusAsync(machineId) is not MachineHealthStatus.Unknown, because: () => agent.Output);
+        await using var check = await _factory.CreateDbContextAsync();
+        var machine = await check.Machines.SingleAsync(m => m.Id == machineId);
+        Assert.Equal(expected, machine.HealthStatus);
+        Assert.Contains(summary, machine.HealthSummary);
+    }
+
     private async Task<int> AddSpotPolicyAsync()
     {
         await using var db = await _factory.CreateDbContextAsync();

@@ -1,5 +1,6 @@
 using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Deployments;
+using AutoDeploy.Domain.Policies;
 using AutoDeploy.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,9 +11,13 @@ public static class AgentJobBuilder
 {
     public static async Task<AgentJob> BuildAsync(AutoDeployDbContext db, MachineJob job, CancellationToken cancellationToken)
     {
-        if (job.Kind == AgentJobKind.HealthCheck || job.DeploymentId is null || job.StepIndex is null)
+        if (job.Kind == AgentJobKind.HealthCheck)
         {
-            return new AgentJob(job.Id, job.Kind, job.Name, "", new Dictionary<string, string>(), job.TimeoutSeconds);
+            return await HealthCheckAsync(db, job, cancellationToken);
+        }
+        if (job.DeploymentId is null || job.StepIndex is null)
+        {
+            throw new InvalidOperationException($"Job {job.Id} runs a script but names no deployment step.");
         }
         var deployment = await db.Deployments.AsNoTracking().SingleAsync(d => d.Id == job.DeploymentId, cancellationToken);
         var release = await db.Releases.AsNoTracking().SingleAsync(r => r.Id == deployment.ReleaseId, cancellationToken);
@@ -22,5 +27,20 @@ public static class AgentJobBuilder
             deployment.EnvironmentId, deployment.EnvironmentName, machine.Name, machine.Roles);
         var variables = DeploymentVariables.For(context, release.Variables);
         return new AgentJob(job.Id, job.Kind, step.Name, step.Script, variables, job.TimeoutSeconds);
+    }
+
+    /// <summary>Connectivity only: an empty script (answering is the check). RunScript: the policy's bash script.</summary>
+    private static async Task<AgentJob> HealthCheckAsync(AutoDeployDbContext db, MachineJob job, CancellationToken cancellationToken)
+    {
+        var machine = await db.Machines.AsNoTracking().Include(m => m.MachinePolicy).SingleAsync(m => m.Id == job.MachineId, cancellationToken);
+        var policy = machine.MachinePolicy!;
+        var script = policy.HealthCheckType == HealthCheckType.RunScript ? policy.HealthCheckScript ?? "" : "";
+        var variables = new Dictionary<string, string>
+        {
+            ["AUTODEPLOY_MACHINE"] = machine.Name,
+            ["AUTODEPLOY_ROLES"] = string.Join(",", machine.Roles),
+            ["AUTODEPLOY_MACHINE_POLICY"] = policy.Name,
+        };
+        return new AgentJob(job.Id, job.Kind, job.Name, script, variables, job.TimeoutSeconds);
     }
 }
