@@ -114,21 +114,9 @@ public sealed class AgentService(
         {
             return;
         }
-        machine.Delete("deregistered by its agent");
-        db.Machines.Remove(machine);
-        var jobs = await db.MachineJobs.Where(j => j.MachineId == machineId && (j.State == JobState.Pending || j.State == JobState.Running))
-            .ToListAsync(cancellationToken);
-        foreach (var job in jobs)
-        {
-            job.State = JobState.Canceled;
-            job.Message = "The machine was deregistered.";
-            job.CompletedAt = time.GetUtcNow();
-        }
+        var deployments = await MachineRemoval.StageAsync(db, machine, "deregistered by its agent", time.GetUtcNow(), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        foreach (var deploymentId in jobs.Select(j => j.DeploymentId).OfType<int>().Distinct())
-        {
-            signals.Deployments.Notify(deploymentId);
-        }
+        MachineRemoval.Wake(signals, deployments);
     }
 
     private async Task RecordContactAsync(int machineId, string agentVersion, CancellationToken cancellationToken)

@@ -194,23 +194,11 @@ public sealed class MachineService(
         {
             return NotFound(id);
         }
-        machine.Delete($"by {ActorContext.Current}");
-        db.Machines.Remove(machine);
-        var jobs = await db.MachineJobs.Where(j => j.MachineId == id && (j.State == JobState.Pending || j.State == JobState.Running))
-            .ToListAsync(cancellationToken);
-        foreach (var job in jobs)
-        {
-            job.State = JobState.Canceled;
-            job.Message = "The machine was deleted.";
-            job.CompletedAt = time.GetUtcNow();
-        }
+        var deployments = await MachineRemoval.StageAsync(db, machine, $"by {ActorContext.Current}", time.GetUtcNow(), cancellationToken);
         var result = await SaveAsync(db, machine.Name, id, cancellationToken);
         if (result.Succeeded)
         {
-            foreach (var deploymentId in jobs.Select(j => j.DeploymentId).OfType<int>().Distinct())
-            {
-                signals.Deployments.Notify(deploymentId);
-            }
+            MachineRemoval.Wake(signals, deployments);
         }
         return result;
     }

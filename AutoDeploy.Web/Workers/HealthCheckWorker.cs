@@ -141,9 +141,9 @@ public sealed class HealthCheckWorker(
                 }
                 continue;
             }
-            machine.Delete($"unavailable since {machine.HealthChangedAt:u}, longer than policy '{machine.MachinePolicy!.Name}' allows " +
-                           $"({machine.MachinePolicy.DeleteUnavailableAfter})");
-            db.Machines.Remove(machine);
+            await MachineRemoval.StageAsync(db, machine,
+                $"unavailable since {machine.HealthChangedAt:u}, longer than policy '{machine.MachinePolicy!.Name}' allows " +
+                $"({machine.MachinePolicy.DeleteUnavailableAfter})", now, cancellationToken);
             _cleanupFailuresReported.Remove(machine.Id);
         }
         await db.SaveChangesAsync(cancellationToken);
