@@ -22,6 +22,7 @@ public sealed class DeploymentProtocolTests : IAsyncLifetime
         _app.Settings["Tasks:LongPoll"] = "00:00:01";
         _app.Settings["Tasks:RecheckInterval"] = "00:00:00.100";
         _app.Settings["Tasks:AgentLostAfter"] = "00:00:01";
+        _app.Settings["Tasks:MaxLogLinesPerJob"] = "5";
         _api = _app.CreateApiClient();
         _scenario = await new DeploymentScenario(_app.Services.GetRequiredService<IDbContextFactory<AutoDeployDbContext>>()).WithEnvironmentAsync();
     }
@@ -56,6 +57,26 @@ public sealed class DeploymentProtocolTests : IAsyncLifetime
         Assert.DoesNotContain(log.Lines, l => l.Text.Contains("s3cret"));
         var releases = await _api.GetFromJsonAsync<List<MachineRelease>>($"/api/machines/{machineId}/releases", ProtocolAgent.Json);
         Assert.Equal("1.0.0", Assert.Single(releases!).ReleaseVersion);
+    }
+
+    [Fact]
+    public async Task Output_past_the_per_job_limit_is_dropped_with_one_visible_notice()
+    {
+        await _scenario.WithReleaseAsync(null, DeploymentScenario.Step("Chatty", "web"));
+        var (_, token) = await _scenario.AddMachineAsync("web-01", "web");
+        var agent = Agent(token);
+        var deployment = await DeployAsync();
+        var job = await agent.NextJobAsync();
+
+        await agent.LogAsync(job.JobId, "1", "2", "3");
+        await agent.LogAsync(job.JobId, "4", "5", "6", "7");
+        await agent.LogAsync(job.JobId, "8");
+        await agent.CompleteAsync(job.JobId, JobOutcome.Succeeded, 0);
+        await WaitForEndAsync(deployment.Id);
+
+        var log = await _api.GetFromJsonAsync<LogPage>($"/api/deployments/{deployment.Id}/log", ProtocolAgent.Json);
+        var output = log!.Lines.Where(l => l.JobId == job.JobId).Select(l => l.Text).ToList();
+        Assert.Equal(["1", "2", "3", "4", "5", "[output truncated: only the first 5 lines are kept]"], output);
     }
 
     [Fact]
