@@ -26,6 +26,8 @@ public static class EventCategories
     public const string ReleaseCreated = "ReleaseCreated";
     public const string AutoDeployTriggered = "AutoDeployTriggered";
     public const string AutoDeployBlocked = "AutoDeployBlocked";
+    public const string AutoDeployOverrideSet = "AutoDeployOverrideSet";
+    public const string AutoDeployOverrideCleared = "AutoDeployOverrideCleared";
 
     public static readonly IReadOnlyList<string> Machine =
     [
@@ -43,6 +45,6 @@ public static class EventCategories
     [
         Created, Modified, Deleted, .. Machine,
         DeploymentQueued, DeploymentStarted, DeploymentSucceeded, DeploymentFailed, DeploymentCanceled,
-        ReleaseCreated, AutoDeployTriggered, AutoDeployBlocked,
+        ReleaseCreated, AutoDeployTriggered, AutoDeployBlocked, AutoDeployOverrideSet, AutoDeployOverrideCleared,
     ];
 }

@@ -5,6 +5,7 @@ using AutoDeploy.Domain.Machines;
 using AutoDeploy.Domain.Policies;
 using AutoDeploy.Domain.Projects;
 using AutoDeploy.Domain.Releases;
+using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Web.Hosting;
 using AutoDeploy.Web.Identity;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -32,6 +33,10 @@ public abstract class AutoDeployDbContext(DbContextOptions options, TimeProvider
     public DbSet<MachineJob> MachineJobs => Set<MachineJob>();
     public DbSet<TaskLogLine> TaskLogLines => Set<TaskLogLine>();
     public DbSet<HealthCheckRun> HealthCheckRuns => Set<HealthCheckRun>();
+    public DbSet<ProjectTrigger> Triggers => Set<ProjectTrigger>();
+    public DbSet<AutoDeployOverride> AutoDeployOverrides => Set<AutoDeployOverride>();
+    public DbSet<AutoDeployCursor> AutoDeployCursors => Set<AutoDeployCursor>();
+    public DbSet<AutoDeployClaim> AutoDeployClaims => Set<AutoDeployClaim>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

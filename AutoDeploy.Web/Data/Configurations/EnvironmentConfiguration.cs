@@ -17,11 +17,15 @@ internal sealed class EnvironmentConfiguration : IEntityTypeConfiguration<Deploy
 
 internal static class DocumentConfiguration
 {
-    public static void ConfigureDocument<T>(this EntityTypeBuilder<T> builder) where T : Domain.Events.Document
+    /// <summary>Name, version and events of a document; names unique across the kind unless the kind scopes them itself.</summary>
+    public static void ConfigureDocument<T>(this EntityTypeBuilder<T> builder, bool uniqueName = true) where T : Domain.Events.Document
     {
         builder.Property(d => d.Name).HasMaxLength(NameRules.MaxLength).IsRequired();
         builder.Property(d => d.NormalizedName).HasMaxLength(NameRules.MaxLength).IsRequired();
-        builder.HasIndex(d => d.NormalizedName).IsUnique();
+        if (uniqueName)
+        {
+            builder.HasIndex(d => d.NormalizedName).IsUnique();
+        }
         builder.Property(d => d.Version).IsConcurrencyToken();
         builder.Ignore(d => d.DomainEvents);
     }

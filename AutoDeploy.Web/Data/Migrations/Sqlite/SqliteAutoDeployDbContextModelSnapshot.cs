@@ -623,6 +623,141 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
                     b.ToTable("Releases", (string)null);
                 });
 
+            modelBuilder.Entity("AutoDeploy.Domain.Triggers.AutoDeployClaim", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DeploymentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("IsOpen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MachineId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ReleaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeploymentId");
+
+                    b.HasIndex("MachineId", "ReleaseId", "IsOpen")
+                        .IsUnique();
+
+                    b.ToTable("AutoDeployClaims", (string)null);
+                });
+
+            modelBuilder.Entity("AutoDeploy.Domain.Triggers.AutoDeployCursor", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastEventId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("AutoDeployCursors", (string)null);
+                });
+
+            modelBuilder.Entity("AutoDeploy.Domain.Triggers.AutoDeployOverride", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EnvironmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ReleaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReleaseVersion")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReleaseId");
+
+                    b.HasIndex("ProjectId", "EnvironmentId")
+                        .IsUnique();
+
+                    b.ToTable("AutoDeployOverrides", (string)null);
+                });
+
+            modelBuilder.Entity("AutoDeploy.Domain.Triggers.ProjectTrigger", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("EnvironmentIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("EventCategories")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("EventGroups")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ProjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Redeploy")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("Roles")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProjectId", "NormalizedName")
+                        .IsUnique();
+
+                    b.ToTable("Triggers", (string)null);
+                });
+
             modelBuilder.Entity("AutoDeploy.Web.Identity.ApiKey", b =>
                 {
                     b.Property<int>("Id")
@@ -924,6 +1059,30 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("AutoDeploy.Domain.Releases.Release", b =>
+                {
+                    b.HasOne("AutoDeploy.Domain.Projects.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AutoDeploy.Domain.Triggers.AutoDeployOverride", b =>
+                {
+                    b.HasOne("AutoDeploy.Domain.Projects.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("AutoDeploy.Domain.Releases.Release", null)
+                        .WithMany()
+                        .HasForeignKey("ReleaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AutoDeploy.Domain.Triggers.ProjectTrigger", b =>
                 {
                     b.HasOne("AutoDeploy.Domain.Projects.Project", null)
                         .WithMany()
