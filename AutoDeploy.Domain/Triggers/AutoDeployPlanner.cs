@@ -1,0 +1,109 @@
+using AutoDeploy.Domain.Deployments;
+using AutoDeploy.Domain.Machines;
+
+namespace AutoDeploy.Domain.Triggers;
+
+/// <summary>
+/// The auto-deploy engine's rules (DESIGN.md §3) as one pure function: from the events after the cursor and the
+/// state they refer to, the deployments to queue, one explained decision per machine, trigger and environment,
+/// and the new cursor. The worker commits all three together; the trigger editor's preview calls it too.
+/// </summary>
+public static class AutoDeployPlanner
+{
+    public static AutoDeployPlan Plan(PlannerInput input)
+    {
+        var context = new PlanningContext(input);
+        foreach (var activity in MachineActivity.Fold(input.Events))
+        {
+            if (context.Machine(activity.MachineId) is { } machine && IsDeployable(machine))
+            {
+                foreach (var trigger in input.Triggers.Where(t => t.Categories.Overlaps(activity.Categories)).OrderBy(t => t.Id))
+                {
+                    DecideForTrigger(context, machine, trigger, activity.EventIds, onlyEnvironment: null);
+                }
+            }
+        }
+        foreach (var waiting in WaitingWhoseDeploymentEnded(input))
+        {
+            if (context.Machine(waiting.MachineId) is { } machine && IsDeployable(machine)
+                && input.Triggers.FirstOrDefault(t => t.Id == waiting.TriggerId) is { } trigger)
+            {
+                DecideForTrigger(context, machine, trigger, waiting.EventIds, waiting.EnvironmentId);
+            }
+        }
+        var cursor = input.Events.Count == 0 ? input.Cursor : Math.Max(input.Cursor, input.Events.Max(e => e.Id));
+        return new AutoDeployPlan(context.Batches(), context.Decisions, cursor);
+    }
+
+    private static void DecideForTrigger(PlanningContext context, PlannerMachine machine, PlannerTrigger trigger, IReadOnlyList<long> eventIds,
+        int? onlyEnvironment)
+    {
+        var project = context.Project(trigger.ProjectId);
+        if (project is null || !project.IsEnabled || !trigger.IsEnabled)
+        {
+            return;
+        }
+        if (trigger.Roles.Count > 0 && !machine.Roles.Any(trigger.Roles.Contains))
+        {
+            return;
+        }
+        var environments = machine.EnvironmentIds
+            .Where(e => trigger.EnvironmentIds.Count == 0 || trigger.EnvironmentIds.Contains(e))
+            .Where(e => onlyEnvironment is null || e == onlyEnvironment);
+        foreach (var environmentId in environments)
+        {
+            context.Decide(Decide(context, machine, trigger, project, environmentId, eventIds));
+        }
+    }
+
+    private static AutoDeployDecision Decide(PlanningContext context, PlannerMachine machine, PlannerTrigger trigger, PlannerProject project,
+        int environmentId, IReadOnlyList<long> eventIds)
+    {
+        AutoDeployDecision Decision(DecisionKind kind, string reason, (int Id, string Version)? release = null, int? deploymentId = null) =>
+            new(kind, machine.Id, machine.Name, trigger.Id, trigger.Name, project.Id, environmentId, release?.Id, release?.Version,
+                deploymentId, eventIds, reason);
+
+        var cause = $"{string.Join(", ", eventIds.Select(id => $"#{id}"))} matched trigger '{trigger.Name}'";
+        if (!project.StepRoles.Any(roles => roles.Any(machine.Roles.Contains)))
+        {
+            return Decision(DecisionKind.NoMatchingStep,
+                $"No step of '{project.Name}' runs on the roles of '{machine.Name}' ({string.Join(", ", machine.Roles)}); {cause}.");
+        }
+        if (context.RunningWithout(project.Id, environmentId, machine.Id) is { } running)
+        {
+            return Decision(DecisionKind.WaitingForDeployment,
+                $"Deployment #{running.Id} of {running.ReleaseVersion} is running in the environment; '{machine.Name}' is deployed to when it ends; {cause}.",
+                (running.ReleaseId, running.ReleaseVersion), running.Id);
+        }
+        if (context.ReleaseFor(project.Id, environmentId) is not { } release)
+        {
+            return Decision(DecisionKind.NoRelease,
+                $"No release of '{project.Name}' has been deployed to this environment yet and no override is set; {cause}.");
+        }
+        if (!trigger.Redeploy && context.IsInstalled(machine.Id, project.Id, release.Id))
+        {
+            return Decision(DecisionKind.AlreadyInstalled, $"'{machine.Name}' already has {release.Version}; {cause}.", release);
+        }
+        if (context.PendingFor(machine.Id, release.Id, environmentId) is { } pending)
+        {
+            return Decision(DecisionKind.AlreadyPending,
+                pending == 0 ? $"{release.Version} is already planned for '{machine.Name}' in this pass; {cause}."
+                    : $"Deployment #{pending} of {release.Version} already includes '{machine.Name}'; {cause}.",
+                release, pending == 0 ? null : pending);
+        }
+        context.Plan(project.Id, environmentId, release.Id, trigger.Id, machine.Id, eventIds);
+        return Decision(DecisionKind.Queued, $"{release.Version} queued: {cause}.", release);
+    }
+
+    /// <summary>Machines that waited for a deployment that has now ended (its end event is in the window).</summary>
+    private static IEnumerable<WaitingMachine> WaitingWhoseDeploymentEnded(PlannerInput input)
+    {
+        var ended = input.Events.Where(e => e.DeploymentId is not null && PlanningContext.DeploymentEnded.Contains(e.Category))
+            .Select(e => e.DeploymentId!.Value).ToHashSet();
+        return input.Waiting.Where(w => ended.Contains(w.DeploymentId));
+    }
+
+    /// <summary>A machine that is enabled and not known to be failing can take a deployment.</summary>
+    private static bool IsDeployable(PlannerMachine machine) =>
+        machine.IsEnabled && machine.Health is not (MachineHealthStatus.Unhealthy or MachineHealthStatus.Unavailable);
+}

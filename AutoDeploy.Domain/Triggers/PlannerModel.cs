@@ -1,0 +1,71 @@
+using AutoDeploy.Domain.Deployments;
+using AutoDeploy.Domain.Machines;
+
+namespace AutoDeploy.Domain.Triggers;
+
+// What the auto-deploy planner reads and decides. The worker loads these from the database; tests build them by hand.
+
+public sealed record PlannerEvent(long Id, string Category, int? MachineId = null, int? DeploymentId = null);
+
+public sealed record PlannerMachine(int Id, string Name, IReadOnlyList<int> EnvironmentIds, IReadOnlyList<string> Roles, bool IsEnabled,
+    MachineHealthStatus Health);
+
+/// <summary>A project as the planner sees it: enabled or not, and the roles of each of its steps.</summary>
+public sealed record PlannerProject(int Id, string Name, bool IsEnabled, IReadOnlyList<IReadOnlyList<string>> StepRoles);
+
+public sealed record PlannerTrigger(int Id, int ProjectId, string Name, bool IsEnabled, IReadOnlyList<int> EnvironmentIds,
+    IReadOnlyList<string> Roles, IReadOnlySet<string> Categories, bool Redeploy);
+
+public sealed record PlannerTarget(int MachineId, TargetState State);
+
+/// <summary>A deployment the planner needs: the latest successful ones, those queued or running, and those just finished.</summary>
+public sealed record PlannerDeployment(int Id, int ProjectId, int EnvironmentId, int ReleaseId, string ReleaseVersion, DeploymentState State,
+    IReadOnlyList<int> ChosenMachineIds, IReadOnlyList<PlannerTarget> Targets);
+
+public sealed record PlannerOverride(int ProjectId, int EnvironmentId, int ReleaseId, string ReleaseVersion);
+
+/// <summary>A machine that arrived while a deployment of its project and environment was running, waiting for it to end.</summary>
+public sealed record WaitingMachine(int MachineId, int TriggerId, int EnvironmentId, int DeploymentId, IReadOnlyList<long> EventIds);
+
+/// <summary>What the machine has of a project: the release of its latest successful deployment there.</summary>
+public sealed record InstalledRelease(int MachineId, int ProjectId, int ReleaseId);
+
+public sealed record PlannerInput(
+    IReadOnlyList<PlannerEvent> Events,
+    IReadOnlyList<PlannerMachine> Machines,
+    IReadOnlyList<PlannerProject> Projects,
+    IReadOnlyList<PlannerTrigger> Triggers,
+    IReadOnlyList<PlannerDeployment> Deployments,
+    IReadOnlyList<InstalledRelease> Installed,
+    IReadOnlyList<PlannerOverride> Overrides,
+    IReadOnlyList<WaitingMachine> Waiting,
+    long Cursor);
+
+public enum DecisionKind
+{
+    /// <summary>A deployment is queued for the machine.</summary>
+    Queued,
+
+    AlreadyInstalled,
+    AlreadyPending,
+
+    /// <summary>A deployment of the project to the environment is running without the machine; it gets its turn when that ends.</summary>
+    WaitingForDeployment,
+
+    NoRelease,
+    NoMatchingStep,
+}
+
+/// <summary>One explained decision per machine, trigger and environment: what the engine did and why.</summary>
+public sealed record AutoDeployDecision(
+    DecisionKind Kind, int MachineId, string MachineName, int TriggerId, string TriggerName, int ProjectId, int EnvironmentId,
+    int? ReleaseId, string? ReleaseVersion, int? DeploymentId, IReadOnlyList<long> EventIds, string Reason)
+{
+    public bool Triggered => Kind == DecisionKind.Queued;
+}
+
+/// <summary>Machines batched into one deployment of a release to an environment.</summary>
+public sealed record PlannedDeployment(int ProjectId, int EnvironmentId, int ReleaseId, int TriggerId, IReadOnlyList<int> MachineIds,
+    IReadOnlyList<long> EventIds);
+
+public sealed record AutoDeployPlan(IReadOnlyList<PlannedDeployment> Deployments, IReadOnlyList<AutoDeployDecision> Decisions, long NewCursor);

@@ -1,0 +1,81 @@
+using AutoDeploy.Domain.Deployments;
+using AutoDeploy.Domain.Events;
+
+namespace AutoDeploy.Domain.Triggers;
+
+/// <summary>The lookups and the growing plan of one planner pass.</summary>
+internal sealed class PlanningContext(PlannerInput input)
+{
+    public static readonly IReadOnlySet<string> DeploymentEnded = new HashSet<string>
+    {
+        EventCategories.DeploymentSucceeded, EventCategories.DeploymentFailed, EventCategories.DeploymentCanceled,
+    };
+
+    private readonly Dictionary<int, PlannerMachine> _machines = input.Machines.ToDictionary(m => m.Id);
+    private readonly Dictionary<int, PlannerProject> _projects = input.Projects.ToDictionary(p => p.Id);
+    private readonly Dictionary<(int Project, int Environment, int Release), (int Trigger, List<int> Machines, List<long> Events)> _batches = [];
+    private readonly List<AutoDeployDecision> _decisions = [];
+
+    public IReadOnlyList<AutoDeployDecision> Decisions => _decisions;
+
+    public PlannerMachine? Machine(int id) => _machines.GetValueOrDefault(id);
+
+    public PlannerProject? Project(int id) => _projects.GetValueOrDefault(id);
+
+    public void Decide(AutoDeployDecision decision) => _decisions.Add(decision);
+
+    /// <summary>The override's release, else the release of the latest successful deployment of the project to the environment.</summary>
+    public (int Id, string Version)? ReleaseFor(int projectId, int environmentId)
+    {
+        if (input.Overrides.FirstOrDefault(o => o.ProjectId == projectId && o.EnvironmentId == environmentId) is { } pinned)
+        {
+            return (pinned.ReleaseId, pinned.ReleaseVersion);
+        }
+        var latest = input.Deployments
+            .Where(d => d.ProjectId == projectId && d.EnvironmentId == environmentId && d.State == DeploymentState.Success)
+            .MaxBy(d => d.Id);
+        return latest is null ? null : (latest.ReleaseId, latest.ReleaseVersion);
+    }
+
+    public bool IsInstalled(int machineId, int projectId, int releaseId) =>
+        input.Installed.Any(i => i.MachineId == machineId && i.ProjectId == projectId && i.ReleaseId == releaseId);
+
+    /// <summary>A deployment of the project to the environment that is running without the machine among its targets.</summary>
+    public PlannerDeployment? RunningWithout(int projectId, int environmentId, int machineId) =>
+        input.Deployments.FirstOrDefault(d => d.ProjectId == projectId && d.EnvironmentId == environmentId
+            && d.State == DeploymentState.Executing && d.Targets.All(t => t.MachineId != machineId));
+
+    /// <summary>The id of a queued or running deployment of the release that includes the machine; 0 when this pass planned it already.</summary>
+    public int? PendingFor(int machineId, int releaseId, int environmentId)
+    {
+        var existing = input.Deployments.FirstOrDefault(d => d.ReleaseId == releaseId && d.EnvironmentId == environmentId && Includes(d, machineId));
+        if (existing is not null)
+        {
+            return existing.Id;
+        }
+        return _batches.Any(b => b.Key.Release == releaseId && b.Key.Environment == environmentId && b.Value.Machines.Contains(machineId)) ? 0 : null;
+    }
+
+    public void Plan(int projectId, int environmentId, int releaseId, int triggerId, int machineId, IReadOnlyList<long> eventIds)
+    {
+        var key = (projectId, environmentId, releaseId);
+        if (!_batches.TryGetValue(key, out var batch))
+        {
+            batch = (triggerId, [], []);
+            _batches[key] = batch;
+        }
+        batch.Machines.Add(machineId);
+        batch.Events.AddRange(eventIds.Where(id => !batch.Events.Contains(id)));
+    }
+
+    public IReadOnlyList<PlannedDeployment> Batches() => _batches
+        .Select(b => new PlannedDeployment(b.Key.Project, b.Key.Environment, b.Key.Release, b.Value.Trigger, b.Value.Machines, b.Value.Events))
+        .ToList();
+
+    private static bool Includes(PlannerDeployment deployment, int machineId) => deployment.State switch
+    {
+        DeploymentState.Queued => deployment.ChosenMachineIds.Count == 0 || deployment.ChosenMachineIds.Contains(machineId),
+        DeploymentState.Executing => deployment.Targets.Any(t => t.MachineId == machineId && t.State is TargetState.Pending or TargetState.Running),
+        _ => false,
+    };
+}

@@ -1,0 +1,56 @@
+using AutoDeploy.Domain.Deployments;
+using AutoDeploy.Domain.Events;
+using AutoDeploy.Domain.Machines;
+using AutoDeploy.Domain.Triggers;
+
+namespace AutoDeploy.Tests.Triggers;
+
+/// <summary>Builds planner inputs: project 1 "Shop" with a web step, trigger 10 on MachineAvailableForDeployment, environment 100.</summary>
+internal sealed class PlannerScenario
+{
+    public const int Shop = 1;
+    public const int Production = 100;
+    private long _nextEvent = 1000;
+
+    public List<PlannerEvent> Events { get; } = [];
+    public List<PlannerMachine> Machines { get; } = [];
+    public List<PlannerProject> Projects { get; } = [new(Shop, "Shop", true, [["web"]])];
+    public List<PlannerTrigger> Triggers { get; } = [Trigger(10, Shop)];
+    public List<PlannerDeployment> Deployments { get; } = [];
+    public List<InstalledRelease> Installed { get; } = [];
+    public List<PlannerOverride> Overrides { get; } = [];
+    public List<WaitingMachine> Waiting { get; } = [];
+
+    public static PlannerTrigger Trigger(int id, int projectId, bool redeploy = false, params string[] roles) =>
+        new(id, projectId, $"Trigger {id}", true, [], roles, EventGroups.Expand([EventGroups.MachineAvailableForDeployment], []), redeploy);
+
+    public PlannerScenario Machine(int id, string role = "web", MachineHealthStatus health = MachineHealthStatus.Healthy, bool enabled = true)
+    {
+        Machines.Add(new PlannerMachine(id, $"machine-{id}", [Production], [role], enabled, health));
+        return this;
+    }
+
+    public long Raise(int machineId, string category)
+    {
+        var id = _nextEvent++;
+        Events.Add(new PlannerEvent(id, category, MachineId: machineId));
+        return id;
+    }
+
+    public long DeploymentEnded(int deploymentId, string category = EventCategories.DeploymentSucceeded)
+    {
+        var id = _nextEvent++;
+        Events.Add(new PlannerEvent(id, category, DeploymentId: deploymentId));
+        return id;
+    }
+
+    public PlannerScenario Deployed(int deploymentId, int releaseId, string version, DeploymentState state = DeploymentState.Success,
+        params PlannerTarget[] targets)
+    {
+        Deployments.Add(new PlannerDeployment(deploymentId, Shop, Production, releaseId, version, state, [], targets));
+        return this;
+    }
+
+    public AutoDeployPlan Plan(long cursor = 0) =>
+        AutoDeployPlanner.Plan(new PlannerInput(Events, Machines, Projects, Triggers, Deployments, Installed, Overrides, Waiting, cursor));
+}
