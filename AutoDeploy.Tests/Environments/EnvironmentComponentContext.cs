@@ -1,5 +1,6 @@
 using AngleSharp.Dom;
 using AutoDeploy.Domain.Environments;
+using AutoDeploy.Tests.HealthChecks;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Identity;
@@ -28,6 +29,7 @@ public abstract class EnvironmentComponentContext : MudBunitContext
         Services.AddSingleton<TimeProvider>(_time);
         Services.AddSingleton<IValidator<EnvironmentInput>, EnvironmentInputValidator>();
         Services.AddEnvironments();
+        Services.AddHealthCheckUi();
         SignInAs(Roles.Administrator);
     }
 

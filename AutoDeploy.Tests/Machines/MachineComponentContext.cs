@@ -2,6 +2,7 @@ using AngleSharp.Dom;
 using AutoDeploy.Domain.Environments;
 using AutoDeploy.Domain.Machines;
 using AutoDeploy.Domain.Policies;
+using AutoDeploy.Tests.HealthChecks;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Identity;
@@ -32,6 +33,7 @@ public abstract class MachineComponentContext : MudBunitContext
         Services.AddSingleton<IValidator<RegistrationRequest>, RegistrationRequestValidator>();
         Services.AddSingleton<TaskSignals>();
         Services.AddMachines();
+        Services.AddHealthCheckUi();
         SignInAs(Roles.Administrator);
         Production = await Database.AddEnvironmentAsync("Production");
         Policy = await Database.AddPolicyAsync();

@@ -28,6 +28,7 @@ public static class AutoDeployExtensions
         services.AddMachinePolicies();
         services.AddProjects();
         services.AddEventLog();
+        services.AddHealthCheckRuns();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -65,6 +66,7 @@ public static class AutoDeployExtensions
         api.MapAgentApi();
         api.MapDeploymentsApi();
         api.MapEventsApi();
+        api.MapHealthChecksApi();
         app.MapAutoDeployIdentity();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

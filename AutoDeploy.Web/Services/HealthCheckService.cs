@@ -75,6 +75,7 @@ public sealed class HealthCheckService(
         }
         db.TaskLogLines.Add(Line(run.Id, null, ids.Count == 0 ? "There are no machines to check." : $"Checking {ids.Count} machine(s)."));
         await db.SaveChangesAsync(cancellationToken);
+        signals.HealthChecks.Notify(run.Id);
         await FinishRunIfDoneAsync(db, run.Id, cancellationToken);
         foreach (var id in ids)
         {
@@ -121,6 +122,7 @@ public sealed class HealthCheckService(
         await db.SaveChangesAsync(cancellationToken);
         if (job.HealthCheckRunId is { } id)
         {
+            signals.HealthChecks.Notify(id);
             await FinishRunIfDoneAsync(db, id, cancellationToken);
         }
     }
@@ -150,6 +152,7 @@ public sealed class HealthCheckService(
             : $"Failed: {string.Join(", ", failing.Select(m => $"{m.Name} is {m.HealthStatus}"))}.";
         db.TaskLogLines.Add(Line(runId, null, run.Summary, failing.Count == 0 ? LogStream.Output : LogStream.Error));
         await db.SaveChangesAsync(cancellationToken);
+        signals.HealthChecks.Notify(runId);
     }
 
     private TaskLogLine Line(int runId, int? machineId, string text, LogStream stream = LogStream.Output) =>

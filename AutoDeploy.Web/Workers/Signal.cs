@@ -45,6 +45,9 @@ public sealed class TaskSignals
     /// <summary>A deployment's log grew or its state changed: wake the pages that show it.</summary>
     public Signal<int> Logs { get; } = new();
 
+    /// <summary>A health-check run's log grew or it ended: wake the pages that show it. The key is the run id.</summary>
+    public Signal<int> HealthChecks { get; } = new();
+
     /// <summary>A deployment was queued or finished: wake the task worker. The key is always 0.</summary>
     public Signal<int> Queue { get; } = new();
 }

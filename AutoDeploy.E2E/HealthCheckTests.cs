@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.RegularExpressions;
+using AutoDeploy.Agent;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace AutoDeploy.E2E;
+
+[Collection("e2e")]
+public sealed class HealthCheckTests(E2EFixture fixture)
+{
+    [Fact]
+    public async Task Check_health_of_a_machine_served_by_a_real_agent_shows_it_Healthy_and_the_run_Success()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var environment = $"Health {suffix}";
+        var policy = $"Checked-{suffix}";
+        var machine = $"e2e-agent-{suffix}";
+        using var api = fixture.CreateApiClient();
+        Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync("/api/environments", new { name = environment })).StatusCode);
+        var policyId = await CreatePolicyAsync(api, policy);
+        await using var agent = new AgentProcess();
+        Assert.True(await agent.RunToEndAsync("register", "--server", fixture.BaseUrl, "--api-key", E2EFixture.AdminApiKey,
+            "--name", machine, "--environment", environment, "--role", "web") == 0, agent.Output);
+        var machineId = AgentSettings.Load(agent.Home)!.MachineId;
+        agent.StartRun();
+        await using var session = await fixture.NewSessionAsync();
+        var page = session.Page;
+        await page.GotoInteractiveAsync($"/machines/{machineId}");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
+        await page.Locator(".mud-dialog div.mud-select").Filter(new() { Has = page.GetByText("Machine policy", new() { Exact = true }) }).First.ClickAsync();
+        await page.Locator(".mud-popover-open").GetByText(policy, new() { Exact = true }).ClickAsync();
+        await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(page.Locator($"a[href='/machine-policies/{policyId}']")).ToHaveTextAsync(policy);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check health" }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex(@"/health-checks/\d+$"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Check health of {machine}" })).ToBeVisibleAsync();
+        await Expect(page.Locator($".health-check-machines tr[data-machine='{machine}'] [data-health]"))
+            .ToHaveAttributeAsync("data-health", "Healthy", new() { Timeout = 30_000 });
+        await Expect(page.Locator("[data-state]")).ToHaveAttributeAsync("data-state", "Success");
+        await Expect(page.GetByTestId("summary")).ToHaveTextAsync("1 machine(s) checked.");
+        await Expect(page.GetByTestId("task-log")).ToContainTextAsync($"{machine}: Healthy.");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(E2EFixture.ScreenshotFolder, "health-check.png"), FullPage = true });
+    }
+
+    private static async Task<int> CreatePolicyAsync(HttpClient api, string name)
+    {
+        var response = await api.PostAsJsonAsync("/api/machine-policies", new { name });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<CreatedPolicy>())!.Id;
+    }
+
+    private sealed record CreatedPolicy(int Id);
+
+    /// <summary>The real AutoDeploy.Agent program (its dll is copied beside the tests) as a child process with its own home folder.</summary>
+    private sealed class AgentProcess : IAsyncDisposable
+    {
+        private readonly StringBuilder _output = new();
+        private Process? _run;
+
+        public string Home { get; } = Directory.CreateTempSubdirectory("autodeploy-e2e-agent-").FullName;
+
+        public string Output
+        {
+            get { lock (_output) { return _output.ToString(); } }
+        }
+
+        /// <summary>Runs a command that ends by itself (register) and returns its exit code.</summary>
+        public async Task<int> RunToEndAsync(params string[] arguments)
+        {
+            using var process = Start([.. arguments, "--home", Home]);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await process.WaitForExitAsync(timeout.Token);
+            return process.ExitCode;
+        }
+
+        /// <summary>Starts <c>run</c>: the agent polls until it is killed.</summary>
+        public void StartRun() => _run = Start(["run", "--home", Home]);
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_run is { HasExited: false })
+            {
+                _run.Kill(entireProcessTree: true);
+                await _run.WaitForExitAsync();
+            }
+            _run?.Dispose();
+            Directory.Delete(Home, recursive: true);
+        }
+
+        private Process Start(string[] arguments)
+        {
+            var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "AutoDeploy.Agent.dll"));
+            foreach (var argument in arguments)
+            {
+                info.ArgumentList.Add(argument);
+            }
+            var process = new Process { StartInfo = info };
+            process.OutputDataReceived += (_, e) => Append(e.Data);
+            process.ErrorDataReceived += (_, e) => Append(e.Data);
+            process.Start();
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            return process;
+        }
+
+        private void Append(string? line)
+        {
+            if (line is not null)
+            {
+                lock (_output)
+                {
+                    _output.AppendLine(line);
+                }
+            }
+        }
+    }
+}
