@@ -1,9 +1,8 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.RegularExpressions;
 using AutoDeploy.Agent;
+using AutoDeploy.Tests.TestSupport;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -56,69 +55,4 @@ public sealed class HealthCheckTests(E2EFixture fixture)
     }
 
     private sealed record CreatedPolicy(int Id);
-
-    /// <summary>The real AutoDeploy.Agent program (its dll is copied beside the tests) as a child process with its own home folder.</summary>
-    private sealed class AgentProcess : IAsyncDisposable
-    {
-        private readonly StringBuilder _output = new();
-        private Process? _run;
-
-        public string Home { get; } = Directory.CreateTempSubdirectory("autodeploy-e2e-agent-").FullName;
-
-        public string Output
-        {
-            get { lock (_output) { return _output.ToString(); } }
-        }
-
-        /// <summary>Runs a command that ends by itself (register) and returns its exit code.</summary>
-        public async Task<int> RunToEndAsync(params string[] arguments)
-        {
-            using var process = Start([.. arguments, "--home", Home]);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(timeout.Token);
-            return process.ExitCode;
-        }
-
-        /// <summary>Starts <c>run</c>: the agent polls until it is killed.</summary>
-        public void StartRun() => _run = Start(["run", "--home", Home]);
-
-        public async ValueTask DisposeAsync()
-        {
-            if (_run is { HasExited: false })
-            {
-                _run.Kill(entireProcessTree: true);
-                await _run.WaitForExitAsync();
-            }
-            _run?.Dispose();
-            Directory.Delete(Home, recursive: true);
-        }
-
-        private Process Start(string[] arguments)
-        {
-            var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "AutoDeploy.Agent.dll"));
-            foreach (var argument in arguments)
-            {
-                info.ArgumentList.Add(argument);
-            }
-            var process = new Process { StartInfo = info };
-            process.OutputDataReceived += (_, e) => Append(e.Data);
-            process.ErrorDataReceived += (_, e) => Append(e.Data);
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return process;
-        }
-
-        private void Append(string? line)
-        {
-            if (line is not null)
-            {
-                lock (_output)
-                {
-                    _output.AppendLine(line);
-                }
-            }
-        }
-    }
 }

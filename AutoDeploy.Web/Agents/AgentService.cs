@@ -66,6 +66,10 @@ public sealed class AgentService(
         {
             signals.Logs.Notify(deploymentId);
         }
+        if (job.HealthCheckRunId is { } runId && lines.Count > 0)
+        {
+            signals.HealthChecks.Notify(runId);
+        }
         return new LogBatchResponse(job.CancelRequested);
     }
 
