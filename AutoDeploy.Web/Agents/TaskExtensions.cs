@@ -12,6 +12,7 @@ public static class TaskExtensions
         var services = builder.Services;
         services.Configure<TaskOptions>(builder.Configuration.GetSection("Tasks"));
         services.Configure<HealthCheckOptions>(builder.Configuration.GetSection("HealthChecks"));
+        services.Configure<AutoDeployOptions>(builder.Configuration.GetSection("AutoDeploy"));
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, AgentAuthenticationHandler>(AgentAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddPolicy(AgentAuthenticationHandler.PolicyName, p => p
@@ -25,6 +26,8 @@ public static class TaskExtensions
         services.AddHostedService<TaskWorker>();
         services.AddSingleton<HealthCheckWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<HealthCheckWorker>());
+        services.AddSingleton<AutoDeployEngine>();
+        services.AddHostedService<AutoDeployWorker>();
         return builder;
     }
 }

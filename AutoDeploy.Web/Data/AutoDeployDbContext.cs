@@ -8,6 +8,7 @@ using AutoDeploy.Domain.Releases;
 using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Web.Hosting;
 using AutoDeploy.Web.Identity;
+using AutoDeploy.Web.Workers;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -19,9 +20,14 @@ namespace AutoDeploy.Web.Data;
 /// The one database of AutoDeploy. Each provider has a subclass that owns its migrations set;
 /// code everywhere else uses this type through <see cref="IDbContextFactory{TContext}"/>.
 /// </summary>
-public abstract class AutoDeployDbContext(DbContextOptions options, TimeProvider time)
+public abstract class AutoDeployDbContext(DbContextOptions options, TimeProvider time, TaskSignals? signals)
     : IdentityDbContext<AutoDeployUser>(options), IDataProtectionKeyContext
 {
+    private static readonly HashSet<string> DeploymentEnded =
+        [EventCategories.DeploymentSucceeded, EventCategories.DeploymentFailed, EventCategories.DeploymentCanceled];
+
+    private readonly List<DomainEvent> _recorded = [];
+
     public DbSet<DeploymentEnvironment> Environments => Set<DeploymentEnvironment>();
     public DbSet<Machine> Machines => Set<Machine>();
     public DbSet<MachinePolicy> MachinePolicies => Set<MachinePolicy>();
@@ -42,9 +48,12 @@ public abstract class AutoDeployDbContext(DbContextOptions options, TimeProvider
 
     public TimeProvider Time => time;
 
+    /// <summary>Appends an event that no document raised (an engine decision) with the next save.</summary>
+    public void Record(DomainEvent domainEvent) => _recorded.Add(domainEvent);
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        if (EventRecorder.Collect(ChangeTracker) is { Count: > 0 })
+        if (EventRecorder.Collect(ChangeTracker) is { Count: > 0 } || _recorded.Count > 0)
         {
             throw new InvalidOperationException("Changes that record events must be saved with SaveChangesAsync.");
         }
@@ -55,6 +64,8 @@ public abstract class AutoDeployDbContext(DbContextOptions options, TimeProvider
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         var pending = EventRecorder.Collect(ChangeTracker);
+        pending.AddRange(_recorded.Select(e => new PendingEvent(null, e.Category, e.Message, e.Links, e.Details)));
+        _recorded.Clear();
         if (pending.Count == 0)
         {
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
@@ -63,6 +74,7 @@ public abstract class AutoDeployDbContext(DbContextOptions options, TimeProvider
         try
         {
             var count = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            await CloseClaimsOfEndedDeploymentsAsync(pending, cancellationToken);
             await LockEventAppendsAsync(cancellationToken);
             var now = time.GetUtcNow();
             Events.AddRange(pending.Select(p => EventRecorder.ToEvent(p, now, ActorContext.Current)));
@@ -71,6 +83,7 @@ public abstract class AutoDeployDbContext(DbContextOptions options, TimeProvider
             {
                 await transaction.CommitAsync(cancellationToken);
             }
+            signals?.Events.Notify(0);
             return count;
         }
         finally
@@ -79,6 +92,17 @@ public abstract class AutoDeployDbContext(DbContextOptions options, TimeProvider
             {
                 await transaction.DisposeAsync();
             }
+        }
+    }
+
+    /// <summary>A deployment that ended no longer holds its machines' auto-deploy claims (same transaction as its end).</summary>
+    private async Task CloseClaimsOfEndedDeploymentsAsync(List<PendingEvent> pending, CancellationToken cancellationToken)
+    {
+        var ended = pending.Where(p => p.Source is Deployment && DeploymentEnded.Contains(p.Category)).Select(p => p.Source!.Id).ToList();
+        if (ended.Count > 0)
+        {
+            await AutoDeployClaims.Where(c => ended.Contains(c.DeploymentId) && c.IsOpen == true)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.IsOpen, (bool?)null), cancellationToken);
         }
     }
 

@@ -45,8 +45,8 @@ internal static class EventRecorder
 
     public static Event ToEvent(PendingEvent pending, DateTimeOffset now, string actor)
     {
-        var id = pending.Source.Id;
-        var type = pending.Source.DocumentType;
+        int? id = pending.Source?.Id;
+        var type = pending.Source?.DocumentType;
         var links = pending.Links ?? new EventLinks();
         return new Event
         {

@@ -1,11 +1,13 @@
+using AutoDeploy.Web.Workers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
 namespace AutoDeploy.Web.Data;
 
 /// <summary>PostgreSQL, for several nodes on one database. Owns the migrations in Data/Migrations/Postgres.</summary>
-public sealed class PostgresAutoDeployDbContext(DbContextOptions<PostgresAutoDeployDbContext> options, TimeProvider time)
-    : AutoDeployDbContext(options, time)
+public sealed class PostgresAutoDeployDbContext(
+    DbContextOptions<PostgresAutoDeployDbContext> options, TimeProvider time, TaskSignals? signals = null)
+    : AutoDeployDbContext(options, time, signals)
 {
     /// <summary>Arbitrary, fixed key of the transaction-scoped advisory lock that serialises event appends.</summary>
     public const long EventAppendLockKey = 0x4164_4576_656e_7473;

@@ -1,11 +1,13 @@
+using AutoDeploy.Web.Workers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
 namespace AutoDeploy.Web.Data;
 
 /// <summary>The embedded default: a SQLite file. Owns the migrations in Data/Migrations/Sqlite.</summary>
-public sealed class SqliteAutoDeployDbContext(DbContextOptions<SqliteAutoDeployDbContext> options, TimeProvider time)
-    : AutoDeployDbContext(options, time)
+public sealed class SqliteAutoDeployDbContext(
+    DbContextOptions<SqliteAutoDeployDbContext> options, TimeProvider time, TaskSignals? signals = null)
+    : AutoDeployDbContext(options, time, signals)
 {
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
         StoreTimesAsTicks(configurationBuilder);

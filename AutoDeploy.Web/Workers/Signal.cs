@@ -50,4 +50,7 @@ public sealed class TaskSignals
 
     /// <summary>A deployment was queued or finished: wake the task worker. The key is always 0.</summary>
     public Signal<int> Queue { get; } = new();
+
+    /// <summary>Events were committed on this node: wake the auto-deploy engine. The key is always 0.</summary>
+    public Signal<int> Events { get; } = new();
 }

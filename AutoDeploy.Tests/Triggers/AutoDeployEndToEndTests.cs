@@ -1,0 +1,103 @@
+using System.Net.Http.Json;
+using AutoDeploy.Agent;
+using AutoDeploy.Domain.Deployments;
+using AutoDeploy.Domain.Events;
+using AutoDeploy.Domain.Machines;
+using AutoDeploy.Domain.Triggers;
+using AutoDeploy.Tests.TestSupport;
+using AutoDeploy.Web.Agents;
+using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Services;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AutoDeploy.Tests.Triggers;
+
+/// <summary>The whole loop with real agents over HTTP: machines that come online get the release without anyone clicking.</summary>
+public sealed class AutoDeployEndToEndTests : IAsyncLifetime
+{
+    private static readonly AgentRunnerOptions FastAgent = new()
+    {
+        RetryInitialDelay = TimeSpan.FromMilliseconds(50), RetryMaxDelay = TimeSpan.FromMilliseconds(500),
+        HeartbeatInterval = TimeSpan.FromMilliseconds(500), LogFlushInterval = TimeSpan.FromMilliseconds(100),
+    };
+
+    private readonly AutoDeployAppFactory _app = new();
+    private readonly CancellationTokenSource _stopAgents = new();
+    private readonly List<Task<int>> _agents = [];
+    private IDbContextFactory<AutoDeployDbContext> _factory = null!;
+    private DeploymentScenario _scenario = null!;
+    private string _server = "";
+    private HttpClient _api = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app.Settings["Tasks:LongPoll"] = "00:00:01";
+        _app.Settings["Tasks:RecheckInterval"] = "00:00:00.100";
+        _server = _app.StartOnKestrel();
+        _api = new HttpClient { BaseAddress = new Uri(_server) };
+        _api.DefaultRequestHeaders.Add("X-Api-Key", AutoDeployAppFactory.AdminApiKey);
+        _factory = _app.Services.GetRequiredService<IDbContextFactory<AutoDeployDbContext>>();
+        _scenario = await new DeploymentScenario(_factory).WithEnvironmentAsync();
+        await _scenario.WithReleaseAsync(null, DeploymentScenario.Step("Install", "web", "echo \"installed $AUTODEPLOY_RELEASE\""));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _stopAgents.CancelAsync();
+        await Task.WhenAll(_agents);
+        _api.Dispose();
+        await _app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Two_agents_that_come_online_after_a_successful_release_get_it_automatically_exactly_once()
+    {
+        await AddTriggerAsync();
+        var first = await StartAgentAsync("web-01");
+        var manual = await _api.PostAsJsonAsync("/api/deployments", new DeployRequest(_scenario.Release.Id, _scenario.Environment.Id, null));
+        manual.EnsureSuccessStatusCode();
+        await Eventually.TrueAsync(async () => await HasReleaseAsync(first), TimeSpan.FromSeconds(60));
+
+        var second = await StartAgentAsync("web-02");
+        var third = await StartAgentAsync("web-03");
+
+        await Eventually.TrueAsync(async () => await HasReleaseAsync(second) && await HasReleaseAsync(third), TimeSpan.FromSeconds(60));
+        await using var db = await _factory.CreateDbContextAsync();
+        var targets = await db.DeploymentTargets.Where(t => t.State == TargetState.Success).Select(t => t.MachineId).ToListAsync();
+        Assert.Equal([first, second, third], targets.Order());
+        var triggered = await db.Events.Where(e => e.Category == EventCategories.AutoDeployTriggered).ToListAsync();
+        Assert.Equal([second, third], triggered.Select(e => e.MachineId!.Value).Order());
+        Assert.All(triggered, e => Assert.Contains("1.0.0 queued: #", e.Message));
+        Assert.Empty(await db.Events.Where(e => e.Category == EventCategories.AutoDeployTriggered && e.MachineId == first).ToListAsync());
+    }
+
+    private async Task AddTriggerAsync()
+    {
+        await using var db = await _factory.CreateDbContextAsync();
+        db.Triggers.Add(ProjectTrigger.Create(_scenario.Project.Id, "Web servers"));
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>A newly registered machine (health unknown) whose agent starts polling: its first contact is checked at once.</summary>
+    private async Task<int> StartAgentAsync(string name)
+    {
+        await using var db = await _factory.CreateDbContextAsync();
+        var policy = await db.MachinePolicies.SingleAsync(p => p.IsDefault);
+        var environment = await db.Environments.SingleAsync(e => e.Id == _scenario.Environment.Id);
+        var machine = Machine.Register(name, [environment], ["web"], policy, DateTimeOffset.UtcNow);
+        var token = AgentToken.Generate();
+        machine.AgentTokenHash = AgentToken.HashOf(token);
+        db.Machines.Add(machine);
+        await db.SaveChangesAsync();
+        var runner = new AgentRunner(new AgentSettings(_server, machine.Id, name, token), new HttpClient(), TimeProvider.System, TextWriter.Null, FastAgent);
+        _agents.Add(runner.RunAsync(_stopAgents.Token));
+        return machine.Id;
+    }
+
+    private async Task<bool> HasReleaseAsync(int machineId)
+    {
+        var releases = await _api.GetFromJsonAsync<List<MachineRelease>>($"/api/machines/{machineId}/releases", ProtocolAgent.Json);
+        return releases!.Any(r => r.ReleaseId == _scenario.Release.Id);
+    }
+}

@@ -1,0 +1,112 @@
+using AutoDeploy.Domain.Deployments;
+using AutoDeploy.Domain.Events;
+using AutoDeploy.Domain.Triggers;
+using AutoDeploy.Web.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace AutoDeploy.Web.Workers;
+
+/// <summary>
+/// One pass of the event-sourced auto-deploy loop: read a page of events after the cursor, plan, and commit the
+/// deployments, their claims, one decision event per decision and the new cursor in one transaction. The cursor
+/// moves only from the value this pass read, so of two engines working the same page only one commits.
+/// </summary>
+public sealed class AutoDeployEngine(
+    IDbContextFactory<AutoDeployDbContext> factory, TaskSignals signals, IOptions<AutoDeployOptions> options, TimeProvider time,
+    ILogger<AutoDeployEngine> logger)
+{
+    /// <summary>Processes one page; true when it committed events (so there may be more to read at once).</summary>
+    public async Task<bool> RunPassAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var cursor = await ReadCursorAsync(db, cancellationToken);
+        var input = await PlannerInputLoader.LoadAsync(db, cursor, options.Value.PageSize, cancellationToken);
+        if (input.Events.Count == 0)
+        {
+            return false;
+        }
+        var plan = AutoDeployPlanner.Plan(input);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var moved = await db.AutoDeployCursors
+            .Where(c => c.Name == AutoDeployCursor.EngineName && c.LastEventId == cursor)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastEventId, plan.NewCursor).SetProperty(c => c.UpdatedAt, time.GetUtcNow()),
+                cancellationToken);
+        if (moved == 0)
+        {
+            logger.LogInformation("Another engine processed the events after {Cursor}; skipping this pass", cursor);
+            return false;
+        }
+        var queued = await QueueAsync(db, plan.Deployments, cancellationToken);
+        foreach (var decision in plan.Decisions)
+        {
+            db.Record(Explain(decision, queued));
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        if (queued.Count > 0)
+        {
+            signals.Queue.Notify(0);
+        }
+        return true;
+    }
+
+    /// <summary>The cursor; on the first run it starts at the newest event, so history is never replayed.</summary>
+    private async Task<long> ReadCursorAsync(AutoDeployDbContext db, CancellationToken cancellationToken)
+    {
+        var cursor = await db.AutoDeployCursors.AsNoTracking().SingleOrDefaultAsync(c => c.Name == AutoDeployCursor.EngineName, cancellationToken);
+        if (cursor is not null)
+        {
+            return cursor.LastEventId;
+        }
+        var newest = await db.Events.MaxAsync(e => (long?)e.Id, cancellationToken) ?? 0;
+        db.AutoDeployCursors.Add(new AutoDeployCursor { LastEventId = newest, UpdatedAt = time.GetUtcNow() });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another engine created it first.
+            db.ChangeTracker.Clear();
+        }
+        return (await db.AutoDeployCursors.AsNoTracking().SingleAsync(c => c.Name == AutoDeployCursor.EngineName, cancellationToken)).LastEventId;
+    }
+
+    private async Task<Dictionary<(int, int, int), Deployment>> QueueAsync(AutoDeployDbContext db, IReadOnlyList<PlannedDeployment> planned,
+        CancellationToken cancellationToken)
+    {
+        var queued = new Dictionary<(int, int, int), Deployment>();
+        foreach (var plan in planned)
+        {
+            var project = await db.Projects.SingleAsync(p => p.Id == plan.ProjectId, cancellationToken);
+            var release = await db.Releases.SingleAsync(r => r.Id == plan.ReleaseId, cancellationToken);
+            var environment = await db.Environments.SingleAsync(e => e.Id == plan.EnvironmentId, cancellationToken);
+            var trigger = await db.Triggers.AsNoTracking().SingleAsync(t => t.Id == plan.TriggerId, cancellationToken);
+            var deployment = Deployment.Queue(project, release, environment, plan.MachineIds, $"trigger '{trigger.Name}'", trigger.Id, time.GetUtcNow());
+            db.Deployments.Add(deployment);
+            queued[(plan.ProjectId, plan.EnvironmentId, plan.ReleaseId)] = deployment;
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var plan in planned)
+        {
+            var deployment = queued[(plan.ProjectId, plan.EnvironmentId, plan.ReleaseId)];
+            // The unique index over open claims refuses a second queued auto-deployment of the release to a machine.
+            db.AutoDeployClaims.AddRange(plan.MachineIds.Select(m => new AutoDeployClaim { MachineId = m, ReleaseId = plan.ReleaseId, DeploymentId = deployment.Id }));
+        }
+        return queued;
+    }
+
+    private static DomainEvent Explain(AutoDeployDecision decision, Dictionary<(int, int, int), Deployment> queued)
+    {
+        var deploymentId = decision.Triggered && decision.ReleaseId is { } releaseId
+            ? queued[(decision.ProjectId, decision.EnvironmentId, releaseId)].Id
+            : decision.DeploymentId;
+        return new DomainEvent(
+            decision.Triggered ? EventCategories.AutoDeployTriggered : EventCategories.AutoDeployBlocked,
+            decision.Reason,
+            new EventLinks(decision.MachineId, decision.EnvironmentId, null, decision.ProjectId, decision.ReleaseId, deploymentId, decision.TriggerId),
+            new DecisionDetails(decision.Kind.ToString(), decision.MachineId, decision.TriggerId, decision.EnvironmentId, decision.ReleaseId,
+                deploymentId, decision.EventIds));
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Options;
+
+namespace AutoDeploy.Web.Workers;
+
+/// <summary>
+/// Runs the auto-deploy engine: at once when an event is committed on this node, and every
+/// <see cref="AutoDeployOptions.ScanInterval"/> as the fallback (events committed by other nodes).
+/// </summary>
+public sealed class AutoDeployWorker(AutoDeployEngine engine, TaskSignals signals, IOptions<AutoDeployOptions> options, TimeProvider time,
+    ILogger<AutoDeployWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wake = signals.Events.WaitAsync(0, options.Value.ScanInterval, time, stoppingToken);
+            try
+            {
+                while (await engine.RunPassAsync(stoppingToken))
+                {
+                }
+                failures = 0;
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                failures++;
+                logger.LogError(ex, "An auto-deploy pass failed ({Failures} in a row); the next pass retries from the same cursor", failures);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(30_000, 100 * Math.Pow(2, failures))), time, stoppingToken)
+                    .ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+            try
+            {
+                await wake;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using System.Text.Json;
+using AutoDeploy.Domain.Deployments;
+using AutoDeploy.Domain.Events;
+using AutoDeploy.Domain.Triggers;
+using AutoDeploy.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutoDeploy.Web.Workers;
+
+/// <summary>Reads what the planner needs for one page of events: only the machines, projects and deployments they concern.</summary>
+public static class PlannerInputLoader
+{
+    private static readonly string[] Ended = [EventCategories.DeploymentSucceeded, EventCategories.DeploymentFailed, EventCategories.DeploymentCanceled];
+
+    public static async Task<PlannerInput> LoadAsync(AutoDeployDbContext db, long cursor, int pageSize, CancellationToken cancellationToken)
+    {
+        var events = await db.Events.AsNoTracking().Where(e => e.Id > cursor).OrderBy(e => e.Id).Take(pageSize)
+            .Select(e => new PlannerEvent(e.Id, e.Category, e.MachineId, e.DeploymentId)).ToListAsync(cancellationToken);
+        var endedDeployments = events.Where(e => Ended.Contains(e.Category) && e.DeploymentId != null).Select(e => e.DeploymentId!.Value).ToList();
+        var waiting = await LoadWaitingAsync(db, endedDeployments, cancellationToken);
+        var machineIds = events.Where(e => e.MachineId != null).Select(e => e.MachineId!.Value).Concat(waiting.Select(w => w.MachineId))
+            .Distinct().ToList();
+        var machines = (await db.Machines.AsNoTracking().Include(m => m.Environments).Where(m => machineIds.Contains(m.Id)).ToListAsync(cancellationToken))
+            .Select(m => new PlannerMachine(m.Id, m.Name, m.Environments.Select(e => e.Id).ToList(), m.Roles, m.IsEnabled, m.HealthStatus))
+            .ToList();
+        var triggers = (await db.Triggers.AsNoTracking().ToListAsync(cancellationToken))
+            .Select(t => new PlannerTrigger(t.Id, t.ProjectId, t.Name, t.IsEnabled, t.EnvironmentIds, t.Roles, t.Categories, t.Redeploy)).ToList();
+        var projectIds = triggers.Select(t => t.ProjectId).Distinct().ToList();
+        var projects = (await db.Projects.AsNoTracking().Where(p => projectIds.Contains(p.Id)).ToListAsync(cancellationToken))
+            .Select(p => new PlannerProject(p.Id, p.Name, p.IsEnabled, p.Steps.Select(s => (IReadOnlyList<string>)s.Roles).ToList())).ToList();
+        var deployments = await LoadDeploymentsAsync(db, projectIds, cancellationToken);
+        var installed = await LoadInstalledAsync(db, machineIds, cancellationToken);
+        var overrides = await db.AutoDeployOverrides.AsNoTracking().Where(o => projectIds.Contains(o.ProjectId))
+            .Select(o => new PlannerOverride(o.ProjectId, o.EnvironmentId, o.ReleaseId, o.ReleaseVersion)).ToListAsync(cancellationToken);
+        return new PlannerInput(events, machines, projects, triggers, deployments, installed, overrides, waiting, cursor);
+    }
+
+    /// <summary>The latest successful deployment per project and environment, and every queued or running one with its machines.</summary>
+    private static async Task<List<PlannerDeployment>> LoadDeploymentsAsync(AutoDeployDbContext db, List<int> projectIds, CancellationToken cancellationToken)
+    {
+        var latestSuccess = await db.Deployments.AsNoTracking()
+            .Where(d => projectIds.Contains(d.ProjectId) && d.State == DeploymentState.Success)
+            .GroupBy(d => new { d.ProjectId, d.EnvironmentId }).Select(g => g.Max(d => d.Id)).ToListAsync(cancellationToken);
+        var deployments = await db.Deployments.AsNoTracking()
+            .Where(d => latestSuccess.Contains(d.Id) || (projectIds.Contains(d.ProjectId)
+                && (d.State == DeploymentState.Queued || d.State == DeploymentState.Executing)))
+            .ToListAsync(cancellationToken);
+        var running = deployments.Where(d => d.State == DeploymentState.Executing).Select(d => d.Id).ToList();
+        var targets = await db.DeploymentTargets.AsNoTracking().Where(t => running.Contains(t.DeploymentId)).ToListAsync(cancellationToken);
+        return deployments.Select(d => new PlannerDeployment(d.Id, d.ProjectId, d.EnvironmentId, d.ReleaseId, d.ReleaseVersion, d.State,
+            d.ChosenMachineIds, targets.Where(t => t.DeploymentId == d.Id).Select(t => new PlannerTarget(t.MachineId, t.State)).ToList())).ToList();
+    }
+
+    /// <summary>For each machine and project, the release of its latest successful deployment there.</summary>
+    private static async Task<List<InstalledRelease>> LoadInstalledAsync(AutoDeployDbContext db, List<int> machineIds, CancellationToken cancellationToken)
+    {
+        var successes = await db.DeploymentTargets.AsNoTracking()
+            .Where(t => machineIds.Contains(t.MachineId) && t.State == TargetState.Success)
+            .Join(db.Deployments, t => t.DeploymentId, d => d.Id, (t, d) => new { t.MachineId, d.ProjectId, d.ReleaseId, d.Id })
+            .ToListAsync(cancellationToken);
+        return successes.GroupBy(s => (s.MachineId, s.ProjectId))
+            .Select(g => g.MaxBy(s => s.Id)!).Select(s => new InstalledRelease(s.MachineId, s.ProjectId, s.ReleaseId)).ToList();
+    }
+
+    /// <summary>Machines the engine told to wait for deployments that have now ended: read back from its own decision events.</summary>
+    private static async Task<List<WaitingMachine>> LoadWaitingAsync(AutoDeployDbContext db, List<int> endedDeployments, CancellationToken cancellationToken)
+    {
+        if (endedDeployments.Count == 0)
+        {
+            return [];
+        }
+        var details = await db.Events.AsNoTracking()
+            .Where(e => e.Category == EventCategories.AutoDeployBlocked && e.DeploymentId != null && endedDeployments.Contains(e.DeploymentId.Value))
+            .Select(e => e.DetailsJson).ToListAsync(cancellationToken);
+        return details.OfType<string>().Select(json => JsonSerializer.Deserialize<DecisionDetails>(json, DecisionDetails.Json)!)
+            .Where(d => d.Kind == nameof(DecisionKind.WaitingForDeployment) && d.DeploymentId is not null)
+            .Select(d => new WaitingMachine(d.MachineId, d.TriggerId, d.EnvironmentId, d.DeploymentId!.Value, d.EventIds)).ToList();
+    }
+}
+
+/// <summary>The details JSON of an engine decision event: enough to explain it and to resume a waiting machine.</summary>
+public sealed record DecisionDetails(string Kind, int MachineId, int TriggerId, int EnvironmentId, int? ReleaseId, int? DeploymentId, IReadOnlyList<long> EventIds)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+}
