@@ -114,7 +114,7 @@ public sealed class DeploymentRunner(
             var now = time.GetUtcNow();
             foreach (var job in jobs.Where(j => !j.IsFinished))
             {
-                Supervise(job, cancel, stepTimeout, now);
+                JobSupervision.Supervise(job, cancel, stepTimeout, now, Options);
             }
             await SaveAsync(db, deploymentId, cancellationToken);
             if (cancel)
@@ -130,37 +130,6 @@ public sealed class DeploymentRunner(
             }
             await wake;
         }
-    }
-
-    private void Supervise(MachineJob job, bool cancel, TimeSpan stepTimeout, DateTimeOffset now)
-    {
-        if (job.State == JobState.Pending && cancel)
-        {
-            End(job, JobState.Canceled, "Canceled before the agent picked it up.", now);
-        }
-        else if (job.State == JobState.Pending && now - job.CreatedAt > Options.PickupTimeout)
-        {
-            End(job, JobState.Failed, $"The machine's agent did not pick up the job within {Options.PickupTimeout.TotalSeconds:0} s.", now);
-        }
-        else if (job.State == JobState.Running && now - job.LastContactAt > Options.AgentLostAfter)
-        {
-            End(job, JobState.Failed, $"The agent stopped responding (no contact for {Options.AgentLostAfter.TotalSeconds:0} s).", now);
-        }
-        else if (job.State == JobState.Running && now - job.StartedAt > stepTimeout + Options.TimeoutGrace)
-        {
-            End(job, JobState.TimedOut, $"The step did not finish within its timeout of {stepTimeout.TotalSeconds:0} s.", now);
-        }
-        else if (job.State == JobState.Running && cancel)
-        {
-            job.CancelRequested = true;
-        }
-    }
-
-    private static void End(MachineJob job, JobState state, string message, DateTimeOffset now)
-    {
-        job.State = state;
-        job.Message = message;
-        job.CompletedAt = now;
     }
 
     private async Task RecordFailedTargetsAsync(int deploymentId, List<MachineJob> jobs, CancellationToken cancellationToken)
