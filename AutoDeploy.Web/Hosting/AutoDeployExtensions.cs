@@ -27,6 +27,7 @@ public static class AutoDeployExtensions
         services.AddMachines();
         services.AddMachinePolicies();
         services.AddProjects();
+        services.AddTriggers();
         services.AddEventLog();
         services.AddHealthCheckRuns();
 
@@ -62,6 +63,7 @@ public static class AutoDeployExtensions
         api.MapMachinePoliciesApi();
         api.MapProjectsApi();
         api.MapReleasesApi();
+        api.MapTriggersApi();
         api.MapMeApi();
         api.MapAgentApi();
         api.MapDeploymentsApi();

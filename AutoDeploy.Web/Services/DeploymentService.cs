@@ -41,6 +41,7 @@ public sealed class DeploymentService(IDbContextFactory<AutoDeployDbContext> fac
         }
         var deployment = Deployment.Queue(project, release, environment, chosen, ActorContext.Current, null, time.GetUtcNow());
         db.Deployments.Add(deployment);
+        await AutoDeployOverrideService.ClearOverrideOnDeploymentAsync(db, project.Id, environment.Id, deployment.Title, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         signals.Queue.Notify(0);
         return new SaveResult<DeploymentSummary>(SaveResult.Saved, Summary(deployment));
