@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AutoDeploy.Domain.Events;
+using AutoDeploy.Domain.Triggers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -48,6 +49,11 @@ internal static class EventRecorder
         int? id = pending.Source?.Id;
         var type = pending.Source?.DocumentType;
         var links = pending.Links ?? new EventLinks();
+        if (pending.Source is ProjectTrigger trigger)
+        {
+            // A trigger's audit events belong to its project too, so the project's audit log shows them.
+            links = links with { ProjectId = trigger.ProjectId };
+        }
         return new Event
         {
             OccurredAt = now,

@@ -1,3 +1,4 @@
+using AutoDeploy.Domain.Environments;
 using AutoDeploy.Domain.Projects;
 using AutoDeploy.Domain.Releases;
 using AutoDeploy.Domain.Triggers;
@@ -29,6 +30,7 @@ internal sealed class AutoDeployOverrideConfiguration : IEntityTypeConfiguration
         builder.HasIndex(o => new { o.ProjectId, o.EnvironmentId }).IsUnique();
         builder.HasOne<Project>().WithMany().HasForeignKey(o => o.ProjectId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Release>().WithMany().HasForeignKey(o => o.ReleaseId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<DeploymentEnvironment>().WithMany().HasForeignKey(o => o.EnvironmentId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

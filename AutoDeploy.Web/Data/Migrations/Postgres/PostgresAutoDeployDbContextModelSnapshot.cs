@@ -725,6 +725,8 @@ namespace AutoDeploy.Web.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("EnvironmentId");
+
                     b.HasIndex("ReleaseId");
 
                     b.HasIndex("ProjectId", "EnvironmentId")
@@ -1111,6 +1113,12 @@ namespace AutoDeploy.Web.Data.Migrations.Postgres
 
             modelBuilder.Entity("AutoDeploy.Domain.Triggers.AutoDeployOverride", b =>
                 {
+                    b.HasOne("AutoDeploy.Domain.Environments.DeploymentEnvironment", null)
+                        .WithMany()
+                        .HasForeignKey("EnvironmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("AutoDeploy.Domain.Projects.Project", null)
                         .WithMany()
                         .HasForeignKey("ProjectId")

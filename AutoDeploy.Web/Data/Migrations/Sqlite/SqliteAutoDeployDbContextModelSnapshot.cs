@@ -693,6 +693,8 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("EnvironmentId");
+
                     b.HasIndex("ReleaseId");
 
                     b.HasIndex("ProjectId", "EnvironmentId")
@@ -1069,6 +1071,12 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
 
             modelBuilder.Entity("AutoDeploy.Domain.Triggers.AutoDeployOverride", b =>
                 {
+                    b.HasOne("AutoDeploy.Domain.Environments.DeploymentEnvironment", null)
+                        .WithMany()
+                        .HasForeignKey("EnvironmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("AutoDeploy.Domain.Projects.Project", null)
                         .WithMany()
                         .HasForeignKey("ProjectId")
