@@ -84,6 +84,11 @@ public static class AutoDeployPlanner
         {
             return Decision(DecisionKind.AlreadyInstalled, $"'{machine.Name}' already has {release.Version}; {cause}.", release);
         }
+        if (context.IsInstalledSince(machine.Id, project.Id, release.Id, eventIds.Max()))
+        {
+            return Decision(DecisionKind.AlreadyInstalled, $"'{machine.Name}' got {release.Version} from a deployment that ended after the event; {cause}.",
+                release);
+        }
         if (context.PendingFor(machine.Id, release.Id, environmentId) is { } pending)
         {
             return Decision(DecisionKind.AlreadyPending,

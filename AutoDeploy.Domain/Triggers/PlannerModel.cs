@@ -27,8 +27,11 @@ public sealed record PlannerOverride(int ProjectId, int EnvironmentId, int Relea
 /// <summary>A machine that arrived while a deployment of its project and environment was running, waiting for it to end.</summary>
 public sealed record WaitingMachine(int MachineId, int TriggerId, int EnvironmentId, int DeploymentId, IReadOnlyList<long> EventIds);
 
-/// <summary>What the machine has of a project: the release of its latest successful deployment there.</summary>
-public sealed record InstalledRelease(int MachineId, int ProjectId, int ReleaseId);
+/// <summary>
+/// What the machine has of a project: the release of its latest successful deployment there, and the id of the
+/// event that ended that deployment (0 when unknown), to tell a release that arrived after a trigger's event.
+/// </summary>
+public sealed record InstalledRelease(int MachineId, int ProjectId, int ReleaseId, long EndedEventId = 0);
 
 public sealed record PlannerInput(
     IReadOnlyList<PlannerEvent> Events,

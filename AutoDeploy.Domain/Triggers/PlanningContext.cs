@@ -40,6 +40,14 @@ internal sealed class PlanningContext(PlannerInput input)
     public bool IsInstalled(int machineId, int projectId, int releaseId) =>
         input.Installed.Any(i => i.MachineId == machineId && i.ProjectId == projectId && i.ReleaseId == releaseId);
 
+    /// <summary>
+    /// The machine got the release from a deployment that ended after the event: that deployment already answered
+    /// the event (it was running, or started, when the event happened), so even a redeploying trigger has nothing to do.
+    /// Deciding by event ids keeps the answer the same however late the engine reads the event.
+    /// </summary>
+    public bool IsInstalledSince(int machineId, int projectId, int releaseId, long eventId) =>
+        input.Installed.Any(i => i.MachineId == machineId && i.ProjectId == projectId && i.ReleaseId == releaseId && i.EndedEventId > eventId);
+
     /// <summary>A deployment of the project to the environment that is running without the machine among its targets.</summary>
     public PlannerDeployment? RunningWithout(int projectId, int environmentId, int machineId) =>
         input.Deployments.FirstOrDefault(d => d.ProjectId == projectId && d.EnvironmentId == environmentId

@@ -34,6 +34,8 @@ public sealed class AutoDeployEndToEndTests : IAsyncLifetime
     {
         _app.Settings["Tasks:LongPoll"] = "00:00:01";
         _app.Settings["Tasks:RecheckInterval"] = "00:00:00.100";
+        // No fallback scan within the test: only the wake-up on committed events can make the engine react.
+        _app.Settings["AutoDeploy:ScanInterval"] = "01:00:00";
         _server = _app.StartOnKestrel();
         _api = new HttpClient { BaseAddress = new Uri(_server) };
         _api.DefaultRequestHeaders.Add("X-Api-Key", AutoDeployAppFactory.AdminApiKey);

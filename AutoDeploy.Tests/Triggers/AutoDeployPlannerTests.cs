@@ -202,6 +202,22 @@ public sealed class AutoDeployPlannerTests
     }
 
     [Fact]
+    public void A_redeploying_trigger_does_not_redeploy_a_release_that_arrived_after_the_event_however_late_it_is_read()
+    {
+        _scenario.Machine(1);
+        _scenario.Triggers[0] = PlannerScenario.Trigger(10, PlannerScenario.Shop, redeploy: true);
+        var healthy = _scenario.Raise(1, EventCategories.MachineHealthy);
+        _scenario.Installed.Add(new InstalledRelease(1, PlannerScenario.Shop, 7, EndedEventId: healthy + 1));
+        var arrivedAfter = _scenario.Plan();
+        _scenario.Installed[0] = _scenario.Installed[0] with { EndedEventId = healthy - 1 };
+
+        var arrivedBefore = _scenario.Plan();
+
+        Assert.Equal(DecisionKind.AlreadyInstalled, Assert.Single(arrivedAfter.Decisions).Kind);
+        Assert.Single(arrivedBefore.Deployments);
+    }
+
+    [Fact]
     public void A_machine_already_in_a_queued_deployment_of_the_release_is_not_queued_twice()
     {
         _scenario.Machine(1);

@@ -157,7 +157,8 @@ public sealed class AgentService(
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var candidates = await db.MachineJobs.AsNoTracking()
             .Where(j => j.MachineId == machineId && j.State == JobState.Pending && !j.CancelRequested)
-            .OrderBy(j => j.Id).Select(j => j.Id).Take(5).ToListAsync(cancellationToken);
+            // A health check goes first: a machine's first contact is checked before it runs any deployment step.
+            .OrderBy(j => j.Kind == AgentJobKind.HealthCheck ? 0 : 1).ThenBy(j => j.Id).Select(j => j.Id).Take(5).ToListAsync(cancellationToken);
         foreach (var id in candidates)
         {
             var now = time.GetUtcNow();

@@ -58,8 +58,13 @@ public static class PlannerInputLoader
             .Where(t => machineIds.Contains(t.MachineId) && t.State == TargetState.Success)
             .Join(db.Deployments, t => t.DeploymentId, d => d.Id, (t, d) => new { t.MachineId, d.ProjectId, d.ReleaseId, d.Id })
             .ToListAsync(cancellationToken);
-        return successes.GroupBy(s => (s.MachineId, s.ProjectId))
-            .Select(g => g.MaxBy(s => s.Id)!).Select(s => new InstalledRelease(s.MachineId, s.ProjectId, s.ReleaseId)).ToList();
+        var latest = successes.GroupBy(s => (s.MachineId, s.ProjectId)).Select(g => g.MaxBy(s => s.Id)!).ToList();
+        var deploymentIds = latest.Select(s => s.Id).Distinct().ToList();
+        var ended = (await db.Events.AsNoTracking()
+                .Where(e => e.DeploymentId != null && deploymentIds.Contains(e.DeploymentId.Value) && Ended.Contains(e.Category))
+                .Select(e => new { DeploymentId = e.DeploymentId!.Value, e.Id }).ToListAsync(cancellationToken))
+            .GroupBy(e => e.DeploymentId).ToDictionary(g => g.Key, g => g.Max(e => e.Id));
+        return latest.Select(s => new InstalledRelease(s.MachineId, s.ProjectId, s.ReleaseId, ended.GetValueOrDefault(s.Id))).ToList();
     }
 
     /// <summary>Machines the engine told to wait for deployments that have now ended: read back from its own decision events.</summary>
