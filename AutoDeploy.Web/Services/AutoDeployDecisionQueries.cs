@@ -59,5 +59,6 @@ public sealed class AutoDeployDecisionQueries(IDbContextFactory<AutoDeployDbCont
 
 public static class AutoDeployDecisionQueriesExtensions
 {
-    public static IServiceCollection AddAutoDeployDecisions(this IServiceCollection services) => services.AddScoped<AutoDeployDecisionQueries>();
+    public static IServiceCollection AddAutoDeployDecisions(this IServiceCollection services) =>
+        services.AddScoped<AutoDeployDecisionQueries>().AddScoped<TriggerPreviewService>();
 }
