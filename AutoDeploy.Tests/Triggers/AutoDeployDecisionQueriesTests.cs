@@ -45,6 +45,7 @@ public sealed class AutoDeployDecisionQueriesTests : IAsyncLifetime
         Assert.NotNull(first.DeploymentId);
         Assert.Equal(TriggerId(), first.TriggerId);
         Assert.Contains("1.0.0 queued", first.Reason);
+        Assert.Equal("Web servers", first.TriggerName);
     }
 
     [Fact]

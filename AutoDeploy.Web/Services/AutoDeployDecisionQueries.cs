@@ -12,7 +12,7 @@ namespace AutoDeploy.Web.Services;
 /// </summary>
 public sealed record AutoDeployDecisionView(
     long EventId, DateTimeOffset OccurredAt, bool Queued, string? Kind, string Reason,
-    int? MachineId, string? MachineName, int? TriggerId, int? DeploymentId);
+    int? MachineId, string? MachineName, int? TriggerId, string? TriggerName, int? DeploymentId);
 
 /// <summary>Reads the engine's decision events (<c>AutoDeployTriggered</c> / <c>AutoDeployBlocked</c>), newest first.</summary>
 public sealed class AutoDeployDecisionQueries(IDbContextFactory<AutoDeployDbContext> factory)
@@ -35,9 +35,12 @@ public sealed class AutoDeployDecisionQueries(IDbContextFactory<AutoDeployDbCont
         var machineIds = events.Where(e => e.MachineId != null).Select(e => e.MachineId!.Value).Distinct().ToList();
         var names = await db.Machines.AsNoTracking().Where(m => machineIds.Contains(m.Id))
             .ToDictionaryAsync(m => m.Id, m => m.Name, cancellationToken);
+        var triggerIds = events.Where(e => e.TriggerId != null).Select(e => e.TriggerId!.Value).Distinct().ToList();
+        var triggers = await db.Triggers.AsNoTracking().Where(t => triggerIds.Contains(t.Id))
+            .ToDictionaryAsync(t => t.Id, t => t.Name, cancellationToken);
         return events.Select(e => new AutoDeployDecisionView(e.Id, e.OccurredAt, e.Category == EventCategories.AutoDeployTriggered,
             Kind(e.DetailsJson), e.Message, e.MachineId, e.MachineId is { } m ? names.GetValueOrDefault(m) : null,
-            e.TriggerId, e.DeploymentId)).ToList();
+            e.TriggerId, e.TriggerId is { } t ? triggers.GetValueOrDefault(t) : null, e.DeploymentId)).ToList();
     }
 
     private static string? Kind(string? detailsJson)
