@@ -34,6 +34,7 @@ public abstract class MachineComponentContext : MudBunitContext
         Services.AddSingleton<TaskSignals>();
         Services.AddMachines();
         Services.AddHealthCheckUi();
+        Services.AddAutoDeployDecisions();
         SignInAs(Roles.Administrator);
         Production = await Database.AddEnvironmentAsync("Production");
         Policy = await Database.AddPolicyAsync();

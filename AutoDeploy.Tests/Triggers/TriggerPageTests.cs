@@ -32,6 +32,7 @@ public sealed class TriggerPageTests : MudBunitContext
         Services.AddSingleton<IValidator<TriggerInput>, TriggerInputValidator>();
         Services.AddSingleton<IValidator<ReleaseInput>, ReleaseInputValidator>();
         Services.AddTriggers();
+        Services.AddAutoDeployDecisions();
         AddAuthorization().SetAuthorized("admin@autodeploy.test").SetPolicies(Policies.Deploy);
     }
 

@@ -30,6 +30,7 @@ public static class AutoDeployExtensions
         services.AddTriggers();
         services.AddEventLog();
         services.AddHealthCheckRuns();
+        services.AddAutoDeployDecisions();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();

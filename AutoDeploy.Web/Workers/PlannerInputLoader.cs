@@ -20,11 +20,30 @@ public static class PlannerInputLoader
         var waiting = await LoadWaitingAsync(db, endedDeployments, cancellationToken);
         var machineIds = events.Where(e => e.MachineId != null).Select(e => e.MachineId!.Value).Concat(waiting.Select(w => w.MachineId))
             .Distinct().ToList();
+        var triggers = (await db.Triggers.AsNoTracking().ToListAsync(cancellationToken))
+            .Select(t => new PlannerTrigger(t.Id, t.ProjectId, t.Name, t.IsEnabled, t.EnvironmentIds, t.Roles, t.Categories, t.Redeploy)).ToList();
+        return await LoadStateAsync(db, events, triggers, waiting, machineIds, cursor, cancellationToken);
+    }
+
+    /// <summary>
+    /// For the trigger editor's preview: the given (synthetic) events with the current state of their machines and the
+    /// trigger's project, the trigger as edited being the only one. Reads only; nothing is written.
+    /// </summary>
+    public static Task<PlannerInput> LoadForPreviewAsync(AutoDeployDbContext db, IReadOnlyList<PlannerEvent> events, PlannerTrigger trigger,
+        CancellationToken cancellationToken)
+    {
+        var machineIds = events.Where(e => e.MachineId != null).Select(e => e.MachineId!.Value).Distinct().ToList();
+        var cursor = events.Count == 0 ? 0 : events.Min(e => e.Id) - 1;
+        return LoadStateAsync(db, events, [trigger], [], machineIds, cursor, cancellationToken);
+    }
+
+    /// <summary>Everything but the events, triggers and waiting machines: the machines, projects, deployments, releases and overrides.</summary>
+    private static async Task<PlannerInput> LoadStateAsync(AutoDeployDbContext db, IReadOnlyList<PlannerEvent> events, List<PlannerTrigger> triggers,
+        List<WaitingMachine> waiting, List<int> machineIds, long cursor, CancellationToken cancellationToken)
+    {
         var machines = (await db.Machines.AsNoTracking().Include(m => m.Environments).Where(m => machineIds.Contains(m.Id)).ToListAsync(cancellationToken))
             .Select(m => new PlannerMachine(m.Id, m.Name, m.Environments.Select(e => e.Id).ToList(), m.Roles, m.IsEnabled, m.HealthStatus))
             .ToList();
-        var triggers = (await db.Triggers.AsNoTracking().ToListAsync(cancellationToken))
-            .Select(t => new PlannerTrigger(t.Id, t.ProjectId, t.Name, t.IsEnabled, t.EnvironmentIds, t.Roles, t.Categories, t.Redeploy)).ToList();
         var projectIds = triggers.Select(t => t.ProjectId).Distinct().ToList();
         var projects = (await db.Projects.AsNoTracking().Where(p => projectIds.Contains(p.Id)).ToListAsync(cancellationToken))
             .Select(p => new PlannerProject(p.Id, p.Name, p.IsEnabled, p.Steps.Select(s => (IReadOnlyList<string>)s.Roles).ToList())).ToList();

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using AutoDeploy.Domain.Events;
+using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Workers;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutoDeploy.Web.Services;
+
+/// <summary>
+/// One auto-deploy decision as the machine and trigger pages explain it: queued or blocked, the planner's kind
+/// (e.g. AlreadyInstalled), its reason and what it links to.
+/// </summary>
+public sealed record AutoDeployDecisionView(
+    long EventId, DateTimeOffset OccurredAt, bool Queued, string? Kind, string Reason,
+    int? MachineId, string? MachineName, int? TriggerId, string? TriggerName, int? DeploymentId);
+
+/// <summary>Reads the engine's decision events (<c>AutoDeployTriggered</c> / <c>AutoDeployBlocked</c>), newest first.</summary>
+public sealed class AutoDeployDecisionQueries(IDbContextFactory<AutoDeployDbContext> factory)
+{
+    public const int MaxTake = 200;
+
+    public Task<IReadOnlyList<AutoDeployDecisionView>> ForMachineAsync(int machineId, int take, CancellationToken cancellationToken = default) =>
+        LoadAsync(e => e.MachineId == machineId, take, cancellationToken);
+
+    public Task<IReadOnlyList<AutoDeployDecisionView>> ForTriggerAsync(int triggerId, int take, CancellationToken cancellationToken = default) =>
+        LoadAsync(e => e.TriggerId == triggerId, take, cancellationToken);
+
+    private async Task<IReadOnlyList<AutoDeployDecisionView>> LoadAsync(
+        System.Linq.Expressions.Expression<Func<Event, bool>> filter, int take, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var events = await db.Events.AsNoTracking().Where(filter)
+            .Where(e => e.Category == EventCategories.AutoDeployTriggered || e.Category == EventCategories.AutoDeployBlocked)
+            .OrderByDescending(e => e.Id).Take(Math.Clamp(take, 1, MaxTake)).ToListAsync(cancellationToken);
+        var machineIds = events.Where(e => e.MachineId != null).Select(e => e.MachineId!.Value).Distinct().ToList();
+        var names = await db.Machines.AsNoTracking().Where(m => machineIds.Contains(m.Id))
+            .ToDictionaryAsync(m => m.Id, m => m.Name, cancellationToken);
+        var triggerIds = events.Where(e => e.TriggerId != null).Select(e => e.TriggerId!.Value).Distinct().ToList();
+        var triggers = await db.Triggers.AsNoTracking().Where(t => triggerIds.Contains(t.Id))
+            .ToDictionaryAsync(t => t.Id, t => t.Name, cancellationToken);
+        return events.Select(e => new AutoDeployDecisionView(e.Id, e.OccurredAt, e.Category == EventCategories.AutoDeployTriggered,
+            Kind(e.DetailsJson), e.Message, e.MachineId, e.MachineId is { } m ? names.GetValueOrDefault(m) : null,
+            e.TriggerId, e.TriggerId is { } t ? triggers.GetValueOrDefault(t) : null, e.DeploymentId)).ToList();
+    }
+
+    private static string? Kind(string? detailsJson)
+    {
+        if (detailsJson is null)
+        {
+            return null;
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<DecisionDetails>(detailsJson, DecisionDetails.Json)?.Kind;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
+
+public static class AutoDeployDecisionQueriesExtensions
+{
+    public static IServiceCollection AddAutoDeployDecisions(this IServiceCollection services) =>
+        services.AddScoped<AutoDeployDecisionQueries>().AddScoped<TriggerPreviewService>();
+}
