@@ -43,8 +43,9 @@ public sealed class ProjectsTests(E2EFixture fixture)
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Add step" }).ClickAsync();
         var dialog = page.Locator(".mud-dialog");
-        await dialog.GetByLabel("Name").FillAsync("Migrate");
-        await dialog.GetByLabel("Script (bash)").FillAsync("echo migrating");
+        await dialog.GetByLabel("Name", new() { Exact = true }).FillAsync("Migrate");
+        await Expect(dialog.GetByLabel("Name", new() { Exact = true })).ToHaveValueAsync("Migrate");
+        await dialog.Locator(".script-field textarea").FillAsync("echo migrating");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Save step" }).ClickAsync();
 
         var rolesField = dialog.Locator(".mud-input-control").Filter(new() { Has = page.GetByLabel("Roles") });
@@ -107,7 +108,7 @@ public sealed class ProjectsTests(E2EFixture fixture)
         await dialog.GetByLabel("Roles").FillAsync(role);
         await dialog.GetByLabel("Roles").PressAsync("Enter");
         await Expect(dialog.Locator(".step-roles")).ToContainTextAsync(role);
-        await dialog.GetByLabel("Script (bash)").FillAsync(script);
+        await dialog.Locator(".script-field textarea").FillAsync(script);
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Save step" }).ClickAsync();
         await Expect(dialog).ToHaveCountAsync(0);
     }
