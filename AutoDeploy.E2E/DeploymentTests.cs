@@ -93,6 +93,22 @@ public sealed class DeploymentTests(E2EFixture fixture) : IAsyncLifetime
         await Expect(page.Locator($"[data-machine-state='web-c-{_suffix}']")).ToHaveTextAsync("Canceled");
     }
 
+    [Fact]
+    public async Task The_deployments_list_shows_a_deployment_and_opens_it()
+    {
+        var releaseId = await CreateReleaseAsync("echo listed");
+        await StartAgentAsync($"web-l-{_suffix}");
+        var deploymentId = await DeployAsync(releaseId);
+        await using var session = await fixture.NewSessionAsync();
+        var page = session.Page;
+
+        await page.GotoInteractiveAsync("/deployments");
+        await page.GetByRole(AriaRole.Link, new() { Name = deploymentId.ToString(), Exact = true }).ClickAsync();
+
+        await page.WaitForURLAsync($"**/deployments/{deploymentId}");
+        await Expect(page.Locator("[data-state]").First).ToHaveAttributeAsync("data-state", "Success", new() { Timeout = 60_000 });
+    }
+
     private async Task<int> CreateReleaseAsync(string script)
     {
         var project = await _api.PostAsJsonAsync("/api/projects", new
