@@ -41,6 +41,12 @@ public static class EventCategories
         MachineHealthy, MachineHasWarnings, MachineUnhealthy, MachineUnavailable, MachineCleanupFailed,
     };
 
+    /// <summary>The categories that end a deployment, whatever its outcome.</summary>
+    public static readonly IReadOnlySet<string> DeploymentEnded = new HashSet<string>
+    {
+        DeploymentSucceeded, DeploymentFailed, DeploymentCanceled,
+    };
+
     public static readonly IReadOnlyList<string> All =
     [
         Created, Modified, Deleted, .. Machine,

@@ -1,3 +1,4 @@
+using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Domain.Machines;
 
@@ -103,7 +104,7 @@ public static class AutoDeployPlanner
     /// <summary>Machines that waited for a deployment that has now ended (its end event is in the window).</summary>
     private static IEnumerable<WaitingMachine> WaitingWhoseDeploymentEnded(PlannerInput input)
     {
-        var ended = input.Events.Where(e => e.DeploymentId is not null && PlanningContext.DeploymentEnded.Contains(e.Category))
+        var ended = input.Events.Where(e => e.DeploymentId is not null && EventCategories.DeploymentEnded.Contains(e.Category))
             .Select(e => e.DeploymentId!.Value).ToHashSet();
         return input.Waiting.Where(w => ended.Contains(w.DeploymentId));
     }

@@ -6,11 +6,6 @@ namespace AutoDeploy.Domain.Triggers;
 /// <summary>The lookups and the growing plan of one planner pass.</summary>
 internal sealed class PlanningContext(PlannerInput input)
 {
-    public static readonly IReadOnlySet<string> DeploymentEnded = new HashSet<string>
-    {
-        EventCategories.DeploymentSucceeded, EventCategories.DeploymentFailed, EventCategories.DeploymentCanceled,
-    };
-
     private readonly Dictionary<int, PlannerMachine> _machines = input.Machines.ToDictionary(m => m.Id);
     private readonly Dictionary<int, PlannerProject> _projects = input.Projects.ToDictionary(p => p.Id);
     private readonly Dictionary<(int Project, int Environment, int Release), (int Trigger, List<int> Machines, List<long> Events)> _batches = [];

@@ -23,9 +23,6 @@ namespace AutoDeploy.Web.Data;
 public abstract class AutoDeployDbContext(DbContextOptions options, TimeProvider time, TaskSignals? signals)
     : IdentityDbContext<AutoDeployUser>(options), IDataProtectionKeyContext
 {
-    private static readonly HashSet<string> DeploymentEnded =
-        [EventCategories.DeploymentSucceeded, EventCategories.DeploymentFailed, EventCategories.DeploymentCanceled];
-
     private readonly List<DomainEvent> _recorded = [];
 
     public DbSet<DeploymentEnvironment> Environments => Set<DeploymentEnvironment>();
@@ -98,7 +95,7 @@ public abstract class AutoDeployDbContext(DbContextOptions options, TimeProvider
     /// <summary>A deployment that ended no longer holds its machines' auto-deploy claims (same transaction as its end).</summary>
     private async Task CloseClaimsOfEndedDeploymentsAsync(List<PendingEvent> pending, CancellationToken cancellationToken)
     {
-        var ended = pending.Where(p => p.Source is Deployment && DeploymentEnded.Contains(p.Category)).Select(p => p.Source!.Id).ToList();
+        var ended = pending.Where(p => p.Source is Deployment && EventCategories.DeploymentEnded.Contains(p.Category)).Select(p => p.Source!.Id).ToList();
         if (ended.Count > 0)
         {
             await AutoDeployClaims.Where(c => ended.Contains(c.DeploymentId) && c.IsOpen == true)

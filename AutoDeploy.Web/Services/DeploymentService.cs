@@ -29,10 +29,7 @@ public sealed class DeploymentService(IDbContextFactory<AutoDeployDbContext> fac
         {
             return SaveResult.Conflict($"Project '{project.Name}' is disabled; enable it to deploy.");
         }
-        var candidates = await db.Machines.AsNoTracking()
-            .Where(m => m.Environments.Any(e => e.Id == environment.Id))
-            .Select(m => new MachineCandidate(m.Id, m.Name, m.Roles, m.IsEnabled, m.HealthStatus))
-            .ToListAsync(cancellationToken);
+        var candidates = await MachineCandidates.InEnvironmentAsync(db, environment.Id, cancellationToken);
         var chosen = request.MachineIds ?? [];
         var plan = TargetSelection.Select(release.Steps, project.Connectivity, candidates, chosen);
         if (!plan.CanRun)

@@ -2,6 +2,7 @@ using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Domain.Projects;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Services;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -48,10 +49,7 @@ public sealed class DeploymentRunner(
         var deployment = await db.Deployments.SingleAsync(d => d.Id == deploymentId, cancellationToken);
         var release = await db.Releases.AsNoTracking().SingleAsync(r => r.Id == deployment.ReleaseId, cancellationToken);
         var project = await db.Projects.AsNoTracking().SingleAsync(p => p.Id == deployment.ProjectId, cancellationToken);
-        var candidates = await db.Machines.AsNoTracking()
-            .Where(m => m.Environments.Any(e => e.Id == deployment.EnvironmentId))
-            .Select(m => new MachineCandidate(m.Id, m.Name, m.Roles, m.IsEnabled, m.HealthStatus))
-            .ToListAsync(cancellationToken);
+        var candidates = await MachineCandidates.InEnvironmentAsync(db, deployment.EnvironmentId, cancellationToken);
         var plan = TargetSelection.Select(release.Steps, project.Connectivity, candidates, deployment.ChosenMachineIds);
         deployment.Start(time.GetUtcNow());
         db.DeploymentTargets.AddRange(plan.Targets.Select(m => new DeploymentTarget

@@ -10,7 +10,7 @@ namespace AutoDeploy.Web.Workers;
 /// <summary>Reads what the planner needs for one page of events: only the machines, projects and deployments they concern.</summary>
 public static class PlannerInputLoader
 {
-    private static readonly string[] Ended = [EventCategories.DeploymentSucceeded, EventCategories.DeploymentFailed, EventCategories.DeploymentCanceled];
+    private static readonly string[] Ended = [.. EventCategories.DeploymentEnded];
 
     public static async Task<PlannerInput> LoadAsync(AutoDeployDbContext db, long cursor, int pageSize, CancellationToken cancellationToken)
     {
