@@ -127,24 +127,6 @@ public sealed class HealthChecksApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_run_on_a_machine_whose_agent_answers_ends_Success_with_the_machine_Healthy()
-    {
-        var scenario = await new DeploymentScenario(_database).WithEnvironmentAsync();
-        var (machineId, token) = await scenario.AddMachineAsync("web-01", "web");
-        var agent = new ProtocolAgent(_app.CreateClient(), token);
-        var started = await _client.PostAsync($"/api/machines/{machineId}/health-check", null);
-
-        var job = await agent.NextJobAsync();
-        await agent.CompleteAsync(job.JobId, JobOutcome.Succeeded, 0);
-        var run = await WaitForEndAsync(started.Headers.Location!);
-
-        Assert.Equal(AgentJobKind.HealthCheck, job.Kind);
-        Assert.Equal((DeploymentState.Success, "1 machine(s) checked."), (run.State, run.Summary));
-        var machine = Assert.Single(run.Machines);
-        Assert.Equal((MachineHealthStatus.Healthy, JobState.Succeeded), (machine.HealthStatus, machine.CheckState));
-    }
-
-    [Fact]
     public async Task Log_pages_through_the_lines_after_a_line_id()
     {
         var machine = await _database.AddMachineAsync("web-01", [_production], _policy);
