@@ -36,12 +36,12 @@ public sealed class AutoDeployEndToEndTests : IAsyncLifetime
         _app.Settings["Tasks:RecheckInterval"] = "00:00:00.100";
         // No fallback scan within the test: only the wake-up on committed events can make the engine react.
         _app.Settings["AutoDeploy:ScanInterval"] = "01:00:00";
+        _app.Settings["AutoDeploy:RetryBackoff"] = "00:00:00.500";
         _server = _app.StartOnKestrel();
         _api = new HttpClient { BaseAddress = new Uri(_server) };
         _api.DefaultRequestHeaders.Add("X-Api-Key", AutoDeployAppFactory.AdminApiKey);
         _factory = _app.Services.GetRequiredService<IDbContextFactory<AutoDeployDbContext>>();
         _scenario = await new DeploymentScenario(_factory).WithEnvironmentAsync();
-        await _scenario.WithReleaseAsync(null, DeploymentScenario.Step("Install", "web", "echo \"installed $AUTODEPLOY_RELEASE\""));
     }
 
     public async Task DisposeAsync()
@@ -55,6 +55,7 @@ public sealed class AutoDeployEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Two_agents_that_come_online_after_a_successful_release_get_it_automatically_exactly_once()
     {
+        await _scenario.WithReleaseAsync(null, DeploymentScenario.Step("Install", "web", "echo \"installed $AUTODEPLOY_RELEASE\""));
         await AddTriggerAsync();
         var first = await StartAgentAsync("web-01");
         var manual = await _api.PostAsJsonAsync("/api/deployments", new DeployRequest(_scenario.Release.Id, _scenario.Environment.Id, null));
@@ -72,6 +73,34 @@ public sealed class AutoDeployEndToEndTests : IAsyncLifetime
         Assert.Equal([second, third], triggered.Select(e => e.MachineId!.Value).Order());
         Assert.All(triggered, e => Assert.Contains("1.0.0 queued: #", e.Message));
         Assert.Empty(await db.Events.Where(e => e.Category == EventCategories.AutoDeployTriggered && e.MachineId == first).ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_machine_whose_auto_deployment_fails_is_retried_after_the_back_off_with_no_new_event()
+    {
+        var markers = Directory.CreateTempSubdirectory("autodeploy-retry-");
+        // Machines named flaky-* fail their first run and pass the next; the others always pass.
+        var script = $"f='{markers.FullName}'/\"$AUTODEPLOY_MACHINE\"\n"
+            + "case \"$AUTODEPLOY_MACHINE\" in flaky*) if [ ! -f \"$f\" ]; then touch \"$f\"; echo 'first run fails'; exit 1; fi ;; esac\n"
+            + "echo \"installed $AUTODEPLOY_RELEASE\"";
+        await _scenario.WithReleaseAsync(null, DeploymentScenario.Step("Install", "web", script));
+        await AddTriggerAsync();
+        var first = await StartAgentAsync("web-01");
+        (await _api.PostAsJsonAsync("/api/deployments", new DeployRequest(_scenario.Release.Id, _scenario.Environment.Id, null))).EnsureSuccessStatusCode();
+        await Eventually.TrueAsync(async () => await HasReleaseAsync(first), TimeSpan.FromSeconds(60));
+
+        var flaky = await StartAgentAsync("flaky-01");
+
+        await Eventually.TrueAsync(async () => await HasReleaseAsync(flaky), TimeSpan.FromSeconds(60));
+        await using var db = await _factory.CreateDbContextAsync();
+        var decisions = await db.Events.Where(e => e.MachineId == flaky
+                && (e.Category == EventCategories.AutoDeployTriggered || e.Category == EventCategories.AutoDeployBlocked))
+            .OrderBy(e => e.Id).Select(e => e.Message).ToListAsync();
+        Assert.Equal(3, decisions.Count);
+        Assert.StartsWith("1.0.0 queued: #", decisions[0]);
+        Assert.Contains("(attempt 1 of 3); attempt 2 at", decisions[1]);
+        Assert.StartsWith("1.0.0 queued (attempt 2 of 3): #", decisions[2]);
+        markers.Delete(recursive: true);
     }
 
     private async Task AddTriggerAsync()
