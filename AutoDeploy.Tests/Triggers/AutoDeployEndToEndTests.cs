@@ -2,10 +2,8 @@ using System.Net.Http.Json;
 using AutoDeploy.Agent;
 using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Domain.Events;
-using AutoDeploy.Domain.Machines;
 using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Tests.TestSupport;
-using AutoDeploy.Web.Agents;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Services;
 using Microsoft.EntityFrameworkCore;
@@ -113,17 +111,10 @@ public sealed class AutoDeployEndToEndTests : IAsyncLifetime
     /// <summary>A newly registered machine (health unknown) whose agent starts polling: its first contact is checked at once.</summary>
     private async Task<int> StartAgentAsync(string name)
     {
-        await using var db = await _factory.CreateDbContextAsync();
-        var policy = await db.MachinePolicies.SingleAsync(p => p.IsDefault);
-        var environment = await db.Environments.SingleAsync(e => e.Id == _scenario.Environment.Id);
-        var machine = Machine.Register(name, [environment], ["web"], policy, DateTimeOffset.UtcNow);
-        var token = AgentToken.Generate();
-        machine.AgentTokenHash = AgentToken.HashOf(token);
-        db.Machines.Add(machine);
-        await db.SaveChangesAsync();
-        var runner = new AgentRunner(new AgentSettings(_server, machine.Id, name, token), new HttpClient(), TimeProvider.System, TextWriter.Null, FastAgent);
+        var (id, token) = await _factory.AddAsync(name, [_scenario.Environment.Id], ["web"]);
+        var runner = new AgentRunner(new AgentSettings(_server, id, name, token), new HttpClient(), TimeProvider.System, TextWriter.Null, FastAgent);
         _agents.Add(runner.RunAsync(_stopAgents.Token));
-        return machine.Id;
+        return id;
     }
 
     private async Task<bool> HasReleaseAsync(int machineId)
