@@ -27,7 +27,7 @@ public sealed class ActivityFeed(TaskSignals signals, ILogger<ActivityFeed> logg
     public void Wake() => signals.Feed.Notify(0);
 
     /// <summary>Hands the event to every subscriber; one that throws is logged and keeps its subscription.</summary>
-    internal void Publish(ActivityEvent activity)
+    public void Publish(ActivityEvent activity)
     {
         foreach (var subscription in Volatile.Read(ref _subscriptions))
         {

@@ -14,9 +14,25 @@ public sealed class ActivityFeedWorker(
     IHubContext<ActivityHub, IActivityClient> hub, TaskSignals signals, IOptions<ActivityFeedOptions> options,
     TimeProvider time, ILogger<ActivityFeedWorker> logger) : BackgroundService
 {
+    private long? _start;
+
+    /// <summary>Takes the cursor before the app serves anyone, so every event committed once it runs is published.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            _start = await reader.LastIdAsync(cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(ex, "The activity feed could not read where the Event table ends; it tries again when it runs");
+        }
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        long? cursor = null;
+        var cursor = _start;
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -4,8 +4,8 @@ namespace AutoDeploy.Web.Components.Pages.ActivityFeed;
 
 /// <summary>
 /// The events a feed shows, newest first and each once, whichever way they arrive (live, or as older history).
-/// Live events beyond the capacity push the oldest off, so an open page stays small; history the reader asked
-/// for (<see cref="AddOlder"/>) raises the capacity instead of being pushed off again.
+/// Up to <c>capacity</c> live events are kept beside the history the reader loaded (<see cref="AddOlder"/>); more
+/// push the oldest off, so a page left open for days stays small.
 /// </summary>
 public sealed class ActivityTimeline(int capacity)
 {
@@ -50,9 +50,9 @@ public sealed class ActivityTimeline(int capacity)
             if (index < 0)
             {
                 _items.Insert(~index, activity);
+                _capacity++;
             }
         }
-        _capacity = Math.Max(_capacity, _items.Count);
         HasOlder = !reachedEnd;
     }
 
