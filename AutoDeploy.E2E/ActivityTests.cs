@@ -32,6 +32,8 @@ public sealed class ActivityTests(E2EFixture fixture)
             .ToBeVisibleAsync();
         await Expect(dashboard.Locator($"th[data-environment='{environment}']")).ToBeVisibleAsync();
         await Expect(dashboard.Locator($"[data-cell='Feed project {suffix}|{environment}'] [data-testid='cell-empty']")).ToBeVisibleAsync();
+        Directory.CreateDirectory(E2EFixture.ScreenshotFolder);
+        await activity.ScreenshotAsync(new() { Path = Path.Combine(E2EFixture.ScreenshotFolder, "activity.png") });
     }
 
     [Fact]

@@ -53,6 +53,8 @@ public sealed class DashboardTests(E2EFixture fixture) : IAsyncLifetime
 
         await Expect(cell.GetByTestId("cell-progress")).ToHaveTextAsync("0 / 1 machines");
         await Expect(cell.Locator("[data-state]")).ToHaveAttributeAsync("data-state", "Executing");
+        Directory.CreateDirectory(E2EFixture.ScreenshotFolder);
+        await dashboard.ScreenshotAsync(new() { Path = Path.Combine(E2EFixture.ScreenshotFolder, "dashboard.png"), FullPage = true });
         var deployment = await session.Context.NewPageAsync();
         await deployment.GotoInteractiveAsync($"/deployments/{deploymentId}");
         var log = deployment.GetByTestId("task-log");
