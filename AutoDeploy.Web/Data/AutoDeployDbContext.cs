@@ -82,6 +82,7 @@ public abstract class AutoDeployDbContext(DbContextOptions options, TimeProvider
                 await transaction.CommitAsync(cancellationToken);
             }
             signals?.Events.Notify(0);
+            signals?.Feed.Notify(0);
             return count;
         }
         finally
