@@ -26,19 +26,26 @@ public sealed class BenchData(IDbContextFactory<AutoDeployDbContext> factory)
 
     public async Task<BenchData> WithEnvironmentAsync(string name = "Production")
     {
-        await using var db = await factory.CreateDbContextAsync();
-        Environment = DeploymentEnvironment.Create(name, null, 0);
-        db.Environments.Add(Environment);
-        await db.SaveChangesAsync();
+        Environment = await AddEnvironmentAsync(name);
         return this;
     }
 
-    /// <summary>
-    /// A project with one step for <paramref name="role"/>, release 1.0.0 deployed successfully to the environment (no
-    /// machine had it yet), and a trigger on MachineAvailableForDeployment for machines of that role.
-    /// </summary>
-    public async Task<BenchProject> AddProjectAsync(string name, string role, string script = "echo \"deployed $AUTODEPLOY_RELEASE\"")
+    public async Task<DeploymentEnvironment> AddEnvironmentAsync(string name)
     {
+        await using var db = await factory.CreateDbContextAsync();
+        var environment = DeploymentEnvironment.Create(name, null, 0);
+        db.Environments.Add(environment);
+        await db.SaveChangesAsync();
+        return environment;
+    }
+
+    /// <summary>
+    /// A project with one step for <paramref name="role"/>, release 1.0.0 deployed successfully to the environment and
+    /// the <paramref name="others"/> (no machine had it yet), and a trigger on MachineAvailableForDeployment for machines of that role.
+    /// </summary>
+    public async Task<BenchProject> AddProjectAsync(string name, string role, params DeploymentEnvironment[] others)
+    {
+        const string script = "echo \"deployed $AUTODEPLOY_RELEASE\"";
         await using var db = await factory.CreateDbContextAsync();
         var now = DateTimeOffset.UtcNow;
         var project = Project.Create(name, null);
@@ -47,13 +54,17 @@ public sealed class BenchData(IDbContextFactory<AutoDeployDbContext> factory)
         await db.SaveChangesAsync();
         var release = Release.Create(project, new SemanticVersion(1, 0, 0, null, null), null, now);
         db.Releases.Add(release);
-        var environment = await db.Environments.SingleAsync(e => e.Id == Environment.Id);
         await db.SaveChangesAsync();
-        var deployment = Deployment.Queue(project, release, environment, [], "bench", null, now);
-        deployment.Start(now);
-        db.Deployments.Add(deployment);
-        await db.SaveChangesAsync();
-        deployment.Finish(DeploymentState.Success, null, now);
+        var ids = others.Select(e => e.Id).Append(Environment.Id).ToList();
+        foreach (var environment in await db.Environments.Where(e => ids.Contains(e.Id)).ToListAsync())
+        {
+            var deployment = Deployment.Queue(project, release, environment, [], "bench", null, now);
+            deployment.Start(now);
+            db.Deployments.Add(deployment);
+            await db.SaveChangesAsync();
+            deployment.Finish(DeploymentState.Success, null, now);
+            await db.SaveChangesAsync();
+        }
         var trigger = ProjectTrigger.Create(project.Id, $"{name} servers");
         trigger.Roles = [role];
         db.Triggers.Add(trigger);

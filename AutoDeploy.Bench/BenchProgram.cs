@@ -52,7 +52,7 @@ public static class BenchProgram
                 a.RefuseUnknown("agents", "kind", "timeout");
                 var kind = a.Enum("kind", AgentKind.Runner);
                 var reaction = await ReactionBench.RunAsync(new ReactionSettings(a.Ints("agents", 1, 10, 100, 1000), kind, a.Seconds("timeout", 300)), progress);
-                return [ReactionBench.Table(reaction, kind)];
+                return [ReactionBench.Table(reaction, kind), ReactionBench.StagesTable(reaction)];
             case "engine-idle":
                 a.RefuseUnknown("events", "passes");
                 return [EngineBench.IdleTable(await EngineBench.RunIdleAsync(a.Ints("events", 10_000, 100_000, 1_000_000), a.Int("passes", 30), progress))];

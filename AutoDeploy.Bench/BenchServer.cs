@@ -66,6 +66,7 @@ public sealed class BenchServer : WebApplicationFactory<Program>
         // Request and query logging would cost more than what is measured.
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Error");
+        builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore.Migrations", "Error");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

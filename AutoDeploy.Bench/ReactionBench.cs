@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Machines;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,7 +13,7 @@ public sealed record ReactionSettings(IReadOnlyList<int> Agents, AgentKind Kind 
 /// (the deployment queued in the same transaction).
 /// </summary>
 public sealed record ReactionRow(int Agents, int Deployed, Percentiles Total, Percentiles Registration, Percentiles ToHealthCheck,
-    Percentiles ToDeployment, Percentiles HealthyToQueued, int Deployments);
+    Percentiles ToDeployment, ReactionStages Server, int Deployments);
 
 /// <summary>Reaction time: N agents start at once; how long until each one's deployment script starts.</summary>
 public static class ReactionBench
@@ -35,9 +34,11 @@ public static class ReactionBench
     {
         await using var server = BenchServer.Start(settings.Server);
         var data = await new BenchData(server.Db).WithEnvironmentAsync();
-        await data.AddProjectAsync("Shop", "web");
+        var warmup = await data.AddEnvironmentAsync("Warm-up");
+        await data.AddProjectAsync("Shop", "web", warmup);
         using var http = BenchAgent.CreateHttpClient();
         using var stop = new CancellationTokenSource();
+        var warm = await WarmUpAsync(server, http, stop.Token);
         var agents = Enumerable.Range(1, count).Select(i => new BenchAgent(server.BaseUrl, http, $"web-{i:D5}")).ToList();
         var running = agents.Select(agent => Task.Run(() => agent.RegisterAndRunAsync(BenchServer.AdminApiKey, new RegistrationRequest
         {
@@ -47,29 +48,34 @@ public static class ReactionBench
         var all = Task.WhenAll(agents.Select(a => a.Deployed));
         await Task.WhenAny(all, Task.Delay(settings.Timeout ?? TimeSpan.FromMinutes(3)));
         await stop.CancelAsync();
-        await Task.WhenAll(running.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+        await Task.WhenAll(running.Append(warm).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
         return await SummarizeAsync(server, agents);
+    }
+
+    /// <summary>
+    /// One agent in another environment goes the whole way first (registration, health check, auto-deployment), so the
+    /// measured agents meet a server that has run every code path once, as a server in use has.
+    /// </summary>
+    private static async Task<Task> WarmUpAsync(BenchServer server, HttpClient http, CancellationToken stop)
+    {
+        var agent = new BenchAgent(server.BaseUrl, http, "warm-up");
+        var running = Task.Run(() => agent.RegisterAndRunAsync(BenchServer.AdminApiKey,
+            new RegistrationRequest { Name = agent.Name, Environments = ["Warm-up"], Roles = ["web"] }, AgentKind.Protocol, stop));
+        await Task.WhenAny(agent.Deployed, Task.Delay(TimeSpan.FromSeconds(60), stop));
+        return agent.Deployed.IsCompleted ? running : throw new InvalidOperationException("The warm-up agent was not deployed to within 60 s.");
     }
 
     private static async Task<ReactionRow> SummarizeAsync(BenchServer server, List<BenchAgent> agents)
     {
         var deployed = agents.Where(a => a.DeploymentAt > 0).ToList();
         await using var db = await server.Db.CreateDbContextAsync();
-        var events = await db.Events.AsNoTracking()
-            .Where(e => e.MachineId != null && (e.Category == EventCategories.MachineHealthy || e.Category == EventCategories.AutoDeployTriggered))
-            .Select(e => new { e.MachineId, e.Category, e.OccurredAt }).ToListAsync();
-        var healthy = events.Where(e => e.Category == EventCategories.MachineHealthy).GroupBy(e => e.MachineId!.Value)
-            .ToDictionary(g => g.Key, g => g.Min(e => e.OccurredAt));
-        var queued = events.Where(e => e.Category == EventCategories.AutoDeployTriggered).GroupBy(e => e.MachineId!.Value)
-            .ToDictionary(g => g.Key, g => g.Min(e => e.OccurredAt));
-        var healthyToQueued = queued.Where(q => healthy.ContainsKey(q.Key)).Select(q => q.Value - healthy[q.Key]);
-        var deployments = await db.Deployments.CountAsync(d => d.TriggerId != null);
+        var deployments = await db.Deployments.CountAsync(d => d.TriggerId != null && d.EnvironmentName != "Warm-up");
         return new ReactionRow(agents.Count, deployed.Count,
             Percentiles.Of(deployed.Select(a => Stopwatch.GetElapsedTime(a.StartedAt, a.DeploymentAt))),
             Percentiles.Of(agents.Where(a => a.RegisteredAt > 0).Select(a => Stopwatch.GetElapsedTime(a.StartedAt, a.RegisteredAt))),
             Percentiles.Of(agents.Where(a => a.HealthCheckAt > 0).Select(a => Stopwatch.GetElapsedTime(a.RegisteredAt, a.HealthCheckAt))),
             Percentiles.Of(deployed.Where(a => a.HealthCheckAt > 0).Select(a => Stopwatch.GetElapsedTime(a.HealthCheckAt, a.DeploymentAt))),
-            Percentiles.Of(healthyToQueued), deployments);
+            await ReactionStages.ReadAsync(server.Db, agents.Select(a => a.MachineId).ToList()), deployments);
     }
 
     public static ResultTable Table(IReadOnlyList<ReactionRow> rows, AgentKind kind)
@@ -81,10 +87,25 @@ public static class ReactionBench
         {
             table.Add(r.Agents, r.Deployed, ResultTable.Ms(r.Total.P50), ResultTable.Ms(r.Total.P95), ResultTable.Ms(r.Total.Max),
                 ResultTable.Ms(r.Registration.P50), ResultTable.Ms(r.ToHealthCheck.P50), ResultTable.Ms(r.ToDeployment.P50),
-                $"{ResultTable.Ms(r.HealthyToQueued.P50)} / {ResultTable.Ms(r.HealthyToQueued.Max)}", r.Deployments);
+                $"{ResultTable.Ms(r.Server.HealthyToQueued.P50)} / {ResultTable.Ms(r.Server.HealthyToQueued.Max)}", r.Deployments);
         }
         table.Notes.Add("Columns after max are the parts, p50 each: registration call; registered → first-contact health check received; " +
                         "health check → deployment job received. healthy→queued is on the server's clock: MachineHealthy committed → AutoDeployTriggered (and the deployment) committed.");
         return table;
     }
+
+    /// <summary>Where the time between a machine becoming healthy and its job reaching the agent goes, on the server's clock.</summary>
+    public static ResultTable StagesTable(IReadOnlyList<ReactionRow> rows)
+    {
+        var table = new ResultTable("Reaction on the server: first-contact health check claimed → … → deployment job claimed by the agent (p50 / max ms)",
+            "agents", "health check claimed → healthy", "healthy → queued", "queued → deployment started", "started → job created",
+            "job created → claimed");
+        foreach (var r in rows)
+        {
+            table.Add(r.Agents, Pair(r.Server.CheckToHealthy), Pair(r.Server.HealthyToQueued), Pair(r.Server.QueuedToStarted), Pair(r.Server.StartedToJob), Pair(r.Server.JobToClaimed));
+        }
+        return table;
+    }
+
+    private static string Pair(Percentiles p) => $"{ResultTable.Ms(p.P50)} / {ResultTable.Ms(p.Max)}";
 }
