@@ -41,12 +41,31 @@ public sealed class BenchAgent(string server, HttpClient http, string name)
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
-    /// <summary>Registers the machine through the API (as <c>AutoDeploy.Agent register</c> does), then runs until stopped.</summary>
+    /// <summary>Registration calls the server did not answer in time (30 s) and that were tried again.</summary>
+    public int RegistrationRetries { get; private set; }
+
+    /// <summary>
+    /// Registers the machine through the API (as <c>AutoDeploy.Agent register</c> does, retried as a provisioning script
+    /// would when the server does not answer), then runs until stopped.
+    /// </summary>
     public async Task RegisterAndRunAsync(string apiKey, RegistrationRequest request, AgentKind kind, CancellationToken stop)
     {
         StartedUtc = DateTimeOffset.UtcNow;
         StartedAt = Stopwatch.GetTimestamp();
-        var registration = await new AgentClient(http, server).RegisterAsync(apiKey, request, stop);
+        RegistrationResponse registration;
+        while (true)
+        {
+            try
+            {
+                registration = await new AgentClient(http, server).RegisterAsync(apiKey, request, stop);
+                break;
+            }
+            catch (ServerUnavailableException) when (RegistrationRetries < 5)
+            {
+                RegistrationRetries++;
+                await Task.Delay(TimeSpan.FromSeconds(1), stop);
+            }
+        }
         RegisteredAt = Stopwatch.GetTimestamp();
         await RunAsync(registration.MachineId, registration.Token, kind, stop);
     }

@@ -26,11 +26,14 @@ public static class MemoryBench
         using var http = BenchAgent.CreateHttpClient();
         using var stop = new CancellationTokenSource();
         var fleet = Enumerable.Range(1, agents).Select(i => new BenchAgent(server.BaseUrl, http, $"web-{i:D5}")).ToList();
-        var running = fleet.Select(agent => Task.Run(() => agent.RegisterAndRunAsync(BenchServer.AdminApiKey,
-            new RegistrationRequest { Name = agent.Name, Environments = ["Production"], Roles = ["web"] }, AgentKind.Protocol, stop.Token))).ToList();
-        using (var limit = new CancellationTokenSource(TimeSpan.FromMinutes(5)))
+        var running = new List<Task>();
+        // In waves: what is measured is the steady state of N connected agents, not a thundering herd (the reaction benchmark has that).
+        foreach (var wave in fleet.Chunk(100))
         {
-            while (fleet.Any(a => a.HealthCheckAt == 0) && !limit.IsCancellationRequested)
+            running.AddRange(wave.Select(agent => Task.Run(() => agent.RegisterAndRunAsync(BenchServer.AdminApiKey,
+                new RegistrationRequest { Name = agent.Name, Environments = ["Production"], Roles = ["web"] }, AgentKind.Protocol, stop.Token))));
+            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            while (wave.Any(a => a.HealthCheckAt == 0) && !limit.IsCancellationRequested)
             {
                 await Task.Delay(200);
             }

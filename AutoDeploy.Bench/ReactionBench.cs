@@ -4,8 +4,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AutoDeploy.Bench;
 
+/// <param name="MinThreads">A diagnosis: raise the thread pool's minimum (server and agents share this process) to see what starvation costs.</param>
 public sealed record ReactionSettings(IReadOnlyList<int> Agents, AgentKind Kind = AgentKind.Runner, TimeSpan? Timeout = null,
-    IReadOnlyDictionary<string, string?>? Server = null);
+    IReadOnlyDictionary<string, string?>? Server = null, int? MinThreads = null);
 
 /// <summary>
 /// One run with N agents: on the agents' clock, start → script starting (and its parts: registered, health check
@@ -13,13 +14,18 @@ public sealed record ReactionSettings(IReadOnlyList<int> Agents, AgentKind Kind 
 /// (the deployment queued in the same transaction).
 /// </summary>
 public sealed record ReactionRow(int Agents, int Deployed, Percentiles Total, Percentiles Registration, Percentiles ToHealthCheck,
-    Percentiles ToDeployment, ReactionStages Server, int Deployments);
+    Percentiles ToDeployment, ReactionStages Server, int Deployments, ThreadPoolLoad Pool);
 
 /// <summary>Reaction time: N agents start at once; how long until each one's deployment script starts.</summary>
 public static class ReactionBench
 {
     public static async Task<List<ReactionRow>> RunAsync(ReactionSettings settings, TextWriter progress)
     {
+        if (settings.MinThreads is { } minimum)
+        {
+            ThreadPool.GetMinThreads(out _, out var io);
+            ThreadPool.SetMinThreads(minimum, io);
+        }
         var rows = new List<ReactionRow>();
         foreach (var count in settings.Agents)
         {
@@ -46,10 +52,11 @@ public static class ReactionBench
         }, settings.Kind, stop.Token))).ToList();
 
         var all = Task.WhenAll(agents.Select(a => a.Deployed));
+        var pool = ThreadPoolLoad.SampleUntilAsync(all);
         await Task.WhenAny(all, Task.Delay(settings.Timeout ?? TimeSpan.FromMinutes(3)));
         await stop.CancelAsync();
         await Task.WhenAll(running.Append(warm).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
-        return await SummarizeAsync(server, agents);
+        return await SummarizeAsync(server, agents, await pool);
     }
 
     /// <summary>
@@ -65,7 +72,7 @@ public static class ReactionBench
         return agent.Deployed.IsCompleted ? running : throw new InvalidOperationException("The warm-up agent was not deployed to within 60 s.");
     }
 
-    private static async Task<ReactionRow> SummarizeAsync(BenchServer server, List<BenchAgent> agents)
+    private static async Task<ReactionRow> SummarizeAsync(BenchServer server, List<BenchAgent> agents, ThreadPoolLoad pool)
     {
         var deployed = agents.Where(a => a.DeploymentAt > 0).ToList();
         await using var db = await server.Db.CreateDbContextAsync();
@@ -75,7 +82,7 @@ public static class ReactionBench
             Percentiles.Of(agents.Where(a => a.RegisteredAt > 0).Select(a => Stopwatch.GetElapsedTime(a.StartedAt, a.RegisteredAt))),
             Percentiles.Of(agents.Where(a => a.HealthCheckAt > 0).Select(a => Stopwatch.GetElapsedTime(a.RegisteredAt, a.HealthCheckAt))),
             Percentiles.Of(deployed.Where(a => a.HealthCheckAt > 0).Select(a => Stopwatch.GetElapsedTime(a.HealthCheckAt, a.DeploymentAt))),
-            await ReactionStages.ReadAsync(server.Db, agents.Select(a => a.MachineId).ToList()), deployments);
+            await ReactionStages.ReadAsync(server.Db, agents.Select(a => a.MachineId).ToList()), deployments, pool);
     }
 
     public static ResultTable Table(IReadOnlyList<ReactionRow> rows, AgentKind kind)
@@ -99,10 +106,11 @@ public static class ReactionBench
     {
         var table = new ResultTable("Reaction on the server: first-contact health check claimed → … → deployment job claimed by the agent (p50 / max ms)",
             "agents", "health check claimed → healthy", "healthy → queued", "queued → deployment started", "started → job created",
-            "job created → claimed");
+            "job created → claimed", "pool threads max", "queued work items max");
         foreach (var r in rows)
         {
-            table.Add(r.Agents, Pair(r.Server.CheckToHealthy), Pair(r.Server.HealthyToQueued), Pair(r.Server.QueuedToStarted), Pair(r.Server.StartedToJob), Pair(r.Server.JobToClaimed));
+            table.Add(r.Agents, Pair(r.Server.CheckToHealthy), Pair(r.Server.HealthyToQueued), Pair(r.Server.QueuedToStarted), Pair(r.Server.StartedToJob), Pair(r.Server.JobToClaimed),
+                r.Pool.MaxThreads, r.Pool.MaxQueued);
         }
         return table;
     }
