@@ -39,7 +39,8 @@ public static class MemoryBench
             }
         }
         await Task.Delay(settle);
-        Add(rows, $"{fleet.Count(a => a.HealthCheckAt > 0):N0} agents connected (long polls held)", server.WorkingSet, agents);
+        var connected = fleet.Count(a => a.HealthCheckAt > 0);
+        Add(rows, $"{connected:N0} agents connected (long polls held)", server.WorkingSet, connected);
         progress.WriteLine($"memory: with agents {ResultTable.MiB(rows[^1].WorkingSet)} MiB; opening {circuits} circuits...");
 
         await using (var browser = await BenchBrowser.LaunchAsync())
@@ -57,7 +58,7 @@ public static class MemoryBench
                 }));
             }
             await Task.Delay(settle);
-            Add(rows, $"+ {opened} browser circuits on / (agents still connected)", server.WorkingSet, circuits);
+            Add(rows, $"+ {opened} browser circuits on / (agents still connected)", server.WorkingSet, opened);
             await context.DisposeAsync();
         }
         await stop.CancelAsync();

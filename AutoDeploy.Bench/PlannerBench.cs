@@ -12,7 +12,8 @@ public static class PlannerBench
     {
         var config = DefaultConfig.Instance
             .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
-            .WithOptions(ConfigOptions.JoinSummary);
+            .WithOptions(ConfigOptions.JoinSummary)
+            .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "autodeploy-bench-artifacts"));
         var summary = BenchmarkRunner.Run<PlannerBenchmarks>(config);
         var table = new ResultTable("Planner (BenchmarkDotNet, ShortRun, in process): AutoDeployPlanner.Plan on one page",
             "events", "triggers", "mean µs", "error µs", "allocated KiB");
