@@ -30,8 +30,6 @@ public sealed class BenchAgent(string server, HttpClient http, string name)
     public long RegisteredAt { get; private set; }
     public long HealthCheckAt { get; private set; }
     public long DeploymentAt { get; private set; }
-    public DateTimeOffset StartedUtc { get; private set; }
-    public int Polls;
 
     /// <summary>Completes when the first deployment job reaches the agent.</summary>
     public Task Deployed => _deployed.Task;
@@ -50,7 +48,6 @@ public sealed class BenchAgent(string server, HttpClient http, string name)
     /// </summary>
     public async Task RegisterAndRunAsync(string apiKey, RegistrationRequest request, AgentKind kind, CancellationToken stop)
     {
-        StartedUtc = DateTimeOffset.UtcNow;
         StartedAt = Stopwatch.GetTimestamp();
         RegistrationResponse registration;
         while (true)
@@ -77,7 +74,6 @@ public sealed class BenchAgent(string server, HttpClient http, string name)
         Token = token;
         if (StartedAt == 0)
         {
-            StartedUtc = DateTimeOffset.UtcNow;
             StartedAt = RegisteredAt = Stopwatch.GetTimestamp();
         }
         try
@@ -105,7 +101,6 @@ public sealed class BenchAgent(string server, HttpClient http, string name)
             try
             {
                 job = await client.PollAsync(stop);
-                Interlocked.Increment(ref Polls);
             }
             catch (ServerUnavailableException)
             {

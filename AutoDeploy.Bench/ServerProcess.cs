@@ -63,11 +63,10 @@ public sealed partial class ServerProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => Read(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, dbPath, "");
         var finished = await Task.WhenAny(listening.Task, process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(90)));
         if (finished != listening.Task)
         {
-            await server.DisposeAsync();
+            await new ServerProcess(process, dbPath, "").DisposeAsync();
             lock (output)
             {
                 throw new InvalidOperationException($"The server did not start:{Environment.NewLine}{string.Join(Environment.NewLine, output)}");
