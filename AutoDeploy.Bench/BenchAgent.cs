@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using AutoDeploy.Agent;
+using AutoDeploy.Domain.Agents;
+using AutoDeploy.Domain.Machines;
+
+namespace AutoDeploy.Bench;
+
+/// <summary>How a benchmark's agents run: the real agent loop, or a thin client of the same HTTP protocol.</summary>
+public enum AgentKind
+{
+    /// <summary>AutoDeploy.Agent's <see cref="AgentRunner"/> in this process: real long polls, real bash scripts.</summary>
+    Runner,
+
+    /// <summary>The protocol through <see cref="AgentClient"/>: polls, and reports every job succeeded at once (no bash).</summary>
+    Protocol,
+}
+
+/// <summary>
+/// One agent of a benchmark, with the moments that matter on a <see cref="Stopwatch"/> clock: its start (before it
+/// registers), its registration, the first-contact health check and the deployment job reaching it.
+/// </summary>
+public sealed class BenchAgent(string server, HttpClient http, string name)
+{
+    private readonly TaskCompletionSource _deployed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public string Name => name;
+    public int MachineId { get; private set; }
+    public string Token { get; private set; } = "";
+    public long StartedAt { get; private set; }
+    public long RegisteredAt { get; private set; }
+    public long HealthCheckAt { get; private set; }
+    public long DeploymentAt { get; private set; }
+
+    /// <summary>Completes when the first deployment job reaches the agent.</summary>
+    public Task Deployed => _deployed.Task;
+
+    public static HttpClient CreateHttpClient() => new(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+
+    /// <summary>Registration calls the server did not answer in time (30 s) and that were tried again.</summary>
+    public int RegistrationRetries { get; private set; }
+
+    /// <summary>
+    /// Registers the machine through the API (as <c>AutoDeploy.Agent register</c> does, retried as a provisioning script
+    /// would when the server does not answer), then runs until stopped.
+    /// </summary>
+    public async Task RegisterAndRunAsync(string apiKey, RegistrationRequest request, AgentKind kind, CancellationToken stop)
+    {
+        StartedAt = Stopwatch.GetTimestamp();
+        RegistrationResponse registration;
+        while (true)
+        {
+            try
+            {
+                registration = await new AgentClient(http, server).RegisterAsync(apiKey, request, stop);
+                break;
+            }
+            catch (ServerUnavailableException) when (RegistrationRetries < 5)
+            {
+                RegistrationRetries++;
+                await Task.Delay(TimeSpan.FromSeconds(1), stop);
+            }
+        }
+        RegisteredAt = Stopwatch.GetTimestamp();
+        await RunAsync(registration.MachineId, registration.Token, kind, stop);
+    }
+
+    /// <summary>Runs the agent of an already registered machine until stopped.</summary>
+    public async Task RunAsync(int machineId, string token, AgentKind kind, CancellationToken stop)
+    {
+        MachineId = machineId;
+        Token = token;
+        if (StartedAt == 0)
+        {
+            StartedAt = RegisteredAt = Stopwatch.GetTimestamp();
+        }
+        try
+        {
+            if (kind == AgentKind.Runner)
+            {
+                var runner = new AgentRunner(new AgentSettings(server, machineId, name, token), http, TimeProvider.System, new Timeline(this));
+                await runner.RunAsync(stop);
+            }
+            else
+            {
+                await PollAsync(new AgentClient(http, server, token), stop);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task PollAsync(AgentClient client, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            AgentJob? job;
+            try
+            {
+                job = await client.PollAsync(stop);
+            }
+            catch (ServerUnavailableException)
+            {
+                await Task.Delay(200, stop);
+                continue;
+            }
+            if (job is null)
+            {
+                continue;
+            }
+            Received(job.Kind);
+            await client.CompleteAsync(job.JobId, new JobCompletion(JobOutcome.Succeeded, 0, null), stop);
+        }
+    }
+
+    private void Received(AgentJobKind kind)
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (kind == AgentJobKind.HealthCheck && HealthCheckAt == 0)
+        {
+            HealthCheckAt = now;
+        }
+        else if (kind == AgentJobKind.RunScript && DeploymentAt == 0)
+        {
+            DeploymentAt = now;
+            _deployed.TrySetResult();
+        }
+    }
+
+    /// <summary>The runner's log: "Job 7 (RunScript) 'Install' started." is the moment its script starts.</summary>
+    private sealed class Timeline(BenchAgent agent) : TextWriter
+    {
+        public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
+
+        public override void WriteLine(string? value)
+        {
+            if (value is null || !value.EndsWith("started.", StringComparison.Ordinal))
+            {
+                return;
+            }
+            if (value.Contains($"({AgentJobKind.RunScript})", StringComparison.Ordinal))
+            {
+                agent.Received(AgentJobKind.RunScript);
+            }
+            else if (value.Contains($"({AgentJobKind.HealthCheck})", StringComparison.Ordinal))
+            {
+                agent.Received(AgentJobKind.HealthCheck);
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+namespace AutoDeploy.Bench;
+
+/// <summary>
+/// <c>dotnet run -c Release --project AutoDeploy.Bench -- &lt;benchmark&gt; [--option value ...] [--markdown FILE]</c>:
+/// runs one benchmark, prints its table, and with <c>--markdown</c> appends it to FILE. See BENCHMARKS.md.
+/// </summary>
+public static class BenchProgram
+{
+    private const string Usage = """
+        Usage: dotnet run -c Release --project AutoDeploy.Bench -- <benchmark> [options] [--markdown FILE]
+          reaction      --agents 1,10,100,1000 [--kind runner|protocol] [--timeout 300] [--min-threads N]
+          engine-idle   --events 10000,100000,1000000 [--passes 30]
+          engine-burst  --events 10000 --triggers 100 [--history 0]
+          health        --machines 1000 [--unavailable-after 30]
+          ui            --machines 10000 --events 1000000 [--repeats 5]
+          memory        --agents 1000 --circuits 100 [--settle 5]
+          planner       (BenchmarkDotNet over AutoDeployPlanner.Plan; run with -c Release)
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        BenchArguments arguments;
+        try
+        {
+            arguments = BenchArguments.Parse(args);
+            var tables = await RunAsync(arguments, Console.Out);
+            foreach (var table in tables)
+            {
+                Console.WriteLine();
+                Console.WriteLine(table.ToText());
+            }
+            if (arguments.Text("markdown") is { } file)
+            {
+                await File.AppendAllTextAsync(file, string.Concat(tables.Select(t => t.ToMarkdown())));
+                Console.WriteLine($"Appended to {file}.");
+            }
+            return 0;
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            Console.Error.WriteLine(Usage);
+            return 1;
+        }
+    }
+
+    public static async Task<IReadOnlyList<ResultTable>> RunAsync(BenchArguments a, TextWriter progress)
+    {
+        switch (a.Command)
+        {
+            case "reaction":
+                a.RefuseUnknown("agents", "kind", "timeout", "min-threads");
+                var kind = a.Enum("kind", AgentKind.Runner);
+                int? minThreads = a.Text("min-threads") is null ? null : a.Int("min-threads", 0);
+                var reaction = await ReactionBench.RunAsync(
+                    new ReactionSettings(a.Ints("agents", 1, 10, 100, 1000), kind, a.Seconds("timeout", 300), MinThreads: minThreads), progress);
+                return [ReactionBench.Table(reaction, kind), ReactionBench.StagesTable(reaction)];
+            case "engine-idle":
+                a.RefuseUnknown("events", "passes");
+                return [EngineBench.IdleTable(await EngineBench.RunIdleAsync(a.Ints("events", 10_000, 100_000, 1_000_000), a.Int("passes", 30), progress))];
+            case "engine-burst":
+                a.RefuseUnknown("events", "triggers", "history");
+                var burst = await EngineBench.RunBurstAsync(a.Int("events", 10_000), a.Int("triggers", 100), a.Int("history", 0), progress);
+                return [EngineBench.BurstTable([burst])];
+            case "health":
+                a.RefuseUnknown("machines", "unavailable-after");
+                var unavailableAfter = a.Seconds("unavailable-after", 30);
+                var settings = new Dictionary<string, string?> { ["HealthChecks:UnavailableAfter"] = unavailableAfter.ToString("c") };
+                var health = await HealthBench.RunAsync(a.Int("machines", 1000), settings, TimeSpan.FromMinutes(3), progress);
+                return [HealthBench.Table([health])];
+            case "ui":
+                a.RefuseUnknown("machines", "events", "repeats");
+                return [UiBench.Table(await UiBench.RunAsync(a.Int("machines", 10_000), a.Int("events", 1_000_000), a.Int("repeats", 5), progress))];
+            case "memory":
+                a.RefuseUnknown("agents", "circuits", "settle");
+                return [MemoryBench.Table(await MemoryBench.RunAsync(a.Int("agents", 1000), a.Int("circuits", 100), a.Seconds("settle", 5), progress))];
+            case "planner":
+                a.RefuseUnknown();
+                return [PlannerBench.Run()];
+            default:
+                throw new ArgumentException($"Unknown benchmark '{a.Command}'.");
+        }
+    }
+}

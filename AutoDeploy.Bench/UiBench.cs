@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using AutoDeploy.Web.Workers;
+using Microsoft.Playwright;
+
+namespace AutoDeploy.Bench;
+
+/// <summary>One screen: time to the first rows on navigation (cold and warm), to the circuit, and to each next page.</summary>
+public sealed record UiRow(string Screen, string Data, TimeSpan ColdFirstRows, Percentiles FirstRows, Percentiles Interactive, Percentiles NextPage);
+
+/// <summary>The deployment targets page and the audit log in Chromium, against a server with many machines and events.</summary>
+public static class UiBench
+{
+    private static readonly Dictionary<string, string?> Quiet = new() { ["HealthChecks:TickInterval"] = "1.00:00:00" };
+
+    public static async Task<List<UiRow>> RunAsync(int machines, int events, int repeats, TextWriter progress)
+    {
+        await using var server = BenchServer.Start(Quiet, typeof(AutoDeployWorker), typeof(TaskWorker));
+        var data = await new BenchData(server.Db).WithEnvironmentAsync();
+        var watch = Stopwatch.StartNew();
+        await data.AddMachinesAsync(machines, i => i % 3 == 0 ? "worker" : "web", healthy: true);
+        await EventHistory.AppendAsync(server.Db, (int)Math.Max(0, events - await EventHistory.CountAsync(server.Db)), Math.Max(1, machines));
+        var total = await EventHistory.CountAsync(server.Db);
+        progress.WriteLine($"ui: {machines:N0} machines and {total:N0} events seeded in {watch.Elapsed.TotalSeconds:0.0} s; opening Chromium...");
+
+        await using var browser = await BenchBrowser.LaunchAsync();
+        var context = await browser.SignedInContextAsync(server.BaseUrl, BenchServer.AdminEmail, BenchServer.AdminPassword);
+        var rows = new List<UiRow>
+        {
+            await MeasureAsync(context, "Deployment targets (/machines)", $"{machines:N0} machines", "/machines",
+                ".machines-table tbody tr:has(td[data-label='Name'] a)", repeats),
+            await MeasureAsync(context, "Audit log (/audit)", $"{total:N0} events", "/audit",
+                "[data-testid='audit-table'] tbody tr:has(td[data-label='Category'])", repeats),
+        };
+        await context.DisposeAsync();
+        return rows;
+    }
+
+    private static async Task<UiRow> MeasureAsync(IBrowserContext context, string screen, string data, string path, string rows, int repeats)
+    {
+        var firstRows = new List<TimeSpan>();
+        var interactive = new List<TimeSpan>();
+        var nextPage = new List<TimeSpan>();
+        for (var visit = 0; visit <= repeats; visit++)
+        {
+            var page = await context.NewPageAsync();
+            var start = Stopwatch.GetTimestamp();
+            var rendered = page.Locator(rows).First.WaitForAsync();
+            await page.GotoAsync(path, new() { WaitUntil = WaitUntilState.Commit });
+            await rendered;
+            firstRows.Add(Stopwatch.GetElapsedTime(start));
+            await BenchBrowser.WaitForInteractiveAsync(page);
+            interactive.Add(Stopwatch.GetElapsedTime(start));
+            if (visit > 0)
+            {
+                nextPage.Add(await NextPageAsync(page, rows));
+            }
+            await page.CloseAsync();
+        }
+        // The first visit pays the first render of the screen's components; the others show a warm server.
+        return new UiRow(screen, data, firstRows[0], Percentiles.Of(firstRows.Skip(1)), Percentiles.Of(interactive.Skip(1)), Percentiles.Of(nextPage));
+    }
+
+    private static async Task<TimeSpan> NextPageAsync(IPage page, string rows)
+    {
+        var first = page.Locator(rows).First;
+        var before = await first.InnerTextAsync();
+        var start = Stopwatch.GetTimestamp();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next page" }).ClickAsync();
+        await Assertions.Expect(first).Not.ToHaveTextAsync(before, new() { Timeout = 120_000 });
+        return Stopwatch.GetElapsedTime(start);
+    }
+
+    public static ResultTable Table(IReadOnlyList<UiRow> rows)
+    {
+        var table = new ResultTable("UI in Chromium: navigation → first rows, → interactive circuit; click → next page",
+            "screen", "data", "cold first rows ms", "first rows p50 ms", "interactive p50 ms", "next page p50 ms", "next page max ms");
+        foreach (var r in rows)
+        {
+            table.Add(r.Screen, r.Data, ResultTable.Ms(r.ColdFirstRows), ResultTable.Ms(r.FirstRows.P50), ResultTable.Ms(r.Interactive.P50),
+                ResultTable.Ms(r.NextPage.P50), ResultTable.Ms(r.NextPage.Max));
+        }
+        return table;
+    }
+}
