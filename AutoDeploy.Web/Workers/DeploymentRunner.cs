@@ -10,11 +10,12 @@ namespace AutoDeploy.Web.Workers;
 
 /// <summary>
 /// Runs one deployment: chooses its machines, then runs the steps in order, each as one job per
-/// machine that has the step's roles, and ends with a result per machine and for the whole.
+/// machine that has the step's roles, and ends with a result per machine and for the whole. Every write is
+/// conditional on this node still holding the deployment's lease (<see cref="DeploymentLeases.HoldAsync"/>).
 /// </summary>
 public sealed class DeploymentRunner(
-    IDbContextFactory<AutoDeployDbContext> factory, TaskSignals signals, IOptions<TaskOptions> options, TimeProvider time,
-    ILogger<DeploymentRunner> logger)
+    IDbContextFactory<AutoDeployDbContext> factory, DeploymentLeases leases, TaskSignals signals, IOptions<TaskOptions> options,
+    TimeProvider time, ILogger<DeploymentRunner> logger)
 {
     private TaskOptions Options => options.Value;
 
@@ -88,8 +89,10 @@ public sealed class DeploymentRunner(
             TimeoutSeconds = (int)Math.Ceiling(step.Timeout.TotalSeconds), State = JobState.Pending, CreatedAt = now,
         }).ToList();
         db.MachineJobs.AddRange(jobs);
-        await db.DeploymentTargets.Where(t => t.DeploymentId == deploymentId && t.State == TargetState.Pending)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.State, TargetState.Running), cancellationToken);
+        foreach (var target in await db.DeploymentTargets.Where(t => t.DeploymentId == deploymentId && t.State == TargetState.Pending).ToListAsync(cancellationToken))
+        {
+            target.State = TargetState.Running;
+        }
         AddLog(db, deploymentId, $"Step {index + 1} '{step.Name}' on {string.Join(", ", machines.Select(m => m.Name))}.");
         await SaveAsync(db, deploymentId, cancellationToken);
         foreach (var machine in machines)
@@ -211,10 +214,20 @@ public sealed class DeploymentRunner(
         await SaveAsync(db, deploymentId, cancellationToken);
     }
 
-    /// <summary>Saves and wakes the pages that show the deployment.</summary>
+    /// <summary>Saves, if this node still holds the deployment, and wakes the pages that show it.</summary>
+    /// <exception cref="LeaseLostException">Another node took the deployment over; nothing was saved.</exception>
     private async Task SaveAsync(AutoDeployDbContext db, int deploymentId, CancellationToken cancellationToken)
     {
-        await db.SaveChangesAsync(cancellationToken);
+        if (!db.ChangeTracker.HasChanges())
+        {
+            return;
+        }
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            await leases.HoldAsync(db, deploymentId, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
         signals.Logs.Notify(deploymentId);
     }
 

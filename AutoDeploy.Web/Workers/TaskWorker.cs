@@ -7,20 +7,20 @@ using Microsoft.Extensions.Options;
 namespace AutoDeploy.Web.Workers;
 
 /// <summary>
-/// Runs queued deployments, several at once but one at a time per project and environment.
-/// On start it ends deployments that a previous run of the server left executing.
+/// Runs queued deployments, several at once but one at a time per project and environment. Each deployment it
+/// runs is leased to this node and renewed by a heartbeat; the heartbeat also fails the deployments of nodes
+/// that stopped renewing theirs (<see cref="DeploymentRecovery"/>). A deployment this node lost is stopped here.
 /// </summary>
 public sealed class TaskWorker(
-    IDbContextFactory<AutoDeployDbContext> factory, DeploymentRunner runner, TaskSignals signals, IOptions<TaskOptions> options,
-    TimeProvider time, ILogger<TaskWorker> logger) : BackgroundService
+    IDbContextFactory<AutoDeployDbContext> factory, DeploymentRunner runner, DeploymentLeases leases, DeploymentRecovery recovery,
+    NodeIdentity node, TaskSignals signals, IOptions<TaskOptions> options, TimeProvider time, ILogger<TaskWorker> logger) : BackgroundService
 {
-    public const string InterruptedMessage = "The server stopped while this deployment was running; it did not finish.";
-
-    private readonly ConcurrentDictionary<int, Task> _running = new();
+    private readonly ConcurrentDictionary<int, Running> _running = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await FailInterruptedAsync(stoppingToken);
+        await RecoverAsync(includeOwnLeftovers: true, stoppingToken);
+        var heartbeat = HeartbeatAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             var wake = signals.Queue.WaitAsync(0, options.Value.RecheckInterval, time, stoppingToken);
@@ -28,7 +28,8 @@ public sealed class TaskWorker(
             {
                 while (_running.Count < options.Value.MaxConcurrentDeployments && await ClaimNextAsync(stoppingToken) is { } id)
                 {
-                    _running[id] = RunAsync(id, stoppingToken);
+                    var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                    _running[id] = new Running(RunAsync(id, stop.Token, stoppingToken), stop);
                 }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -37,33 +38,102 @@ public sealed class TaskWorker(
             }
             await wake;
         }
-        await Task.WhenAll(_running.Values);
+        await Task.WhenAll(_running.Values.Select(r => r.Task).Append(heartbeat));
     }
 
-    private async Task RunAsync(int deploymentId, CancellationToken stoppingToken)
+    private async Task RunAsync(int deploymentId, CancellationToken lease, CancellationToken stoppingToken)
     {
         await Task.Yield();
         try
         {
-            await runner.RunAsync(deploymentId, stoppingToken);
+            await runner.RunAsync(deploymentId, lease);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // The next start fails it as interrupted.
+            await EndAsync(deploymentId, recovery.StoppingReason);
+        }
+        catch (Exception ex) when (ex is LeaseLostException || (ex is OperationCanceledException && lease.IsCancellationRequested))
+        {
+            logger.LogWarning("Node {Node} lost deployment {Id} to another node and stopped running it", node.Name, deploymentId);
         }
         catch (Exception ex)
         {
             logger.LogError(ex, "Deployment {Id} failed in the server", deploymentId);
-            await FailAsync(deploymentId, $"The server failed while running the deployment: {ex.Message}");
+            await EndAsync(deploymentId, $"The server failed while running the deployment: {ex.Message}");
         }
         finally
         {
-            _running.TryRemove(deploymentId, out _);
+            if (_running.TryRemove(deploymentId, out var running))
+            {
+                running.Stop.Dispose();
+            }
             signals.Queue.Notify(0);
         }
     }
 
-    /// <summary>The oldest queued deployment whose project and environment have none executing, moved to Executing.</summary>
+    /// <summary>Fails a deployment this node gives up, unless another node holds it by now.</summary>
+    private async Task EndAsync(int deploymentId, string reason)
+    {
+        try
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await recovery.FailOwnedAsync(deploymentId, reason, limit.Token);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Could not record the end of deployment {Id}; another node fails it when its lease expires", deploymentId);
+        }
+    }
+
+    /// <summary>Every heartbeat: renews this node's leases, stops what it lost, and fails what stopped nodes left.</summary>
+    private async Task HeartbeatAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(node.HeartbeatInterval, time, stoppingToken);
+                await RenewAsync(stoppingToken);
+                await RecoverAsync(includeOwnLeftovers: false, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "The deployment heartbeat failed; retrying");
+            }
+        }
+    }
+
+    private async Task RenewAsync(CancellationToken cancellationToken)
+    {
+        var ids = _running.Keys.ToList();
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var owned = await leases.RenewAsync(db, ids, cancellationToken);
+        foreach (var id in ids.Where(i => !owned.Contains(i)))
+        {
+            if (_running.TryGetValue(id, out var running))
+            {
+                await running.Stop.CancelAsync();
+            }
+        }
+    }
+
+    private async Task RecoverAsync(bool includeOwnLeftovers, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await recovery.FailOrphanedAsync(includeOwnLeftovers, _running.Keys.ToList(), cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(ex, "Could not fail the deployments of stopped nodes; the next heartbeat retries");
+        }
+    }
+
+    /// <summary>The oldest queued deployment whose project and environment have none executing, claimed by this node.</summary>
     private async Task<int?> ClaimNextAsync(CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
@@ -73,9 +143,7 @@ public sealed class TaskWorker(
             .OrderBy(d => d.Id).Select(d => d.Id).Take(10).ToListAsync(cancellationToken);
         foreach (var id in candidates)
         {
-            var claimed = await db.Deployments.Where(d => d.Id == id && d.State == DeploymentState.Queued)
-                .ExecuteUpdateAsync(s => s.SetProperty(d => d.State, DeploymentState.Executing), cancellationToken);
-            if (claimed == 1)
+            if (await leases.ClaimAsync(db, id, cancellationToken))
             {
                 return id;
             }
@@ -83,42 +151,5 @@ public sealed class TaskWorker(
         return null;
     }
 
-    private async Task FailInterruptedAsync(CancellationToken cancellationToken)
-    {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var interrupted = await db.Deployments.Where(d => d.State == DeploymentState.Executing).Select(d => d.Id).ToListAsync(cancellationToken);
-        foreach (var id in interrupted)
-        {
-            await FailAsync(id, InterruptedMessage);
-        }
-    }
-
-    private async Task FailAsync(int deploymentId, string reason)
-    {
-        await using var db = await factory.CreateDbContextAsync();
-        var deployment = await db.Deployments.SingleAsync(d => d.Id == deploymentId);
-        if (deployment.State.IsFinished())
-        {
-            return;
-        }
-        var now = time.GetUtcNow();
-        deployment.Finish(DeploymentState.Failed, reason, now);
-        var jobs = await db.MachineJobs.Where(j => j.DeploymentId == deploymentId && (j.State == JobState.Pending || j.State == JobState.Running)).ToListAsync();
-        foreach (var job in jobs)
-        {
-            job.State = JobState.Canceled;
-            job.Message = reason;
-            job.CompletedAt = now;
-        }
-        var targets = await db.DeploymentTargets.Where(t => t.DeploymentId == deploymentId && (t.State == TargetState.Pending || t.State == TargetState.Running)).ToListAsync();
-        foreach (var target in targets)
-        {
-            target.State = TargetState.Failed;
-            target.Reason = reason;
-            target.CompletedAt = now;
-        }
-        db.TaskLogLines.Add(new TaskLogLine { DeploymentId = deploymentId, At = now, Stream = Domain.Agents.LogStream.Error, Text = reason });
-        await db.SaveChangesAsync();
-        signals.Logs.Notify(deploymentId);
-    }
+    private sealed record Running(Task Task, CancellationTokenSource Stop);
 }
