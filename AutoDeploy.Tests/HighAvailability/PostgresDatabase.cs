@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
 using Microsoft.EntityFrameworkCore;
@@ -12,12 +13,33 @@ internal sealed class PostgresDatabase : IDbContextFactory<AutoDeployDbContext>
 
     public string ConnectionString { get; }
 
+    private const string Template = "autodeploy_migrated";
+    private static readonly ConcurrentDictionary<int, Lazy<Task>> Templates = new();
+
+    /// <summary>A new database, copied from one migrated once per server (migrating each took seconds).</summary>
     public static async Task<PostgresDatabase> CreateAsync(PostgresServer server)
     {
-        var database = new PostgresDatabase(await server.CreateDatabaseAsync());
-        await using var db = database.CreateDbContext();
+        await Templates.GetOrAdd(server.Port, _ => new Lazy<Task>(() => CreateTemplateAsync(server))).Value;
+        var name = $"t_{Guid.NewGuid():N}";
+        await ExecuteAsync(server.ConnectionString(), $"CREATE DATABASE {name} TEMPLATE {Template}");
+        // Pooled, as a server runs: the fixture's connection strings open a new session per query.
+        return new PostgresDatabase(server.ConnectionString(name).Replace("Pooling=false", "Pooling=true", StringComparison.Ordinal));
+    }
+
+    private static async Task CreateTemplateAsync(PostgresServer server)
+    {
+        await ExecuteAsync(server.ConnectionString(), $"CREATE DATABASE {Template}");
+        await using var db = new PostgresAutoDeployDbContext(
+            new DbContextOptionsBuilder<PostgresAutoDeployDbContext>().UseNpgsql(server.ConnectionString(Template)).Options, TimeProvider.System);
         await db.Database.MigrateAsync();
-        return database;
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     public AutoDeployDbContext CreateDbContext() => new PostgresAutoDeployDbContext(
