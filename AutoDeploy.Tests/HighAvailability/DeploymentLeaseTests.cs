@@ -2,6 +2,7 @@ using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Workers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 
@@ -69,46 +70,69 @@ public sealed class DeploymentLeaseTests : IAsyncLifetime
         var owned = await _nodes.A.RenewAsync(id);
         _time.Advance(TimeSpan.FromSeconds(20));
 
-        var failed = await _nodes.B.FailOrphanedAsync();
+        var taken = await _nodes.B.TakeOverOrphanedAsync();
 
         Assert.Equal([id], owned);
-        Assert.Equal(0, failed);
-        Assert.Equal((DeploymentState.Executing, "node-a"), ((await _nodes.DeploymentAsync(id)).State, (await _nodes.DeploymentAsync(id)).ExecutingNode));
+        Assert.Empty(taken);
+        Assert.Equal("node-a", (await _nodes.DeploymentAsync(id)).ExecutingNode);
     }
 
     [Fact]
-    public async Task An_expired_lease_is_failed_by_another_node_naming_the_stopped_node()
+    public async Task Another_node_leaves_a_deployment_whose_lease_is_still_running_alone()
+    {
+        var id = await _nodes.QueueAsync();
+        await _nodes.A.ClaimAsync(id);
+        _time.Advance(LeaseScenario.Lease - TimeSpan.FromSeconds(1));
+
+        var taken = await _nodes.B.TakeOverOrphanedAsync(includeOwnLeftovers: true);
+
+        Assert.Empty(taken);
+    }
+
+    [Fact]
+    public async Task An_expired_lease_is_taken_over_by_another_node_which_says_so_in_the_log()
     {
         var id = await _nodes.QueueAsync();
         await _nodes.A.ClaimAsync(id);
         _time.Advance(LeaseScenario.Lease + TimeSpan.FromSeconds(1));
 
-        var failed = await _nodes.B.FailOrphanedAsync();
+        var taken = await _nodes.B.TakeOverOrphanedAsync();
 
         var deployment = await _nodes.DeploymentAsync(id);
-        Assert.Equal(1, failed);
-        Assert.Equal(DeploymentState.Failed, deployment.State);
-        Assert.StartsWith("Node 'node-a' stopped while running this deployment (its lease expired at 2026-11-24 12:00:30Z)", deployment.FailureReason);
+        Assert.Equal([id], taken);
+        Assert.Equal((DeploymentState.Executing, "node-b"), (deployment.State, deployment.ExecutingNode));
         await using var db = _database.CreateDbContext();
-        Assert.Contains(await db.Events.Where(e => e.DeploymentId == id).Select(e => e.Category).ToListAsync(), c => c == EventCategories.DeploymentFailed);
+        Assert.Contains(await db.TaskLogLines.Where(l => l.DeploymentId == id).Select(l => l.Text).ToListAsync(),
+            t => t.StartsWith("Node 'node-b' took this deployment over from node 'node-a', whose lease ended at 2026-11-24 12:00:30Z", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task Jobs_already_handed_to_agents_are_canceled_when_their_node_stops_and_are_never_handed_out_again()
+    public async Task The_node_taking_over_waits_for_the_jobs_already_queued_and_finishes_without_running_any_twice()
     {
-        var id = await _nodes.QueueAsync();
         var (machine, _) = await _nodes.Data.AddMachineAsync("web-01", "web");
+        var id = await _nodes.QueueAsync();
         await _nodes.A.ClaimAsync(id);
-        var running = await _nodes.AddJobAsync(id, machine, JobState.Running);
-        var pending = await _nodes.AddJobAsync(id, machine, JobState.Pending);
+        using var killA = new CancellationTokenSource();
+        var runA = _nodes.A.Runner.RunAsync(id, killA.Token);
+        await Eventually.TrueAsync(async () => await JobsAsync() is { Count: 1 }, because: () => "node A should queue the step's job");
+        await killA.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => runA);
         _time.Advance(LeaseScenario.Lease + TimeSpan.FromSeconds(1));
 
-        await _nodes.B.FailOrphanedAsync();
+        await _nodes.B.TakeOverOrphanedAsync();
+        var runB = _nodes.B.Runner.RunAsync(id, default);
+        await CompleteJobAsync((await JobsAsync()).Single().Id);
+        // The fake clock never times the runner's wait out: wake it until it has seen the job end.
+        await Eventually.TrueAsync(() =>
+        {
+            _nodes.B.Signals.Deployments.Notify(id);
+            return Task.FromResult(runB.IsCompleted);
+        }, because: () => "node B should finish the deployment");
+        await runB;
 
-        await using var db = _database.CreateDbContext();
-        var jobs = await db.MachineJobs.ToDictionaryAsync(j => j.Id);
-        Assert.Equal((JobState.Canceled, true), (jobs[running].State, jobs[running].CancelRequested));
-        Assert.Equal((JobState.Canceled, false), (jobs[pending].State, jobs[pending].CancelRequested));
+        var deployment = await _nodes.DeploymentAsync(id);
+        Assert.Equal((DeploymentState.Success, "node-b"), (deployment.State, deployment.ExecutingNode));
+        Assert.Equal(machine, Assert.Single(await JobsAsync()).MachineId);
     }
 
     [Fact]
@@ -117,15 +141,14 @@ public sealed class DeploymentLeaseTests : IAsyncLifetime
         var id = await _nodes.QueueAsync();
         await _nodes.A.ClaimAsync(id);
         _time.Advance(LeaseScenario.Lease + TimeSpan.FromSeconds(1));
-        await _nodes.B.FailOrphanedAsync();
+        await _nodes.B.TakeOverOrphanedAsync();
 
         var error = await Assert.ThrowsAsync<LeaseLostException>(() => _nodes.A.Runner.RunAsync(id, default));
 
         Assert.Equal(id, error.DeploymentId);
         await using var db = _database.CreateDbContext();
         Assert.Empty(await db.DeploymentTargets.ToListAsync());
-        Assert.DoesNotContain(await db.TaskLogLines.Select(l => l.Text).ToListAsync(), t => t.StartsWith("Deploying", StringComparison.Ordinal));
-        Assert.Equal(DeploymentState.Failed, (await _nodes.DeploymentAsync(id)).State);
+        Assert.Null((await _nodes.DeploymentAsync(id)).StartedAt);
     }
 
     [Fact]
@@ -136,34 +159,53 @@ public sealed class DeploymentLeaseTests : IAsyncLifetime
         _time.Advance(LeaseScenario.Lease + TimeSpan.FromSeconds(1));
 
         var owned = await _nodes.A.RenewAsync(id);
-        var failed = await _nodes.B.FailOrphanedAsync();
+        var taken = await _nodes.B.TakeOverOrphanedAsync();
 
         Assert.Equal([id], owned);
-        Assert.Equal(0, failed);
+        Assert.Empty(taken);
     }
 
     [Fact]
-    public async Task A_node_restarted_under_the_same_name_fails_what_its_previous_run_held_without_waiting_for_the_lease()
+    public async Task A_node_restarted_under_the_same_name_carries_on_with_what_its_previous_run_held_without_waiting_for_the_lease()
     {
         var id = await _nodes.QueueAsync();
         await _nodes.A.ClaimAsync(id);
 
-        var failed = await _nodes.A.FailOrphanedAsync(includeOwnLeftovers: true);
+        var taken = await _nodes.A.TakeOverOrphanedAsync(includeOwnLeftovers: true);
 
-        Assert.Equal(1, failed);
-        Assert.Equal("Node 'node-a' restarted while running this deployment; it did not finish.", (await _nodes.DeploymentAsync(id)).FailureReason);
+        Assert.Equal([id], taken);
     }
 
     [Fact]
-    public async Task Another_node_leaves_a_deployment_whose_lease_is_still_running_alone()
+    public async Task A_deployment_executing_without_any_lease_fails_and_its_running_job_is_told_to_stop()
     {
-        var id = await _nodes.QueueAsync();
-        await _nodes.A.ClaimAsync(id);
-        _time.Advance(LeaseScenario.Lease - TimeSpan.FromSeconds(1));
+        var (machine, _) = await _nodes.Data.AddMachineAsync("web-01", "web");
+        var id = await _nodes.AddUnleasedExecutingAsync();
+        var running = await _nodes.AddJobAsync(id, machine, JobState.Running);
 
-        var failed = await _nodes.B.FailOrphanedAsync(includeOwnLeftovers: true);
+        var taken = await _nodes.B.TakeOverOrphanedAsync();
 
-        Assert.Equal(0, failed);
-        Assert.Equal(DeploymentState.Executing, (await _nodes.DeploymentAsync(id)).State);
+        var deployment = await _nodes.DeploymentAsync(id);
+        Assert.Empty(taken);
+        Assert.Equal((DeploymentState.Failed, DeploymentRecovery.NoLeaseReason), (deployment.State, deployment.FailureReason));
+        var job = Assert.Single(await JobsAsync());
+        Assert.Equal((running, JobState.Canceled, true), (job.Id, job.State, job.CancelRequested));
+        await using var db = _database.CreateDbContext();
+        Assert.Contains(await db.Events.Where(e => e.DeploymentId == id).Select(e => e.Category).ToListAsync(), c => c == EventCategories.DeploymentFailed);
+    }
+
+    private async Task<List<MachineJob>> JobsAsync()
+    {
+        await using var db = _database.CreateDbContext();
+        return await db.MachineJobs.AsNoTracking().ToListAsync();
+    }
+
+    private async Task CompleteJobAsync(long jobId)
+    {
+        await using var db = _database.CreateDbContext();
+        var job = await db.MachineJobs.SingleAsync(j => j.Id == jobId);
+        job.State = JobState.Succeeded;
+        job.StartedAt = job.CompletedAt = job.LastContactAt = _time.GetUtcNow();
+        await db.SaveChangesAsync();
     }
 }

@@ -34,6 +34,18 @@ internal sealed class LeaseScenario(IDbContextFactory<AutoDeployDbContext> datab
         return deployment.Id;
     }
 
+    /// <summary>An executing deployment as a server from before leases left it: no node, no lease.</summary>
+    public async Task<int> AddUnleasedExecutingAsync()
+    {
+        await using var db = await database.CreateDbContextAsync();
+        db.AttachRange(Data.Project, Data.Release, Data.Environment);
+        var deployment = Deployment.Queue(Data.Project, Data.Release, Data.Environment, [], "test", null, time.GetUtcNow());
+        deployment.Start(time.GetUtcNow());
+        db.Deployments.Add(deployment);
+        await db.SaveChangesAsync();
+        return deployment.Id;
+    }
+
     public async Task<Deployment> DeploymentAsync(int id)
     {
         await using var db = await database.CreateDbContextAsync();
@@ -57,9 +69,11 @@ internal sealed class LeaseScenario(IDbContextFactory<AutoDeployDbContext> datab
     {
         public DeploymentLeases Leases { get; } = new(new NodeIdentity(name, Lease), time);
 
-        public DeploymentRecovery Recovery => new(database, Leases, new TaskSignals(), time, NullLogger<DeploymentRecovery>.Instance);
+        public TaskSignals Signals { get; } = new();
 
-        public DeploymentRunner Runner => new(database, Leases, new TaskSignals(),
+        public DeploymentRecovery Recovery => new(database, Leases, Signals, time, NullLogger<DeploymentRecovery>.Instance);
+
+        public DeploymentRunner Runner => new(database, Leases, Signals,
             Microsoft.Extensions.Options.Options.Create(new TaskOptions()), time, NullLogger<DeploymentRunner>.Instance);
 
         public async Task<bool> ClaimAsync(int deploymentId)
@@ -74,6 +88,7 @@ internal sealed class LeaseScenario(IDbContextFactory<AutoDeployDbContext> datab
             return await Leases.RenewAsync(db, deploymentIds, default);
         }
 
-        public Task<int> FailOrphanedAsync(bool includeOwnLeftovers = false) => Recovery.FailOrphanedAsync(includeOwnLeftovers, [], default);
+        public Task<List<int>> TakeOverOrphanedAsync(bool includeOwnLeftovers = false) =>
+            Recovery.TakeOverOrphanedAsync(includeOwnLeftovers, [], capacity: 10, default);
     }
 }

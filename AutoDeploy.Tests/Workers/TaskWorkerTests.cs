@@ -36,7 +36,7 @@ public sealed class TaskWorkerTests
             return (await db.Deployments.SingleAsync(d => d.Id == deploymentId)).State == DeploymentState.Failed;
         });
         await using var check = database.CreateDbContext();
-        Assert.Equal("No server node held this deployment (a server stopped while running it); it did not finish.",
+        Assert.Equal(DeploymentRecovery.NoLeaseReason,
             (await check.Deployments.SingleAsync(d => d.Id == deploymentId)).FailureReason);
         Assert.Contains(await check.Events.Select(e => e.Category).ToListAsync(), c => c == "DeploymentFailed");
     }

@@ -7,7 +7,7 @@ namespace AutoDeploy.Web.Data;
 
 /// <summary>
 /// Deployments owned by server nodes: a node claims a queued deployment with a lease, renews it by heartbeat and
-/// before every write (<see cref="HoldAsync"/>), and a deployment whose lease expired can be taken from its node.
+/// before every write (<see cref="HoldAsync"/>), and another node takes over a deployment whose lease expired.
 /// Every change is a conditional update, so two nodes never both own a deployment, and a node that lost one
 /// (killed, or paused past its lease) cannot write to it any more.
 /// </summary>
@@ -44,6 +44,13 @@ public sealed class DeploymentLeases(NodeIdentity node, TimeProvider time)
         var expires = Expiry();
         await Owned(db, deploymentIds).ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseExpiresAt, expires), cancellationToken);
         return (await Owned(db, deploymentIds).Select(d => d.Id).ToListAsync(cancellationToken)).ToHashSet();
+    }
+
+    /// <summary>Ends this node's lease on the deployment now (the node is stopping), so another node carries on with it at once.</summary>
+    public async Task ReleaseAsync(AutoDeployDbContext db, int deploymentId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await Owned(db, [deploymentId]).ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseExpiresAt, now), cancellationToken);
     }
 
     /// <summary>

@@ -5,24 +5,31 @@ using Microsoft.EntityFrameworkCore;
 namespace AutoDeploy.Web.Workers;
 
 /// <summary>
-/// Ends deployments that no node is running any more: those of a node that stopped renewing its lease (killed,
-/// paused, cut off), and those this node gives up. They fail with the reason; they are not restarted elsewhere,
-/// and jobs already handed to agents are canceled, never run a second time.
+/// Deployments that no node is running any more. One whose node stopped renewing its lease (killed, paused, cut off,
+/// or stopped and handed it back) is taken over by this node, which carries on from the step it had reached: jobs
+/// already handed to agents keep running and are waited for, never handed out twice. One executing without any
+/// lease (left by a server from before leases) fails. A deployment this node cannot go on with fails too.
 /// </summary>
 public sealed class DeploymentRecovery(
     IDbContextFactory<AutoDeployDbContext> factory, DeploymentLeases leases, TaskSignals signals, TimeProvider time,
     ILogger<DeploymentRecovery> logger)
 {
-    /// <summary>Fails the deployments whose node stopped holding them, except those running here; returns how many.</summary>
-    public async Task<int> FailOrphanedAsync(bool includeOwnLeftovers, IReadOnlyCollection<int> runningHere, CancellationToken cancellationToken)
+    public const string NoLeaseReason = "No server node held this deployment (a server stopped while running it); it did not finish.";
+
+    /// <summary>
+    /// Takes over up to <paramref name="capacity"/> orphaned deployments (not those running here) and returns them, for
+    /// this node to run on; with <paramref name="includeOwnLeftovers"/>, also those an earlier run of this node's name held.
+    /// </summary>
+    public async Task<List<int>> TakeOverOrphanedAsync(bool includeOwnLeftovers, IReadOnlyCollection<int> runningHere, int capacity,
+        CancellationToken cancellationToken)
     {
         List<OrphanedDeployment> orphans;
         await using (var db = await factory.CreateDbContextAsync(cancellationToken))
         {
             orphans = await leases.FindOrphanedAsync(db, includeOwnLeftovers, cancellationToken);
         }
-        var failed = 0;
-        foreach (var orphan in orphans.Where(o => !runningHere.Contains(o.Id)))
+        var taken = new List<int>();
+        foreach (var orphan in orphans.Where(o => !runningHere.Contains(o.Id) && (o.Node is null || taken.Count < capacity)))
         {
             await using var db = await factory.CreateDbContextAsync(cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -30,14 +37,22 @@ public sealed class DeploymentRecovery(
             {
                 continue;
             }
-            var reason = StoppedReason(orphan);
-            await FailWithinAsync(db, orphan.Id, reason, cancellationToken);
+            if (orphan.Node is null)
+            {
+                await FailWithinAsync(db, orphan.Id, NoLeaseReason, cancellationToken);
+            }
+            else
+            {
+                db.TaskLogLines.Add(Line(orphan.Id, TakeOverMessage(orphan), Domain.Agents.LogStream.Error));
+                await db.SaveChangesAsync(cancellationToken);
+                taken.Add(orphan.Id);
+            }
             await transaction.CommitAsync(cancellationToken);
-            logger.LogWarning("Deployment {Id} failed: {Reason}", orphan.Id, reason);
-            Wake(orphan.Id);
-            failed++;
+            logger.LogWarning("Node {Node} took over deployment {Id} from {Previous}", leases.NodeName, orphan.Id, orphan.Node ?? "no node");
+            signals.Logs.Notify(orphan.Id);
+            signals.Queue.Notify(0);
         }
-        return failed;
+        return taken;
     }
 
     /// <summary>Fails a deployment this node owns; does nothing when another node has taken it over meanwhile.</summary>
@@ -55,17 +70,22 @@ public sealed class DeploymentRecovery(
         }
         await FailWithinAsync(db, deploymentId, reason, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        Wake(deploymentId);
+        signals.Logs.Notify(deploymentId);
+        signals.Deployments.Notify(deploymentId);
+        signals.Queue.Notify(0);
     }
 
-    public string StoppedReason(OrphanedDeployment orphan) => orphan.Node switch
+    /// <summary>Hands the deployment back as this node stops: another node takes it over at its next heartbeat.</summary>
+    public async Task ReleaseAsync(int deploymentId, CancellationToken cancellationToken)
     {
-        null => "No server node held this deployment (a server stopped while running it); it did not finish.",
-        var name when name == leases.NodeName => $"Node '{name}' restarted while running this deployment; it did not finish.",
-        var name => $"Node '{name}' stopped while running this deployment (its lease expired at {orphan.LeaseExpiresAt:u}); it did not finish.",
-    };
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        await leases.ReleaseAsync(db, deploymentId, cancellationToken);
+    }
 
-    public string StoppingReason => $"Node '{leases.NodeName}' was stopped while running this deployment; it did not finish.";
+    private string TakeOverMessage(OrphanedDeployment orphan) => orphan.Node == leases.NodeName
+        ? $"Node '{orphan.Node}' restarted and carries on with this deployment; jobs already handed to agents are waited for, not run again."
+        : $"Node '{leases.NodeName}' took this deployment over from node '{orphan.Node}', whose lease ended at {orphan.LeaseExpiresAt:u}; " +
+          "jobs already handed to agents are waited for, not run again.";
 
     private async Task FailWithinAsync(AutoDeployDbContext db, int deploymentId, string reason, CancellationToken cancellationToken)
     {
@@ -95,14 +115,10 @@ public sealed class DeploymentRecovery(
             target.Reason = reason;
             target.CompletedAt = now;
         }
-        db.TaskLogLines.Add(new TaskLogLine { DeploymentId = deploymentId, At = now, Stream = Domain.Agents.LogStream.Error, Text = reason });
+        db.TaskLogLines.Add(Line(deploymentId, reason, Domain.Agents.LogStream.Error));
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    private void Wake(int deploymentId)
-    {
-        signals.Logs.Notify(deploymentId);
-        signals.Deployments.Notify(deploymentId);
-        signals.Queue.Notify(0);
-    }
+    private TaskLogLine Line(int deploymentId, string text, Domain.Agents.LogStream stream) =>
+        new() { DeploymentId = deploymentId, At = time.GetUtcNow(), Stream = stream, Text = text };
 }

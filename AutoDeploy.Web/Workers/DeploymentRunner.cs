@@ -19,19 +19,25 @@ public sealed class DeploymentRunner(
 {
     private TaskOptions Options => options.Value;
 
+    /// <summary>Runs the deployment from where it stands: from the start, or on from a step another node had reached.</summary>
     public async Task RunAsync(int deploymentId, CancellationToken cancellationToken)
     {
-        var (steps, active) = await StartAsync(deploymentId, cancellationToken);
-        for (var index = 0; index < steps.Count && active.Count > 0; index++)
+        var progress = await ReadProgressAsync(deploymentId, cancellationToken) ?? await StartAsync(deploymentId, cancellationToken);
+        var active = progress.Active;
+        for (var index = progress.NextStep; index < progress.Steps.Count && active.Count > 0; index++)
         {
-            var step = steps[index];
-            var machines = active.Where(m => step.AppliesTo(m.Roles)).ToList();
-            if (machines.Count == 0)
+            var step = progress.Steps[index];
+            var jobs = index == progress.NextStep ? progress.NextStepJobs : null;
+            if (jobs is null)
             {
-                await LogAsync(deploymentId, $"Step {index + 1} '{step.Name}': no machine has a role of {string.Join(", ", step.Roles)}; skipped.", cancellationToken);
-                continue;
+                var machines = active.Where(m => step.AppliesTo(m.Roles)).ToList();
+                if (machines.Count == 0)
+                {
+                    await LogAsync(deploymentId, $"Step {index + 1} '{step.Name}': no machine has a role of {string.Join(", ", step.Roles)}; skipped.", cancellationToken);
+                    continue;
+                }
+                jobs = await QueueJobsAsync(deploymentId, index, step, machines, cancellationToken);
             }
-            var jobs = await QueueJobsAsync(deploymentId, index, step, machines, cancellationToken);
             var outcome = await WaitForJobsAsync(deploymentId, jobs, step.Timeout, cancellationToken);
             var stopped = outcome.Where(j => j.State != JobState.Succeeded).Select(j => j.MachineId).ToHashSet();
             active.RemoveAll(m => stopped.Contains(m.Id));
@@ -44,7 +50,13 @@ public sealed class DeploymentRunner(
         await FinishAsync(deploymentId, cancellationToken);
     }
 
-    private async Task<(IReadOnlyList<DeploymentStep>, List<MachineCandidate>)> StartAsync(int deploymentId, CancellationToken cancellationToken)
+    private async Task<DeploymentProgress?> ReadProgressAsync(int deploymentId, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await DeploymentProgress.ReadAsync(db, deploymentId, cancellationToken);
+    }
+
+    private async Task<DeploymentProgress> StartAsync(int deploymentId, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var deployment = await db.Deployments.SingleAsync(d => d.Id == deploymentId, cancellationToken);
@@ -75,7 +87,7 @@ public sealed class DeploymentRunner(
             deployment.Finish(DeploymentState.Failed, plan.Error, time.GetUtcNow());
         }
         await SaveAsync(db, deploymentId, cancellationToken);
-        return plan.CanRun ? (release.Steps, plan.Targets.ToList()) : ([], []);
+        return plan.CanRun ? DeploymentProgress.Fresh(release.Steps, plan.Targets.ToList()) : DeploymentProgress.Fresh([], []);
     }
 
     private async Task<List<long>> QueueJobsAsync(int deploymentId, int index, DeploymentStep step, List<MachineCandidate> machines,

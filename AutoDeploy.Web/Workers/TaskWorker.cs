@@ -8,8 +8,9 @@ namespace AutoDeploy.Web.Workers;
 
 /// <summary>
 /// Runs queued deployments, several at once but one at a time per project and environment. Each deployment it
-/// runs is leased to this node and renewed by a heartbeat; the heartbeat also fails the deployments of nodes
-/// that stopped renewing theirs (<see cref="DeploymentRecovery"/>). A deployment this node lost is stopped here.
+/// runs is leased to this node and renewed by a heartbeat; the heartbeat also takes over the deployments of nodes
+/// that stopped renewing theirs and carries on with them (<see cref="DeploymentRecovery"/>). A deployment this node
+/// lost to another node is stopped here; one it is running when it stops is handed back for another node to take.
 /// </summary>
 public sealed class TaskWorker(
     IDbContextFactory<AutoDeployDbContext> factory, DeploymentRunner runner, DeploymentLeases leases, DeploymentRecovery recovery,
@@ -19,7 +20,7 @@ public sealed class TaskWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await RecoverAsync(includeOwnLeftovers: true, stoppingToken);
+        await TakeOverAsync(includeOwnLeftovers: true, stoppingToken);
         var heartbeat = HeartbeatAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -28,8 +29,7 @@ public sealed class TaskWorker(
             {
                 while (_running.Count < options.Value.MaxConcurrentDeployments && await ClaimNextAsync(stoppingToken) is { } id)
                 {
-                    var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                    _running[id] = new Running(RunAsync(id, stop.Token, stoppingToken), stop);
+                    Start(id, stoppingToken);
                 }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -41,6 +41,12 @@ public sealed class TaskWorker(
         await Task.WhenAll(_running.Values.Select(r => r.Task).Append(heartbeat));
     }
 
+    private void Start(int deploymentId, CancellationToken stoppingToken)
+    {
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        _running[deploymentId] = new Running(RunAsync(deploymentId, stop.Token, stoppingToken), stop);
+    }
+
     private async Task RunAsync(int deploymentId, CancellationToken lease, CancellationToken stoppingToken)
     {
         await Task.Yield();
@@ -50,7 +56,7 @@ public sealed class TaskWorker(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            await EndAsync(deploymentId, recovery.StoppingReason);
+            await HandBackAsync(deploymentId);
         }
         catch (Exception ex) when (ex is LeaseLostException || (ex is OperationCanceledException && lease.IsCancellationRequested))
         {
@@ -71,6 +77,20 @@ public sealed class TaskWorker(
         }
     }
 
+    /// <summary>This node stops: another node carries on with the deployment at its next heartbeat, not a lease later.</summary>
+    private async Task HandBackAsync(int deploymentId)
+    {
+        try
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await recovery.ReleaseAsync(deploymentId, limit.Token);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Could not hand deployment {Id} back; another node takes it over when its lease expires", deploymentId);
+        }
+    }
+
     /// <summary>Fails a deployment this node gives up, unless another node holds it by now.</summary>
     private async Task EndAsync(int deploymentId, string reason)
     {
@@ -85,7 +105,7 @@ public sealed class TaskWorker(
         }
     }
 
-    /// <summary>Every heartbeat: renews this node's leases, stops what it lost, and fails what stopped nodes left.</summary>
+    /// <summary>Every heartbeat: renews this node's leases, stops what it lost, and takes over what stopped nodes left.</summary>
     private async Task HeartbeatAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -94,7 +114,7 @@ public sealed class TaskWorker(
             {
                 await Task.Delay(node.HeartbeatInterval, time, stoppingToken);
                 await RenewAsync(stoppingToken);
-                await RecoverAsync(includeOwnLeftovers: false, stoppingToken);
+                await TakeOverAsync(includeOwnLeftovers: false, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -121,15 +141,19 @@ public sealed class TaskWorker(
         }
     }
 
-    private async Task RecoverAsync(bool includeOwnLeftovers, CancellationToken cancellationToken)
+    private async Task TakeOverAsync(bool includeOwnLeftovers, CancellationToken stoppingToken)
     {
         try
         {
-            await recovery.FailOrphanedAsync(includeOwnLeftovers, _running.Keys.ToList(), cancellationToken);
+            var room = options.Value.MaxConcurrentDeployments - _running.Count;
+            foreach (var id in await recovery.TakeOverOrphanedAsync(includeOwnLeftovers, _running.Keys.ToList(), room, stoppingToken))
+            {
+                Start(id, stoppingToken);
+            }
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
-            logger.LogError(ex, "Could not fail the deployments of stopped nodes; the next heartbeat retries");
+            logger.LogError(ex, "Could not take over the deployments of stopped nodes; the next heartbeat retries");
         }
     }
 
