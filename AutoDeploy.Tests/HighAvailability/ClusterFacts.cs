@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Machines;
@@ -32,10 +33,17 @@ internal sealed class ClusterFacts(string connectionString)
         return await db.Deployments.AsNoTracking().SingleAsync(d => d.Id == id);
     }
 
-    /// <summary>An executing deployment whose step has been handed to every agent (all its jobs running), if there is one now.</summary>
+    /// <summary>
+    /// An executing deployment whose step has been handed to every agent (all its jobs running), if there is one now and no
+    /// health check is being handed out: a node killed then loses no answer to a poll that had just claimed a job.
+    /// </summary>
     public async Task<Deployment?> ExecutingWithAllJobsRunningAsync()
     {
         await using var db = Db();
+        if (await db.MachineJobs.AnyAsync(j => j.Kind == AgentJobKind.HealthCheck && (j.State == JobState.Pending || j.State == JobState.Running)))
+        {
+            return null;
+        }
         return await db.Deployments.AsNoTracking()
             .Where(d => d.State == DeploymentState.Executing && d.ExecutingNode != null)
             .Where(d => db.MachineJobs.Any(j => j.DeploymentId == d.Id)

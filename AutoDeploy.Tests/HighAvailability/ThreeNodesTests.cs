@@ -28,9 +28,11 @@ public sealed class ThreeNodesTests(PostgresServer server, ITestOutputHelper out
     private LoadBalancer _balancer = null!;
     private HttpClient _api = null!;
     private ClusterFacts _facts = null!;
+    private TimeSpan _startup;
 
     public async Task InitializeAsync()
     {
+        var startup = Stopwatch.StartNew();
         // An empty database: the three nodes migrate it and create the bootstrap administrator together.
         var connectionString = (await server.CreateDatabaseAsync()).Replace("Pooling=false", "Pooling=true", StringComparison.Ordinal);
         _facts = new ClusterFacts(connectionString);
@@ -41,6 +43,7 @@ public sealed class ThreeNodesTests(PostgresServer server, ITestOutputHelper out
         await Task.WhenAll(_nodes.Select(n => n.WaitHealthyAsync(Patience)));
         _api = _balancer.Client();
         _api.DefaultRequestHeaders.Add("X-Api-Key", AutoDeployAppFactory.AdminApiKey);
+        _startup = startup.Elapsed;
     }
 
     public async Task DisposeAsync()
@@ -70,9 +73,7 @@ public sealed class ThreeNodesTests(PostgresServer server, ITestOutputHelper out
         }
 
         var (victim, takeover) = await KillTheNodeRunningADeploymentAsync();
-        victim.Start();
-        await victim.WaitHealthyAsync(Patience);
-        _balancer.MarkUp(victim);
+        var restart = RestartAsync(victim);
 
         foreach (var agent in disabled)
         {
@@ -88,13 +89,15 @@ public sealed class ThreeNodesTests(PostgresServer server, ITestOutputHelper out
             await SetEnabledAsync(agent.MachineId, true);
         }
 
+        await restart;
         var machines = _agents.Select(a => a.MachineId).ToList();
         await Eventually.TrueAsync(() => _facts.ConvergedAsync(releaseId, machines), TimeSpan.FromSeconds(120),
             () => "the cluster should converge:\n" + string.Join("\n", _nodes.Select(n => n.Tail(15))));
         var converged = clock.Elapsed;
         var report = await _facts.ReportAsync(releaseId, machines, triggerEvent);
 
-        output.WriteLine($"Nodes: 3 ({victim.Name} SIGKILLed while running a deployment and restarted; another node took it over after {takeover.TotalSeconds:0.0} s)");
+        output.WriteLine($"Nodes: 3, started together on an empty database in {_startup.TotalSeconds:0.0} s; {victim.Name} SIGKILLed while " +
+                         $"running a deployment and restarted; another node took the deployment over {takeover.TotalSeconds:0.0} s after the kill");
         output.WriteLine($"Agents: {report.Machines} ({AgentCount} registered at random nodes + the first machine); {disabled.Count} disabled then enabled; " +
                          $"{killed.Count} killed mid-step and restarted; 3 disabled and enabled with the release");
         output.WriteLine($"Events: {report.Events} ({report.MachineEvents} machine events, {report.Decisions} auto-deploy decisions); cursor {report.Cursor} of {report.MaxEventId}");
@@ -147,6 +150,13 @@ public sealed class ThreeNodesTests(PostgresServer server, ITestOutputHelper out
         await Eventually.TrueAsync(async () => (await _facts.DeploymentAsync(running!.Id)).ExecutingNode != victim.Name, Patience,
             () => $"another node should take deployment {running!.Id} over");
         return (victim, clock.Elapsed);
+    }
+
+    private async Task RestartAsync(WebNode node)
+    {
+        node.Start();
+        await node.WaitHealthyAsync(Patience);
+        _balancer.MarkUp(node);
     }
 
     /// <summary>SIGKILLs (in effect) the agents of the machines whose deployment step is running, once some are.</summary>
