@@ -27,7 +27,7 @@ public sealed class SignInTests(E2EFixture fixture)
 
         Assert.True(accepted);
         await page.WaitForInteractiveAsync();
-        await Expect(page.GetByText("Welcome to AutoDeploy")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Exact = true })).ToBeVisibleAsync();
         await Expect(page.GetByTestId("user-menu")).ToContainTextAsync(E2EFixture.AdminEmail);
         Directory.CreateDirectory(E2EFixture.ScreenshotFolder);
         await page.ScreenshotAsync(new() { Path = Path.Combine(E2EFixture.ScreenshotFolder, "signed-in.png") });

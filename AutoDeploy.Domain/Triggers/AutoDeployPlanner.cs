@@ -20,7 +20,7 @@ public static class AutoDeployPlanner
             {
                 foreach (var trigger in input.Triggers.Where(t => t.Categories.Overlaps(activity.Categories)).OrderBy(t => t.Id))
                 {
-                    DecideForTrigger(context, machine, trigger, activity.EventIds, onlyEnvironment: null);
+                    DecideForTrigger(context, machine, trigger, activity.EventIds, onlyEnvironment: null, attempt: 1);
                 }
             }
         }
@@ -29,15 +29,54 @@ public static class AutoDeployPlanner
             if (context.Machine(waiting.MachineId) is { } machine && IsDeployable(machine)
                 && input.Triggers.FirstOrDefault(t => t.Id == waiting.TriggerId) is { } trigger)
             {
-                DecideForTrigger(context, machine, trigger, waiting.EventIds, waiting.EnvironmentId);
+                DecideForTrigger(context, machine, trigger, waiting.EventIds, waiting.EnvironmentId, attempt: 1);
+            }
+        }
+        // A machine with new events starts afresh: its stored retries and its failures in this window give way.
+        var fresh = input.Events.Where(e => e.MachineId is not null && EventCategories.Machine.Contains(e.Category))
+            .Select(e => e.MachineId!.Value).ToHashSet();
+        foreach (var retry in input.DueRetries.Where(r => !fresh.Contains(r.MachineId)))
+        {
+            if (context.Machine(retry.MachineId) is { } machine && IsDeployable(machine)
+                && input.Triggers.FirstOrDefault(t => t.Id == retry.TriggerId) is { } trigger)
+            {
+                DecideForTrigger(context, machine, trigger, retry.EventIds, retry.EnvironmentId, retry.Attempt);
+            }
+        }
+        var retries = new List<PlannedRetry>();
+        foreach (var failed in input.Failed.Where(f => !fresh.Contains(f.MachineId)))
+        {
+            if (context.Machine(failed.MachineId) is { } machine && input.Triggers.FirstOrDefault(t => t.Id == failed.TriggerId) is { } trigger
+                && context.Project(trigger.ProjectId) is { } project)
+            {
+                context.Decide(AfterFailure(input, machine, trigger, project, failed, retries));
             }
         }
         var cursor = input.Events.Count == 0 ? input.Cursor : Math.Max(input.Cursor, input.Events.Max(e => e.Id));
-        return new AutoDeployPlan(context.Batches(), context.Decisions, cursor);
+        return new AutoDeployPlan(context.Batches(), context.Decisions, cursor) { Retries = retries, Superseded = [.. fresh] };
+    }
+
+    /// <summary>Bounded retries (DESIGN.md §3): schedule the next attempt after a doubling back-off, or block once all are spent.</summary>
+    private static AutoDeployDecision AfterFailure(PlannerInput input, PlannerMachine machine, PlannerTrigger trigger, PlannerProject project,
+        FailedAttempt failed, List<PlannedRetry> retries)
+    {
+        var max = input.Retry.MaxAttempts;
+        var failure = $"{failed.ReleaseVersion} failed on '{machine.Name}' in deployment #{failed.DeploymentId}";
+        if (failed.Attempt >= max)
+        {
+            return new AutoDeployDecision(DecisionKind.Blocked, machine.Id, machine.Name, trigger.Id, trigger.Name, project.Id, failed.EnvironmentId,
+                failed.ReleaseId, failed.ReleaseVersion, failed.DeploymentId, failed.EventIds,
+                $"Blocked after {failed.Attempt} failures: {failure}. A new event for the machine, or a deployment, unblocks it.", failed.Attempt);
+        }
+        var due = input.Now + input.Retry.BackoffAfter(failed.Attempt);
+        retries.Add(new PlannedRetry(machine.Id, trigger.Id, failed.EnvironmentId, failed.ReleaseId, failed.Attempt + 1, due, failed.EventIds));
+        return new AutoDeployDecision(DecisionKind.RetryScheduled, machine.Id, machine.Name, trigger.Id, trigger.Name, project.Id, failed.EnvironmentId,
+            failed.ReleaseId, failed.ReleaseVersion, failed.DeploymentId, failed.EventIds,
+            $"{failure} (attempt {failed.Attempt} of {max}); attempt {failed.Attempt + 1} at {due:HH:mm:ss} UTC.", failed.Attempt);
     }
 
     private static void DecideForTrigger(PlanningContext context, PlannerMachine machine, PlannerTrigger trigger, IReadOnlyList<long> eventIds,
-        int? onlyEnvironment)
+        int? onlyEnvironment, int attempt)
     {
         var project = context.Project(trigger.ProjectId);
         if (project is null || !project.IsEnabled || !trigger.IsEnabled)
@@ -53,16 +92,16 @@ public static class AutoDeployPlanner
             .Where(e => onlyEnvironment is null || e == onlyEnvironment);
         foreach (var environmentId in environments)
         {
-            context.Decide(Decide(context, machine, trigger, project, environmentId, eventIds));
+            context.Decide(Decide(context, machine, trigger, project, environmentId, eventIds, attempt));
         }
     }
 
     private static AutoDeployDecision Decide(PlanningContext context, PlannerMachine machine, PlannerTrigger trigger, PlannerProject project,
-        int environmentId, IReadOnlyList<long> eventIds)
+        int environmentId, IReadOnlyList<long> eventIds, int attempt)
     {
         AutoDeployDecision Decision(DecisionKind kind, string reason, (int Id, string Version)? release = null, int? deploymentId = null) =>
             new(kind, machine.Id, machine.Name, trigger.Id, trigger.Name, project.Id, environmentId, release?.Id, release?.Version,
-                deploymentId, eventIds, reason);
+                deploymentId, eventIds, reason, attempt);
 
         var cause = $"{string.Join(", ", eventIds.Select(id => $"#{id}"))} matched trigger '{trigger.Name}'";
         if (!project.StepRoles.Any(roles => roles.Any(machine.Roles.Contains)))
@@ -98,7 +137,7 @@ public static class AutoDeployPlanner
                 release, pending == 0 ? null : pending);
         }
         context.Plan(project.Id, environmentId, release.Id, trigger.Id, machine.Id, eventIds);
-        return Decision(DecisionKind.Queued, $"{release.Version} queued: {cause}.", release);
+        return Decision(DecisionKind.Queued, $"{release.Version} queued{(attempt > 1 ? $" (attempt {attempt} of {context.Retry.MaxAttempts})" : "")}: {cause}.", release);
     }
 
     /// <summary>Machines that waited for a deployment that has now ended (its end event is in the window).</summary>

@@ -33,6 +33,25 @@ public sealed record WaitingMachine(int MachineId, int TriggerId, int Environmen
 /// </summary>
 public sealed record InstalledRelease(int MachineId, int ProjectId, int ReleaseId, long EndedEventId = 0);
 
+/// <summary>
+/// A machine that failed an auto-deployment which ended in the window: which attempt it was, so the planner can
+/// schedule the next one or block.
+/// </summary>
+public sealed record FailedAttempt(int DeploymentId, int MachineId, int TriggerId, int EnvironmentId, int ReleaseId, string ReleaseVersion,
+    int Attempt, IReadOnlyList<long> EventIds);
+
+/// <summary>A retry whose time has come: decide for the machine and trigger again, as attempt <see cref="Attempt"/>.</summary>
+public sealed record DueRetry(long Id, int MachineId, int TriggerId, int EnvironmentId, int Attempt, IReadOnlyList<long> EventIds);
+
+/// <summary>How often a failed auto-deployment is tried in all, and the wait before the first retry (doubled for each next one).</summary>
+public sealed record RetryPolicy(int MaxAttempts, TimeSpan FirstBackoff)
+{
+    public static readonly RetryPolicy Default = new(3, TimeSpan.FromSeconds(30));
+
+    /// <summary>The wait after the given failed attempt: 30 s after the first, 60 s after the second, and so on.</summary>
+    public TimeSpan BackoffAfter(int attempt) => FirstBackoff * Math.Pow(2, Math.Max(0, attempt - 1));
+}
+
 public sealed record PlannerInput(
     IReadOnlyList<PlannerEvent> Events,
     IReadOnlyList<PlannerMachine> Machines,
@@ -42,7 +61,13 @@ public sealed record PlannerInput(
     IReadOnlyList<InstalledRelease> Installed,
     IReadOnlyList<PlannerOverride> Overrides,
     IReadOnlyList<WaitingMachine> Waiting,
-    long Cursor);
+    long Cursor)
+{
+    public IReadOnlyList<FailedAttempt> Failed { get; init; } = [];
+    public IReadOnlyList<DueRetry> DueRetries { get; init; } = [];
+    public DateTimeOffset Now { get; init; }
+    public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
+}
 
 public enum DecisionKind
 {
@@ -57,12 +82,18 @@ public enum DecisionKind
 
     NoRelease,
     NoMatchingStep,
+
+    /// <summary>The auto-deployment failed on the machine; it is tried again after a back-off.</summary>
+    RetryScheduled,
+
+    /// <summary>The auto-deployment failed on the machine as often as the retry policy allows; no more tries until a new event.</summary>
+    Blocked,
 }
 
 /// <summary>One explained decision per machine, trigger and environment: what the engine did and why.</summary>
 public sealed record AutoDeployDecision(
     DecisionKind Kind, int MachineId, string MachineName, int TriggerId, string TriggerName, int ProjectId, int EnvironmentId,
-    int? ReleaseId, string? ReleaseVersion, int? DeploymentId, IReadOnlyList<long> EventIds, string Reason)
+    int? ReleaseId, string? ReleaseVersion, int? DeploymentId, IReadOnlyList<long> EventIds, string Reason, int Attempt = 1)
 {
     public bool Triggered => Kind == DecisionKind.Queued;
 }
@@ -71,4 +102,16 @@ public sealed record AutoDeployDecision(
 public sealed record PlannedDeployment(int ProjectId, int EnvironmentId, int ReleaseId, int TriggerId, IReadOnlyList<int> MachineIds,
     IReadOnlyList<long> EventIds);
 
-public sealed record AutoDeployPlan(IReadOnlyList<PlannedDeployment> Deployments, IReadOnlyList<AutoDeployDecision> Decisions, long NewCursor);
+/// <summary>A retry to store: attempt <see cref="Attempt"/> for the machine and trigger, due at <see cref="DueAt"/>.</summary>
+public sealed record PlannedRetry(int MachineId, int TriggerId, int EnvironmentId, int ReleaseId, int Attempt, DateTimeOffset DueAt,
+    IReadOnlyList<long> EventIds);
+
+/// <summary>
+/// What a pass decided. <see cref="Superseded"/>: machines with new events in the window, whose stored retries
+/// are dropped (their new events start afresh, or took them away).
+/// </summary>
+public sealed record AutoDeployPlan(IReadOnlyList<PlannedDeployment> Deployments, IReadOnlyList<AutoDeployDecision> Decisions, long NewCursor)
+{
+    public IReadOnlyList<PlannedRetry> Retries { get; init; } = [];
+    public IReadOnlyList<int> Superseded { get; init; } = [];
+}

@@ -13,6 +13,8 @@ internal sealed class PlanningContext(PlannerInput input)
 
     public IReadOnlyList<AutoDeployDecision> Decisions => _decisions;
 
+    public RetryPolicy Retry => input.Retry;
+
     public PlannerMachine? Machine(int id) => _machines.GetValueOrDefault(id);
 
     public PlannerProject? Project(int id) => _projects.GetValueOrDefault(id);

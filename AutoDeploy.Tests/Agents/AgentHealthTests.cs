@@ -3,7 +3,6 @@ using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Machines;
 using AutoDeploy.Domain.Policies;
 using AutoDeploy.Tests.TestSupport;
-using AutoDeploy.Web.Agents;
 using AutoDeploy.Web.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -83,15 +82,9 @@ public sealed class AgentHealthTests : IAsyncLifetime
     /// <summary>A machine with a token, and the agent's home holding that registration.</summary>
     private async Task<int> RegisterAsync(AgentProcess agent, string name, int policyId)
     {
-        await using var db = await _factory.CreateDbContextAsync();
-        var policy = await db.MachinePolicies.SingleAsync(p => p.Id == policyId);
-        var machine = Machine.Register(name, [], ["web"], policy, DateTimeOffset.UtcNow);
-        var token = AgentToken.Generate();
-        machine.AgentTokenHash = AgentToken.HashOf(token);
-        db.Machines.Add(machine);
-        await db.SaveChangesAsync();
-        new AgentSettings(_server, machine.Id, name, token).Save(agent.Home);
-        return machine.Id;
+        var (id, token) = await _factory.AddAsync(name, [], ["web"], policyId);
+        new AgentSettings(_server, id, name, token).Save(agent.Home);
+        return id;
     }
 
     private async Task<MachineHealthStatus?> StatusAsync(int id)

@@ -40,7 +40,7 @@ public sealed class MachineServicePostgresTests(PostgresServer server)
         await factory.AddPolicyAsync();
         var service = Service(factory);
 
-        var (_, registration) = await service.RegisterAsync(MachineTestData.Registration("web-01", "production"));
+        var (_, registration) = await factory.CreateRegistrationService(TimeProvider.System).RegisterAsync(MachineTestData.Registration("web-01", "production"));
         var input = (await service.GetAsync(registration!.MachineId))!.ToInput();
         input.Roles = ["worker"];
         await service.UpdateAsync(registration.MachineId, input);
@@ -52,7 +52,7 @@ public sealed class MachineServicePostgresTests(PostgresServer server)
     }
 
     private static MachineService Service(IDbContextFactory<AutoDeployDbContext> factory) =>
-        new(factory, new MachineInputValidator(), new RegistrationRequestValidator(), new TaskSignals(), TimeProvider.System);
+        new(factory, new MachineInputValidator(), new TaskSignals(), TimeProvider.System);
 
     private async Task<PostgresFactory> CreateFactoryAsync()
     {

@@ -11,13 +11,15 @@ namespace AutoDeploy.Tests.Machines;
 public sealed class MachineServiceRegisterTests : IAsyncLifetime
 {
     private SqliteDatabase _database = null!;
-    private MachineService _service = null!;
+    private MachineRegistrationService _service = null!;
+    private MachineService _machines = null!;
     private MachinePolicy _defaultPolicy = null!;
 
     public async Task InitializeAsync()
     {
         _database = await SqliteDatabase.CreateAsync();
-        _service = _database.CreateMachineService();
+        _service = _database.CreateRegistrationService(_database.Time);
+        _machines = _database.CreateMachineService();
         await _database.AddEnvironmentAsync("Production");
         await _database.AddEnvironmentAsync("Test");
         _defaultPolicy = await _database.AddPolicyAsync();
@@ -31,7 +33,7 @@ public sealed class MachineServiceRegisterTests : IAsyncLifetime
         var (result, registration) = await _service.RegisterAsync(MachineTestData.Registration("web-01", "production", "Test"));
 
         Assert.True(result.Succeeded);
-        var machine = await _service.GetAsync(registration!.MachineId);
+        var machine = await _machines.GetAsync(registration!.MachineId);
         Assert.Equal(["Production", "Test"], machine!.Environments.Select(e => e.Name).Order());
         Assert.Equal(_defaultPolicy.Id, machine.Policy.Id);
         Assert.Equal(["web"], machine.Roles);
@@ -55,7 +57,7 @@ public sealed class MachineServiceRegisterTests : IAsyncLifetime
 
         var (_, registration) = await _service.RegisterAsync(request);
 
-        Assert.Equal(spot.Id, (await _service.GetAsync(registration!.MachineId))!.Policy.Id);
+        Assert.Equal(spot.Id, (await _machines.GetAsync(registration!.MachineId))!.Policy.Id);
     }
 
     [Fact]
@@ -69,7 +71,7 @@ public sealed class MachineServiceRegisterTests : IAsyncLifetime
         Assert.Null(registration);
         Assert.Equal(["Unknown environments: 'Prod', 'QA'."], result.Errors![nameof(RegistrationRequest.Environments)]);
         Assert.Equal(eventsBefore, await _database.EventCountAsync());
-        Assert.False(await _service.AnyAsync());
+        Assert.False(await _machines.AnyAsync());
     }
 
     [Fact]
@@ -103,7 +105,7 @@ public sealed class MachineServiceRegisterTests : IAsyncLifetime
         var (result, _) = await _service.RegisterAsync(MachineTestData.Registration("WEB-01", "Test"));
 
         Assert.Equal(SaveStatus.Conflict, result.Status);
-        Assert.Equal(1, (await _service.QueryAsync(new MachineQuery())).Total);
+        Assert.Equal(1, (await _machines.QueryAsync(new MachineQuery())).Total);
     }
 
     [Fact]

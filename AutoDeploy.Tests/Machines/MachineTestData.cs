@@ -14,7 +14,10 @@ namespace AutoDeploy.Tests.Machines;
 public static class MachineTestData
 {
     public static MachineService CreateMachineService(this SqliteDatabase database) =>
-        new(database, new MachineInputValidator(), new RegistrationRequestValidator(), new TaskSignals(), database.Time);
+        new(database, new MachineInputValidator(), new TaskSignals(), database.Time);
+
+    public static MachineRegistrationService CreateRegistrationService(this IDbContextFactory<AutoDeployDbContext> database, TimeProvider time) =>
+        new(database, new RegistrationRequestValidator(), time);
 
     public static async Task<DeploymentEnvironment> AddEnvironmentAsync(this IDbContextFactory<AutoDeployDbContext> factory, string name, int sortOrder = 0)
     {

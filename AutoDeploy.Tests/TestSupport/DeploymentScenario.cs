@@ -1,9 +1,7 @@
 using AutoDeploy.Domain.Environments;
-using AutoDeploy.Domain.Machines;
 using AutoDeploy.Domain.Policies;
 using AutoDeploy.Domain.Projects;
 using AutoDeploy.Domain.Releases;
-using AutoDeploy.Web.Agents;
 using AutoDeploy.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -43,16 +41,15 @@ public sealed class DeploymentScenario(IDbContextFactory<AutoDeployDbContext> fa
     /// <summary>A registered, healthy machine in the environment; returns its id and agent token.</summary>
     public async Task<(int Id, string Token)> AddMachineAsync(string name, params string[] roles)
     {
-        await using var db = await factory.CreateDbContextAsync();
-        var policy = await db.MachinePolicies.SingleOrDefaultAsync(p => p.IsDefault) ?? MachinePolicy.CreateDefault();
-        db.Attach(Environment);
-        var machine = Machine.Register(name, [Environment], roles, policy, DateTimeOffset.UtcNow);
-        var token = AgentToken.Generate();
-        machine.AgentTokenHash = AgentToken.HashOf(token);
-        machine.RecordHealth(MachineHealthStatus.Healthy, null, DateTimeOffset.UtcNow);
-        db.Machines.Add(machine);
-        await db.SaveChangesAsync();
-        return (machine.Id, token);
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            if (!await db.MachinePolicies.AnyAsync(p => p.IsDefault))
+            {
+                db.MachinePolicies.Add(MachinePolicy.CreateDefault());
+                await db.SaveChangesAsync();
+            }
+        }
+        return await factory.AddAsync(name, [Environment.Id], roles, healthy: true);
     }
 
     public static DeploymentStep Step(string name, string role, string script = "echo hello", int timeoutSeconds = 60) =>

@@ -2,10 +2,8 @@ using System.Net.Http.Json;
 using AutoDeploy.Agent;
 using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Domain.Events;
-using AutoDeploy.Domain.Machines;
 using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Tests.TestSupport;
-using AutoDeploy.Web.Agents;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Services;
 using Microsoft.EntityFrameworkCore;
@@ -36,12 +34,12 @@ public sealed class AutoDeployEndToEndTests : IAsyncLifetime
         _app.Settings["Tasks:RecheckInterval"] = "00:00:00.100";
         // No fallback scan within the test: only the wake-up on committed events can make the engine react.
         _app.Settings["AutoDeploy:ScanInterval"] = "01:00:00";
+        _app.Settings["AutoDeploy:RetryBackoff"] = "00:00:00.500";
         _server = _app.StartOnKestrel();
         _api = new HttpClient { BaseAddress = new Uri(_server) };
         _api.DefaultRequestHeaders.Add("X-Api-Key", AutoDeployAppFactory.AdminApiKey);
         _factory = _app.Services.GetRequiredService<IDbContextFactory<AutoDeployDbContext>>();
         _scenario = await new DeploymentScenario(_factory).WithEnvironmentAsync();
-        await _scenario.WithReleaseAsync(null, DeploymentScenario.Step("Install", "web", "echo \"installed $AUTODEPLOY_RELEASE\""));
     }
 
     public async Task DisposeAsync()
@@ -55,6 +53,7 @@ public sealed class AutoDeployEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Two_agents_that_come_online_after_a_successful_release_get_it_automatically_exactly_once()
     {
+        await _scenario.WithReleaseAsync(null, DeploymentScenario.Step("Install", "web", "echo \"installed $AUTODEPLOY_RELEASE\""));
         await AddTriggerAsync();
         var first = await StartAgentAsync("web-01");
         var manual = await _api.PostAsJsonAsync("/api/deployments", new DeployRequest(_scenario.Release.Id, _scenario.Environment.Id, null));
@@ -74,6 +73,34 @@ public sealed class AutoDeployEndToEndTests : IAsyncLifetime
         Assert.Empty(await db.Events.Where(e => e.Category == EventCategories.AutoDeployTriggered && e.MachineId == first).ToListAsync());
     }
 
+    [Fact]
+    public async Task A_machine_whose_auto_deployment_fails_is_retried_after_the_back_off_with_no_new_event()
+    {
+        var markers = Directory.CreateTempSubdirectory("autodeploy-retry-");
+        // Machines named flaky-* fail their first run and pass the next; the others always pass.
+        var script = $"f='{markers.FullName}'/\"$AUTODEPLOY_MACHINE\"\n"
+            + "case \"$AUTODEPLOY_MACHINE\" in flaky*) if [ ! -f \"$f\" ]; then touch \"$f\"; echo 'first run fails'; exit 1; fi ;; esac\n"
+            + "echo \"installed $AUTODEPLOY_RELEASE\"";
+        await _scenario.WithReleaseAsync(null, DeploymentScenario.Step("Install", "web", script));
+        await AddTriggerAsync();
+        var first = await StartAgentAsync("web-01");
+        (await _api.PostAsJsonAsync("/api/deployments", new DeployRequest(_scenario.Release.Id, _scenario.Environment.Id, null))).EnsureSuccessStatusCode();
+        await Eventually.TrueAsync(async () => await HasReleaseAsync(first), TimeSpan.FromSeconds(60));
+
+        var flaky = await StartAgentAsync("flaky-01");
+
+        await Eventually.TrueAsync(async () => await HasReleaseAsync(flaky), TimeSpan.FromSeconds(60));
+        await using var db = await _factory.CreateDbContextAsync();
+        var decisions = await db.Events.Where(e => e.MachineId == flaky
+                && (e.Category == EventCategories.AutoDeployTriggered || e.Category == EventCategories.AutoDeployBlocked))
+            .OrderBy(e => e.Id).Select(e => e.Message).ToListAsync();
+        Assert.Equal(3, decisions.Count);
+        Assert.StartsWith("1.0.0 queued: #", decisions[0]);
+        Assert.Contains("(attempt 1 of 3); attempt 2 at", decisions[1]);
+        Assert.StartsWith("1.0.0 queued (attempt 2 of 3): #", decisions[2]);
+        markers.Delete(recursive: true);
+    }
+
     private async Task AddTriggerAsync()
     {
         await using var db = await _factory.CreateDbContextAsync();
@@ -84,17 +111,10 @@ public sealed class AutoDeployEndToEndTests : IAsyncLifetime
     /// <summary>A newly registered machine (health unknown) whose agent starts polling: its first contact is checked at once.</summary>
     private async Task<int> StartAgentAsync(string name)
     {
-        await using var db = await _factory.CreateDbContextAsync();
-        var policy = await db.MachinePolicies.SingleAsync(p => p.IsDefault);
-        var environment = await db.Environments.SingleAsync(e => e.Id == _scenario.Environment.Id);
-        var machine = Machine.Register(name, [environment], ["web"], policy, DateTimeOffset.UtcNow);
-        var token = AgentToken.Generate();
-        machine.AgentTokenHash = AgentToken.HashOf(token);
-        db.Machines.Add(machine);
-        await db.SaveChangesAsync();
-        var runner = new AgentRunner(new AgentSettings(_server, machine.Id, name, token), new HttpClient(), TimeProvider.System, TextWriter.Null, FastAgent);
+        var (id, token) = await _factory.AddAsync(name, [_scenario.Environment.Id], ["web"]);
+        var runner = new AgentRunner(new AgentSettings(_server, id, name, token), new HttpClient(), TimeProvider.System, TextWriter.Null, FastAgent);
         _agents.Add(runner.RunAsync(_stopAgents.Token));
-        return machine.Id;
+        return id;
     }
 
     private async Task<bool> HasReleaseAsync(int machineId)

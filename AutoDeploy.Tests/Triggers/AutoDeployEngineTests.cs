@@ -1,6 +1,8 @@
 using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Machines;
+using AutoDeploy.Domain.Projects;
+using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
@@ -143,6 +145,32 @@ public sealed class AutoDeployEngineTests : IAsyncLifetime
         await _scenario.RunEngineAsync();
 
         Assert.Equal([$"1.0.0: {skipped}"], await _scenario.QueuedAsync());
+    }
+
+    [Fact]
+    public async Task Octopus_5482_several_triggers_on_one_project_queue_one_deployment_and_one_that_cannot_deploy_never_stops_the_others()
+    {
+        await _scenario.DeployAsync("1.0.0", await _scenario.AddMachineAsync("seed"));
+        await _scenario.RunEngineAsync();
+        await using (var db = _database.CreateDbContext())
+        {
+            var blog = Project.Create("Blog", null);
+            blog.Steps = [DeploymentScenario.Step("Install", "web")];
+            db.Projects.Add(blog);
+            await db.SaveChangesAsync();
+            db.Triggers.AddRange(ProjectTrigger.Create(blog.Id, "Blog servers"), ProjectTrigger.Create(_scenario.Project.Id, "Also web servers"));
+            await db.SaveChangesAsync();
+        }
+
+        var machine = await _scenario.AddMachineAsync("web-01");
+        await _scenario.RunEngineAsync();
+
+        Assert.Equal([$"1.0.0: {machine}"], await _scenario.QueuedAsync());
+        var decisions = await _scenario.DecisionsAsync(machine);
+        Assert.Equal(3, decisions.Count);
+        Assert.Single(decisions, d => d.Category == EventCategories.AutoDeployTriggered && d.Message.Contains("trigger 'Web servers'"));
+        Assert.Single(decisions, d => d.Message.StartsWith("No release of 'Blog'"));
+        Assert.Single(decisions, d => d.Message.Contains("already planned") && d.Message.Contains("trigger 'Also web servers'"));
     }
 
     [Fact]

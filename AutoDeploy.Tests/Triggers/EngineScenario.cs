@@ -20,7 +20,10 @@ namespace AutoDeploy.Tests.Triggers;
 internal sealed class EngineScenario(SqliteDatabase database)
 {
     private readonly AutoDeployEngine _engine = new(database, new TaskSignals(),
-        Microsoft.Extensions.Options.Options.Create(new AutoDeployOptions()), TimeProvider.System, NullLogger<AutoDeployEngine>.Instance);
+        Microsoft.Extensions.Options.Options.Create(new AutoDeployOptions()), database.Time, NullLogger<AutoDeployEngine>.Instance);
+
+    /// <summary>Moves the database's and the engine's clock on (the database is created with a FakeTimeProvider).</summary>
+    public void Advance(TimeSpan span) => ((Microsoft.Extensions.Time.Testing.FakeTimeProvider)database.Time).Advance(span);
 
     public DeploymentEnvironment Environment { get; private set; } = null!;
     public Project Project { get; private set; } = null!;
@@ -127,6 +130,20 @@ internal sealed class EngineScenario(SqliteDatabase database)
         await using var db = database.CreateDbContext();
         return (await db.Deployments.Where(d => d.TriggerId != null).OrderBy(d => d.Id).ToListAsync())
             .Select(d => $"{d.ReleaseVersion}: {string.Join(", ", d.ChosenMachineIds.Order())}").ToList();
+    }
+
+    /// <summary>Ends the newest auto-deployment as failed on its machines.</summary>
+    public async Task FailLatestAutoDeploymentAsync()
+    {
+        await using var db = database.CreateDbContext();
+        var latest = await db.Deployments.Where(d => d.TriggerId != null).OrderByDescending(d => d.Id).FirstAsync();
+        latest.Start(DateTimeOffset.UtcNow);
+        db.DeploymentTargets.AddRange(latest.ChosenMachineIds.Select(m => new DeploymentTarget
+        {
+            DeploymentId = latest.Id, MachineId = m, MachineName = $"m{m}", State = TargetState.Running,
+        }));
+        await db.SaveChangesAsync();
+        await FinishAsync(latest.Id, DeploymentState.Failed);
     }
 
     public async Task<List<Event>> DecisionsAsync(int machineId)

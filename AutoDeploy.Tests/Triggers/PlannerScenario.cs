@@ -20,6 +20,9 @@ internal sealed class PlannerScenario
     public List<InstalledRelease> Installed { get; } = [];
     public List<PlannerOverride> Overrides { get; } = [];
     public List<WaitingMachine> Waiting { get; } = [];
+    public List<FailedAttempt> Failed { get; } = [];
+    public List<DueRetry> DueRetries { get; } = [];
+    public static DateTimeOffset Now { get; } = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
 
     public static PlannerTrigger Trigger(int id, int projectId, bool redeploy = false, params string[] roles) =>
         new(id, projectId, $"Trigger {id}", true, [], roles, EventGroups.Expand([EventGroups.MachineAvailableForDeployment], []), redeploy);
@@ -51,6 +54,17 @@ internal sealed class PlannerScenario
         return this;
     }
 
+    /// <summary>Machine <paramref name="machineId"/> failed auto-deployment <paramref name="deploymentId"/> of release 7 "1.0.0" as the given attempt.</summary>
+    public PlannerScenario FailedAttempt(int deploymentId, int machineId, int attempt)
+    {
+        DeploymentEnded(deploymentId, EventCategories.DeploymentFailed);
+        Failed.Add(new FailedAttempt(deploymentId, machineId, 10, Production, 7, "1.0.0", attempt, [1]));
+        return this;
+    }
+
     public AutoDeployPlan Plan(long cursor = 0) =>
-        AutoDeployPlanner.Plan(new PlannerInput(Events, Machines, Projects, Triggers, Deployments, Installed, Overrides, Waiting, cursor));
+        AutoDeployPlanner.Plan(new PlannerInput(Events, Machines, Projects, Triggers, Deployments, Installed, Overrides, Waiting, cursor)
+        {
+            Failed = Failed, DueRetries = DueRetries, Now = Now,
+        });
 }

@@ -106,7 +106,7 @@ public static class MachinesApi
 
     /// <summary>An agent registers its machine; the token in the answer is never shown again.</summary>
     private static async Task<IResult> RegisterAsync(
-        RegistrationRequest request, MachineService service, CancellationToken cancellationToken)
+        RegistrationRequest request, MachineRegistrationService service, CancellationToken cancellationToken)
     {
         var (result, registration) = await service.RegisterAsync(request, cancellationToken);
         return result.Succeeded

@@ -40,6 +40,7 @@ public abstract class AutoDeployDbContext(DbContextOptions options, TimeProvider
     public DbSet<AutoDeployOverride> AutoDeployOverrides => Set<AutoDeployOverride>();
     public DbSet<AutoDeployCursor> AutoDeployCursors => Set<AutoDeployCursor>();
     public DbSet<AutoDeployClaim> AutoDeployClaims => Set<AutoDeployClaim>();
+    public DbSet<AutoDeployRetry> AutoDeployRetries => Set<AutoDeployRetry>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -81,6 +82,7 @@ public abstract class AutoDeployDbContext(DbContextOptions options, TimeProvider
                 await transaction.CommitAsync(cancellationToken);
             }
             signals?.Events.Notify(0);
+            signals?.Feed.Notify(0);
             return count;
         }
         finally

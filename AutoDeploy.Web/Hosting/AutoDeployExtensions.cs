@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using AutoDeploy.Domain.Environments;
+using AutoDeploy.Web.Feed;
 using AutoDeploy.Web.Agents;
 using AutoDeploy.Web.Api;
 using AutoDeploy.Web.Components;
@@ -21,6 +22,7 @@ public static class AutoDeployExtensions
         builder.AddAutoDeployDatabase();
         builder.AddAutoDeployIdentity();
         builder.AddAutoDeployTasks();
+        builder.AddActivityFeed();
 
         // One line per feature: its services (pages and API share them).
         services.AddEnvironments();
@@ -71,6 +73,7 @@ public static class AutoDeployExtensions
         api.MapEventsApi();
         api.MapHealthChecksApi();
         app.MapAutoDeployIdentity();
+        app.MapActivityFeed();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -25,6 +25,8 @@ public sealed class AutoDeployDecisionQueries(IDbContextFactory<AutoDeployDbCont
     public Task<IReadOnlyList<AutoDeployDecisionView>> ForTriggerAsync(int triggerId, int take, CancellationToken cancellationToken = default) =>
         LoadAsync(e => e.TriggerId == triggerId, take, cancellationToken);
 
+    public Task<IReadOnlyList<AutoDeployDecisionView>> LatestAsync(int take, CancellationToken cancellationToken = default) => LoadAsync(e => true, take, cancellationToken);
+
     private async Task<IReadOnlyList<AutoDeployDecisionView>> LoadAsync(
         System.Linq.Expressions.Expression<Func<Event, bool>> filter, int take, CancellationToken cancellationToken)
     {

@@ -11,16 +11,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AutoDeploy.Web.Services;
 
-/// <summary>Deployment targets: the list, one machine with its recent events, changes and agent registration.</summary>
+/// <summary>Deployment targets: the list, one machine with its recent events, and changes.</summary>
 public sealed class MachineService(
     IDbContextFactory<AutoDeployDbContext> factory,
     IValidator<MachineInput> inputValidator,
-    IValidator<RegistrationRequest> registrationValidator,
     TaskSignals signals,
     TimeProvider time)
 {
     public const int RecentEventCount = 20;
-    private const int MaxAgentVersionLength = 50;
 
     public async Task<MachineList> QueryAsync(MachineQuery query, CancellationToken cancellationToken = default)
     {
@@ -159,15 +157,15 @@ public sealed class MachineService(
         {
             return SaveResult.Invalid(new ValidationResult(unknown));
         }
-        if (await NameTakenAsync(db, input.Name, id, cancellationToken))
+        if (await MachineSaves.NameTakenAsync(db, input.Name, id, cancellationToken))
         {
-            return NameConflict(input.Name);
+            return MachineSaves.NameConflict(input.Name);
         }
 
         machine.Rename(input.Name);
         machine.ChangeDeploymentProperties(environments, input.Roles, policy!);
         SetEnabled(machine, input.IsEnabled);
-        return await SaveAsync(db, input.Name, id, cancellationToken);
+        return await MachineSaves.SaveAsync(db, input.Name, id, cancellationToken);
     }
 
     public async Task<SaveResult> SetEnabledAsync(int id, bool enabled, CancellationToken cancellationToken = default)
@@ -179,7 +177,7 @@ public sealed class MachineService(
             return NotFound(id);
         }
         SetEnabled(machine, enabled);
-        return await SaveAsync(db, machine.Name, id, cancellationToken);
+        return await MachineSaves.SaveAsync(db, machine.Name, id, cancellationToken);
     }
 
     /// <summary>
@@ -195,66 +193,12 @@ public sealed class MachineService(
             return NotFound(id);
         }
         var deployments = await MachineRemoval.StageAsync(db, machine, $"by {ActorContext.Current}", time.GetUtcNow(), cancellationToken);
-        var result = await SaveAsync(db, machine.Name, id, cancellationToken);
+        var result = await MachineSaves.SaveAsync(db, machine.Name, id, cancellationToken);
         if (result.Succeeded)
         {
             MachineRemoval.Wake(signals, deployments);
         }
         return result;
-    }
-
-    /// <summary>An agent's registration: environments and policy by name, the default policy when none is named.</summary>
-    public async Task<SaveResult<MachineRegistration>> RegisterAsync(RegistrationRequest request, CancellationToken cancellationToken = default)
-    {
-        // JSON may send nulls where the model has lists; treat them as empty rather than fail.
-        request.Environments = (request.Environments ?? []).Select(n => n ?? "").ToList();
-        request.Roles = (request.Roles ?? []).Select(r => r ?? "").ToList();
-        var validation = await registrationValidator.ValidateAsync(request, cancellationToken);
-        if (request.AgentVersion?.Trim().Length > MaxAgentVersionLength)
-        {
-            validation.Errors.Add(new(nameof(RegistrationRequest.AgentVersion),
-                $"Agent version must be at most {MaxAgentVersionLength} characters."));
-        }
-        if (!validation.IsValid)
-        {
-            return SaveResult.Invalid(validation);
-        }
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var names = request.Environments.Select(n => n.Trim()).DistinctBy(Document.Normalize).ToList();
-        var normalized = names.Select(Document.Normalize).ToList();
-        var environments = await db.Environments.Where(e => normalized.Contains(e.NormalizedName)).ToListAsync(cancellationToken);
-        var policyName = string.IsNullOrWhiteSpace(request.Policy) ? null : Document.Normalize(request.Policy);
-        var policy = await db.MachinePolicies
-            .FirstOrDefaultAsync(p => policyName == null ? p.IsDefault : p.NormalizedName == policyName, cancellationToken);
-        var unknown = new List<ValidationFailure>();
-        var missing = names.Where(n => environments.All(e => e.NormalizedName != Document.Normalize(n))).ToList();
-        if (missing.Count > 0)
-        {
-            unknown.Add(new(nameof(RegistrationRequest.Environments),
-                $"Unknown environments: {string.Join(", ", missing.Select(n => $"'{n}'"))}."));
-        }
-        if (policy is null)
-        {
-            unknown.Add(new(nameof(RegistrationRequest.Policy), string.IsNullOrWhiteSpace(request.Policy)
-                ? "There is no default machine policy; name one."
-                : $"Unknown machine policy: '{request.Policy.Trim()}'."));
-        }
-        if (unknown.Count > 0)
-        {
-            return SaveResult.Invalid(new ValidationResult(unknown));
-        }
-        if (await NameTakenAsync(db, request.Name, null, cancellationToken))
-        {
-            return NameConflict(request.Name);
-        }
-
-        var token = AgentToken.Generate();
-        var machine = Machine.Register(request.Name, environments, request.Roles, policy!, time.GetUtcNow());
-        machine.AgentVersion = string.IsNullOrWhiteSpace(request.AgentVersion) ? null : request.AgentVersion.Trim();
-        machine.AgentTokenHash = AgentToken.HashOf(token);
-        db.Machines.Add(machine);
-        var saved = await SaveAsync(db, request.Name, null, cancellationToken);
-        return saved.Succeeded ? new SaveResult<MachineRegistration>(saved, new(machine.Id, token)) : saved;
     }
 
     private static void SetEnabled(Machine machine, bool enabled)
@@ -269,42 +213,11 @@ public sealed class MachineService(
         }
     }
 
-    private static async Task<SaveResult> SaveAsync(AutoDeployDbContext db, string name, int? id, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return SaveResult.Saved;
-        }
-        catch (DbUpdateConcurrencyException) when (id is not null)
-        {
-            return await db.Machines.AsNoTracking().AnyAsync(m => m.Id == id, cancellationToken)
-                ? SaveResult.Stale("machine")
-                : NotFound(id.Value);
-        }
-        catch (DbUpdateException ex) when (ex is not DbUpdateConcurrencyException)
-        {
-            // Another save may have taken the name between our check and our write.
-            if (await NameTakenAsync(db, name, id, cancellationToken))
-            {
-                return NameConflict(name);
-            }
-            throw;
-        }
-    }
-
-    private static Task<bool> NameTakenAsync(AutoDeployDbContext db, string name, int? exceptId, CancellationToken cancellationToken)
-    {
-        var normalized = Document.Normalize(name);
-        return db.Machines.AsNoTracking().AnyAsync(m => m.NormalizedName == normalized && m.Id != exceptId, cancellationToken);
-    }
-
-    private static SaveResult NameConflict(string name) => SaveResult.Conflict($"A machine named '{name.Trim()}' already exists.");
-
     private static SaveResult NotFound(int id) => SaveResult.NotFound($"Machine {id} was not found.");
 }
 
 public static class MachineServiceExtensions
 {
-    public static IServiceCollection AddMachines(this IServiceCollection services) => services.AddScoped<MachineService>();
+    public static IServiceCollection AddMachines(this IServiceCollection services) =>
+        services.AddScoped<MachineService>().AddScoped<MachineRegistrationService>();
 }

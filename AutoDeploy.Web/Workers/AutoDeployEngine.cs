@@ -16,29 +16,31 @@ public sealed class AutoDeployEngine(
     IDbContextFactory<AutoDeployDbContext> factory, TaskSignals signals, IOptions<AutoDeployOptions> options, TimeProvider time,
     ILogger<AutoDeployEngine> logger, ClusterLock? passLock = null)
 {
-    /// <summary>Processes one page; true when it committed events (so there may be more to read at once).</summary>
+    /// <summary>Processes one page of events and due retries; true when it committed some (so there may be more at once).</summary>
     public async Task<bool> RunPassAsync(CancellationToken cancellationToken)
     {
         // One pass at a time across nodes saves wasted passes; the conditional cursor below is what keeps two correct.
         await using var turn = passLock is null ? null : await passLock.AcquireAsync(ClusterLock.AutoDeployPass, cancellationToken);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var cursor = await ReadCursorAsync(db, cancellationToken);
-        var input = await PlannerInputLoader.LoadAsync(db, cursor, options.Value.PageSize, cancellationToken);
-        if (input.Events.Count == 0)
+        var input = await PlannerInputLoader.LoadAsync(db, cursor, options.Value.PageSize, time.GetUtcNow(), options.Value.RetryPolicy,
+            cancellationToken);
+        if (input.Events.Count == 0 && input.DueRetries.Count == 0)
         {
             return false;
         }
         var plan = AutoDeployPlanner.Plan(input);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var moved = await db.AutoDeployCursors
-            .Where(c => c.Name == AutoDeployCursor.EngineName && c.LastEventId == cursor)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastEventId, plan.NewCursor).SetProperty(c => c.UpdatedAt, time.GetUtcNow()),
-                cancellationToken);
-        if (moved == 0)
+        if (!await TakeAsync(db, cursor, input, plan, cancellationToken))
         {
-            logger.LogInformation("Another engine processed the events after {Cursor}; skipping this pass", cursor);
+            logger.LogInformation("Another engine processed the events after {Cursor} or the due retries; skipping this pass", cursor);
             return false;
         }
+        db.AutoDeployRetries.AddRange(plan.Retries.Select(r => new AutoDeployRetry
+        {
+            MachineId = r.MachineId, TriggerId = r.TriggerId, EnvironmentId = r.EnvironmentId, ReleaseId = r.ReleaseId, Attempt = r.Attempt,
+            DueAt = r.DueAt, EventIds = [.. r.EventIds],
+        }));
         var queued = await QueueAsync(db, plan.Deployments, cancellationToken);
         foreach (var decision in plan.Decisions)
         {
@@ -49,6 +51,43 @@ public sealed class AutoDeployEngine(
         if (queued.Count > 0)
         {
             signals.Queue.Notify(0);
+        }
+        return true;
+    }
+
+    /// <summary>When the earliest stored retry is due, if any: the worker wakes for it.</summary>
+    public async Task<DateTimeOffset?> NextRetryDueAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.AutoDeployRetries.OrderBy(r => r.DueAt).Select(r => (DateTimeOffset?)r.DueAt).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes this pass's work for this engine alone: moves the cursor from the value the pass read and deletes the due
+    /// retries it read (and those its new events supersede). False when another engine got there first.
+    /// </summary>
+    private async Task<bool> TakeAsync(AutoDeployDbContext db, long cursor, PlannerInput input, AutoDeployPlan plan, CancellationToken cancellationToken)
+    {
+        if (input.Events.Count > 0)
+        {
+            var moved = await db.AutoDeployCursors
+                .Where(c => c.Name == AutoDeployCursor.EngineName && c.LastEventId == cursor)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastEventId, plan.NewCursor).SetProperty(c => c.UpdatedAt, time.GetUtcNow()),
+                    cancellationToken);
+            if (moved == 0)
+            {
+                return false;
+            }
+        }
+        var due = input.DueRetries.Select(r => r.Id).ToList();
+        if (due.Count > 0 && await db.AutoDeployRetries.Where(r => due.Contains(r.Id)).ExecuteDeleteAsync(cancellationToken) != due.Count)
+        {
+            return false;
+        }
+        var superseded = plan.Superseded.ToList();
+        if (superseded.Count > 0)
+        {
+            await db.AutoDeployRetries.Where(r => superseded.Contains(r.MachineId)).ExecuteDeleteAsync(cancellationToken);
         }
         return true;
     }
@@ -109,6 +148,6 @@ public sealed class AutoDeployEngine(
             decision.Reason,
             new EventLinks(decision.MachineId, decision.EnvironmentId, null, decision.ProjectId, decision.ReleaseId, deploymentId, decision.TriggerId),
             new DecisionDetails(decision.Kind.ToString(), decision.MachineId, decision.TriggerId, decision.EnvironmentId, decision.ReleaseId,
-                deploymentId, decision.EventIds));
+                deploymentId, decision.EventIds, decision.Attempt));
     }
 }

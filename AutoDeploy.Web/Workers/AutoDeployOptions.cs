@@ -1,3 +1,5 @@
+using AutoDeploy.Domain.Triggers;
+
 namespace AutoDeploy.Web.Workers;
 
 /// <summary>The <c>AutoDeploy</c> configuration section.</summary>
@@ -8,4 +10,12 @@ public sealed class AutoDeployOptions
 
     /// <summary>Events read per pass.</summary>
     public int PageSize { get; set; } = 500;
+
+    /// <summary>How often an auto-deployment that fails on a machine is tried in all before the engine blocks it.</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>The wait before the first retry; each next retry waits twice as long.</summary>
+    public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    public RetryPolicy RetryPolicy => new(MaxAttempts, RetryBackoff);
 }

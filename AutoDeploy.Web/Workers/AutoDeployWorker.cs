@@ -3,8 +3,8 @@ using Microsoft.Extensions.Options;
 namespace AutoDeploy.Web.Workers;
 
 /// <summary>
-/// Runs the auto-deploy engine: at once when an event is committed on this node, and every
-/// <see cref="AutoDeployOptions.ScanInterval"/> as the fallback (events committed by other nodes).
+/// Runs the auto-deploy engine: at once when an event is committed on this node, when a stored retry falls due,
+/// and every <see cref="AutoDeployOptions.ScanInterval"/> as the fallback (events committed by other nodes).
 /// </summary>
 public sealed class AutoDeployWorker(AutoDeployEngine engine, TaskSignals signals, IOptions<AutoDeployOptions> options, TimeProvider time,
     ILogger<AutoDeployWorker> logger) : BackgroundService
@@ -21,6 +21,12 @@ public sealed class AutoDeployWorker(AutoDeployEngine engine, TaskSignals signal
                 {
                 }
                 failures = 0;
+                if (await engine.NextRetryDueAsync(stoppingToken) is { } due)
+                {
+                    var untilDue = due - time.GetUtcNow();
+                    var retry = Task.Delay(untilDue > TimeSpan.Zero ? untilDue : TimeSpan.Zero, time, stoppingToken);
+                    wake = Task.WhenAny(wake, retry).Unwrap();
+                }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {

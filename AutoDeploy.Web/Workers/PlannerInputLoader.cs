@@ -12,17 +12,30 @@ public static class PlannerInputLoader
 {
     private static readonly string[] Ended = [.. EventCategories.DeploymentEnded];
 
-    public static async Task<PlannerInput> LoadAsync(AutoDeployDbContext db, long cursor, int pageSize, CancellationToken cancellationToken)
+    /// <summary>
+    /// A page of events after the cursor and the retries due at <paramref name="now"/>, with the state they concern.
+    /// With neither, only those two indexed queries run: an idle pass never reads the history.
+    /// </summary>
+    public static async Task<PlannerInput> LoadAsync(AutoDeployDbContext db, long cursor, int pageSize, DateTimeOffset now, RetryPolicy retry,
+        CancellationToken cancellationToken)
     {
         var events = await db.Events.AsNoTracking().Where(e => e.Id > cursor).OrderBy(e => e.Id).Take(pageSize)
             .Select(e => new PlannerEvent(e.Id, e.Category, e.MachineId, e.DeploymentId)).ToListAsync(cancellationToken);
+        var due = await db.AutoDeployRetries.AsNoTracking().Where(r => r.DueAt <= now).OrderBy(r => r.Id).Take(pageSize)
+            .Select(r => new DueRetry(r.Id, r.MachineId, r.TriggerId, r.EnvironmentId, r.Attempt, r.EventIds)).ToListAsync(cancellationToken);
+        if (events.Count == 0 && due.Count == 0)
+        {
+            return new PlannerInput([], [], [], [], [], [], [], [], cursor) { Now = now, Retry = retry };
+        }
         var endedDeployments = events.Where(e => Ended.Contains(e.Category) && e.DeploymentId != null).Select(e => e.DeploymentId!.Value).ToList();
         var waiting = await LoadWaitingAsync(db, endedDeployments, cancellationToken);
+        var failed = await FailedAttemptLoader.LoadAsync(db, events, cancellationToken);
         var machineIds = events.Where(e => e.MachineId != null).Select(e => e.MachineId!.Value).Concat(waiting.Select(w => w.MachineId))
-            .Distinct().ToList();
+            .Concat(due.Select(r => r.MachineId)).Concat(failed.Select(f => f.MachineId)).Distinct().ToList();
         var triggers = (await db.Triggers.AsNoTracking().ToListAsync(cancellationToken))
             .Select(t => new PlannerTrigger(t.Id, t.ProjectId, t.Name, t.IsEnabled, t.EnvironmentIds, t.Roles, t.Categories, t.Redeploy)).ToList();
-        return await LoadStateAsync(db, events, triggers, waiting, machineIds, cursor, cancellationToken);
+        var input = await LoadStateAsync(db, events, triggers, waiting, machineIds, cursor, cancellationToken);
+        return input with { Failed = failed, DueRetries = due, Now = now, Retry = retry };
     }
 
     /// <summary>
@@ -103,7 +116,8 @@ public static class PlannerInputLoader
 }
 
 /// <summary>The details JSON of an engine decision event: enough to explain it and to resume a waiting machine.</summary>
-public sealed record DecisionDetails(string Kind, int MachineId, int TriggerId, int EnvironmentId, int? ReleaseId, int? DeploymentId, IReadOnlyList<long> EventIds)
+public sealed record DecisionDetails(string Kind, int MachineId, int TriggerId, int EnvironmentId, int? ReleaseId, int? DeploymentId, IReadOnlyList<long> EventIds,
+    int Attempt = 1)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 }

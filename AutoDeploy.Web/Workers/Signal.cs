@@ -53,4 +53,7 @@ public sealed class TaskSignals
 
     /// <summary>Events were committed on this node: wake the auto-deploy engine. The key is always 0.</summary>
     public Signal<int> Events { get; } = new();
+
+    /// <summary>Events were committed on this node: wake the activity feed (its own signal, so it never races the engine). Key 0.</summary>
+    public Signal<int> Feed { get; } = new();
 }

@@ -20,5 +20,6 @@ internal sealed class EventConfiguration : IEntityTypeConfiguration<Event>
         builder.HasIndex(e => e.MachineId);
         builder.HasIndex(e => e.EnvironmentId);
         builder.HasIndex(e => e.ProjectId);
+        builder.HasIndex(e => e.DeploymentId);
     }
 }

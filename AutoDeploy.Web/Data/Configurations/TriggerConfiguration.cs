@@ -53,3 +53,13 @@ internal sealed class AutoDeployClaimConfiguration : IEntityTypeConfiguration<Au
         builder.HasIndex(c => c.DeploymentId);
     }
 }
+
+internal sealed class AutoDeployRetryConfiguration : IEntityTypeConfiguration<AutoDeployRetry>
+{
+    public void Configure(EntityTypeBuilder<AutoDeployRetry> builder)
+    {
+        builder.ToTable("AutoDeployRetries");
+        builder.HasIndex(r => r.DueAt);
+        builder.HasIndex(r => r.MachineId);
+    }
+}

@@ -370,6 +370,8 @@ namespace AutoDeploy.Web.Data.Migrations.Postgres
 
                     b.HasIndex("Category");
 
+                    b.HasIndex("DeploymentId");
+
                     b.HasIndex("EnvironmentId");
 
                     b.HasIndex("MachineId");
@@ -745,6 +747,45 @@ namespace AutoDeploy.Web.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("AutoDeployOverrides", (string)null);
+                });
+
+            modelBuilder.Entity("AutoDeploy.Domain.Triggers.AutoDeployRetry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("EnvironmentId")
+                        .HasColumnType("integer");
+
+                    b.PrimitiveCollection<List<long>>("EventIds")
+                        .IsRequired()
+                        .HasColumnType("bigint[]");
+
+                    b.Property<int>("MachineId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ReleaseId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TriggerId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DueAt");
+
+                    b.HasIndex("MachineId");
+
+                    b.ToTable("AutoDeployRetries", (string)null);
                 });
 
             modelBuilder.Entity("AutoDeploy.Domain.Triggers.ProjectTrigger", b =>

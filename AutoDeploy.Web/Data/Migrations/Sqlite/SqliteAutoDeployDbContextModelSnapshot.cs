@@ -352,6 +352,8 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("Category");
 
+                    b.HasIndex("DeploymentId");
+
                     b.HasIndex("EnvironmentId");
 
                     b.HasIndex("MachineId");
@@ -713,6 +715,43 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("AutoDeployOverrides", (string)null);
+                });
+
+            modelBuilder.Entity("AutoDeploy.Domain.Triggers.AutoDeployRetry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EnvironmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("EventIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MachineId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ReleaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TriggerId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DueAt");
+
+                    b.HasIndex("MachineId");
+
+                    b.ToTable("AutoDeployRetries", (string)null);
                 });
 
             modelBuilder.Entity("AutoDeploy.Domain.Triggers.ProjectTrigger", b =>

@@ -1,0 +1,47 @@
+using System.Text.Json;
+using AutoDeploy.Domain.Deployments;
+using AutoDeploy.Domain.Events;
+using AutoDeploy.Domain.Triggers;
+using AutoDeploy.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutoDeploy.Web.Workers;
+
+/// <summary>
+/// The machines that failed the auto-deployments whose failure is in a page of events, each with the attempt it was,
+/// read back from the engine's own <c>AutoDeployTriggered</c> decision for that deployment.
+/// </summary>
+public static class FailedAttemptLoader
+{
+    public static async Task<List<FailedAttempt>> LoadAsync(AutoDeployDbContext db, IReadOnlyList<PlannerEvent> events, CancellationToken cancellationToken)
+    {
+        var failedIds = events.Where(e => e.Category == EventCategories.DeploymentFailed && e.DeploymentId != null)
+            .Select(e => e.DeploymentId!.Value).Distinct().ToList();
+        if (failedIds.Count == 0)
+        {
+            return [];
+        }
+        var deployments = await db.Deployments.AsNoTracking().Where(d => failedIds.Contains(d.Id) && d.TriggerId != null)
+            .Select(d => new { d.Id, TriggerId = d.TriggerId!.Value, d.EnvironmentId, d.ReleaseId, d.ReleaseVersion }).ToListAsync(cancellationToken);
+        if (deployments.Count == 0)
+        {
+            return [];
+        }
+        var autoIds = deployments.Select(d => d.Id).ToList();
+        var failedTargets = await db.DeploymentTargets.AsNoTracking()
+            .Where(t => autoIds.Contains(t.DeploymentId) && (t.State == TargetState.Failed || t.State == TargetState.TimedOut))
+            .Select(t => new { t.DeploymentId, t.MachineId }).ToListAsync(cancellationToken);
+        var decisions = (await db.Events.AsNoTracking()
+                .Where(e => e.DeploymentId != null && autoIds.Contains(e.DeploymentId.Value) && e.Category == EventCategories.AutoDeployTriggered)
+                .Select(e => e.DetailsJson).ToListAsync(cancellationToken))
+            .OfType<string>().Select(json => JsonSerializer.Deserialize<DecisionDetails>(json, DecisionDetails.Json)!)
+            .ToLookup(d => (d.DeploymentId, d.MachineId));
+        return failedTargets.Select(t =>
+        {
+            var deployment = deployments.Single(d => d.Id == t.DeploymentId);
+            var queued = decisions[(t.DeploymentId, t.MachineId)].FirstOrDefault();
+            return new FailedAttempt(deployment.Id, t.MachineId, queued?.TriggerId ?? deployment.TriggerId, deployment.EnvironmentId, deployment.ReleaseId,
+                deployment.ReleaseVersion, queued?.Attempt ?? 1, queued?.EventIds ?? []);
+        }).ToList();
+    }
+}
