@@ -50,13 +50,13 @@ public sealed class DeploymentRunner(
         await FinishAsync(deploymentId, cancellationToken);
     }
 
-    private async Task<DeploymentProgress?> ReadProgressAsync(int deploymentId, CancellationToken cancellationToken)
+    private async Task<DeploymentRunProgress?> ReadProgressAsync(int deploymentId, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        return await DeploymentProgress.ReadAsync(db, deploymentId, cancellationToken);
+        return await DeploymentRunProgress.ReadAsync(db, deploymentId, cancellationToken);
     }
 
-    private async Task<DeploymentProgress> StartAsync(int deploymentId, CancellationToken cancellationToken)
+    private async Task<DeploymentRunProgress> StartAsync(int deploymentId, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var deployment = await db.Deployments.SingleAsync(d => d.Id == deploymentId, cancellationToken);
@@ -87,7 +87,7 @@ public sealed class DeploymentRunner(
             deployment.Finish(DeploymentState.Failed, plan.Error, time.GetUtcNow());
         }
         await SaveAsync(db, deploymentId, cancellationToken);
-        return plan.CanRun ? DeploymentProgress.Fresh(release.Steps, plan.Targets.ToList()) : DeploymentProgress.Fresh([], []);
+        return plan.CanRun ? DeploymentRunProgress.Fresh(release.Steps, plan.Targets.ToList()) : DeploymentRunProgress.Fresh([], []);
     }
 
     private async Task<List<long>> QueueJobsAsync(int deploymentId, int index, DeploymentStep step, List<MachineCandidate> machines,

@@ -5,7 +5,7 @@ namespace AutoDeploy.Web.Workers;
 
 /// <summary>
 /// Cross-node wake-ups on PostgreSQL: LISTENs on a connection of its own for the NOTIFY that every commit with events
-/// sends, and wakes this node's engine and task worker at once, whichever node committed. It reconnects when the
+/// sends, and wakes this node's engine, task worker and activity feed at once, whichever node committed. It reconnects when the
 /// connection drops (and then wakes them once, for what it may have missed); their periodic scans stay the fallback.
 /// </summary>
 public sealed class EventNotificationListener(
@@ -19,11 +19,7 @@ public sealed class EventNotificationListener(
     /// <summary>Counts the notifications received; tests and diagnostics read it.</summary>
     public long Received => Interlocked.Read(ref _received);
 
-    /// <summary>Completes once the listener is LISTENing (again after a reconnect, a new task).</summary>
-    public Task Listening => _listening.Task;
-
     private long _received;
-    private TaskCompletionSource _listening = NewSource();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -42,7 +38,6 @@ public sealed class EventNotificationListener(
             {
                 logger.LogWarning("Lost the event notification connection ({Message}); reconnecting in {Delay} s",
                     ex.Message, retryDelay.TotalSeconds);
-                _listening = NewSource();
                 try
                 {
                     await Task.Delay(retryDelay, time, stoppingToken);
@@ -72,7 +67,6 @@ public sealed class EventNotificationListener(
         logger.LogInformation("Listening for events committed by any node");
         // Whatever was committed while this node was not listening is found by one pass now.
         Wake();
-        _listening.TrySetResult();
         while (true)
         {
             if (!await connection.WaitAsync(ProbeInterval, stoppingToken))
@@ -88,8 +82,6 @@ public sealed class EventNotificationListener(
     {
         signals.Events.Notify(0);
         signals.Queue.Notify(0);
-        // TODO(lead): also wake the live feed here (ActivityFeed's public wake method) once the feed branch is merged.
+        signals.Feed.Notify(0);
     }
-
-    private static TaskCompletionSource NewSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

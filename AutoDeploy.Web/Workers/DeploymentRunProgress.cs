@@ -9,15 +9,15 @@ namespace AutoDeploy.Web.Workers;
 /// Where a deployment's run stands: its steps, the machines still in it, and the step to carry on with (with that
 /// step's jobs when they were already queued). A node that takes a deployment over reads it from the database.
 /// </summary>
-public sealed record DeploymentProgress(IReadOnlyList<DeploymentStep> Steps, List<MachineCandidate> Active, int NextStep, List<long>? NextStepJobs)
+public sealed record DeploymentRunProgress(IReadOnlyList<DeploymentStep> Steps, List<MachineCandidate> Active, int NextStep, List<long>? NextStepJobs)
 {
-    public static DeploymentProgress Fresh(IReadOnlyList<DeploymentStep> steps, List<MachineCandidate> active) => new(steps, active, 0, null);
+    public static DeploymentRunProgress Fresh(IReadOnlyList<DeploymentStep> steps, List<MachineCandidate> active) => new(steps, active, 0, null);
 
     /// <summary>
     /// The progress of a deployment whose start was committed (by any node), or null when it has not started. Jobs of the
     /// last step that has any are waited for, not queued again: whatever agents already run is never run twice.
     /// </summary>
-    public static async Task<DeploymentProgress?> ReadAsync(AutoDeployDbContext db, int deploymentId, CancellationToken cancellationToken)
+    public static async Task<DeploymentRunProgress?> ReadAsync(AutoDeployDbContext db, int deploymentId, CancellationToken cancellationToken)
     {
         var deployment = await db.Deployments.AsNoTracking().SingleAsync(d => d.Id == deploymentId, cancellationToken);
         if (deployment.StartedAt is null)
@@ -37,6 +37,6 @@ public sealed record DeploymentProgress(IReadOnlyList<DeploymentStep> Steps, Lis
             return Fresh(release.Steps, active);
         }
         var last = jobs.Max(j => j.Step);
-        return new DeploymentProgress(release.Steps, active, last, jobs.Where(j => j.Step == last).Select(j => j.Id).ToList());
+        return new DeploymentRunProgress(release.Steps, active, last, jobs.Where(j => j.Step == last).Select(j => j.Id).ToList());
     }
 }
