@@ -75,11 +75,12 @@ public sealed class ActivityHubTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Without_a_key_or_a_sign_in_the_hub_refuses_the_connection()
+    public async Task Without_a_key_or_a_sign_in_the_hub_refuses_the_connection_with_401()
     {
         var connection = Build(apiKey: null);
 
-        await Assert.ThrowsAsync<HttpRequestException>(() => connection.StartAsync());
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => connection.StartAsync());
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
     }
 
     private async Task<HubConnection> ConnectAsync(string apiKey)
@@ -137,7 +138,7 @@ public sealed class ActivityHubTests : IAsyncLifetime
             await scope.ServiceProvider.GetRequiredService<EnvironmentService>().CreateAsync(new() { Name = "Production" });
             _hasProduction = true;
         }
-        var result = await scope.ServiceProvider.GetRequiredService<MachineService>()
+        var result = await scope.ServiceProvider.GetRequiredService<MachineRegistrationService>()
             .RegisterAsync(new RegistrationRequest { Name = name, Environments = ["Production"], Roles = ["web"] });
         return result.Value!.MachineId;
     }

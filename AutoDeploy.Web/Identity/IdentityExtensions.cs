@@ -107,9 +107,12 @@ public static class IdentityExtensions
     }
 
     /// <summary>An API request, also while the status-code pages re-execute it under another path.</summary>
-    private static bool IsApi(HttpContext context) =>
-        (context.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalPath is { } original ? new PathString(original) : context.Request.Path)
-            .StartsWithSegments("/api");
+    /// <summary>The REST API and the SignalR hubs: scripts, which get a 401/403 rather than the sign-in page.</summary>
+    private static bool IsApi(HttpContext context)
+    {
+        var path = context.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalPath is { } original ? new PathString(original) : context.Request.Path;
+        return path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs");
+    }
 
     /// <summary>A bare 401/403 for scripts: not re-executed into an HTML page, nor redirected to sign-in.</summary>
     internal static void ApiStatus(HttpContext context, int status)
