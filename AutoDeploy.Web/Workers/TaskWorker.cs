@@ -36,8 +36,16 @@ public sealed class TaskWorker(
             {
                 logger.LogError(ex, "The task worker could not claim deployments; retrying");
             }
-            await wake;
+            try
+            {
+                await wake;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
         }
+        // Stopping: the runners hand their deployments back before the host goes away.
         await Task.WhenAll(_running.Values.Select(r => r.Task).Append(heartbeat));
     }
 
@@ -101,7 +109,7 @@ public sealed class TaskWorker(
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Could not record the end of deployment {Id}; another node fails it when its lease expires", deploymentId);
+            logger.LogError(ex, "Could not record the end of deployment {Id}; another node takes it over when its lease expires", deploymentId);
         }
     }
 
