@@ -29,6 +29,12 @@ public sealed class Deployment : EventSource
     public bool CancelRequested { get; private set; }
     public string? FailureReason { get; private set; }
 
+    /// <summary>The server node running the deployment while it is Executing (see the server's deployment leases).</summary>
+    public string? ExecutingNode { get; private set; }
+
+    /// <summary>Until when <see cref="ExecutingNode"/> holds the deployment without renewing; after that another node may fail it.</summary>
+    public DateTimeOffset? LeaseExpiresAt { get; private set; }
+
     public static Deployment Queue(Project project, Release release, DeploymentEnvironment environment,
         IEnumerable<int> chosenMachineIds, string queuedBy, int? triggerId, DateTimeOffset now)
     {

@@ -8,7 +8,7 @@ namespace AutoDeploy.Tests.Workers;
 public sealed class TaskWorkerTests
 {
     [Fact]
-    public async Task A_deployment_left_executing_by_a_stopped_server_is_failed_with_a_clear_message_at_start()
+    public async Task A_deployment_left_executing_by_a_stopped_server_without_a_lease_is_failed_with_a_clear_message_at_start()
     {
         await using var database = await SqliteDatabase.CreateAsync(TimeProvider.System);
         var scenario = await new DeploymentScenario(database).WithEnvironmentAsync();
@@ -36,7 +36,8 @@ public sealed class TaskWorkerTests
             return (await db.Deployments.SingleAsync(d => d.Id == deploymentId)).State == DeploymentState.Failed;
         });
         await using var check = database.CreateDbContext();
-        Assert.Equal(TaskWorker.InterruptedMessage, (await check.Deployments.SingleAsync(d => d.Id == deploymentId)).FailureReason);
+        Assert.Equal(DeploymentRecovery.NoLeaseReason,
+            (await check.Deployments.SingleAsync(d => d.Id == deploymentId)).FailureReason);
         Assert.Contains(await check.Events.Select(e => e.Category).ToListAsync(), c => c == "DeploymentFailed");
     }
 }

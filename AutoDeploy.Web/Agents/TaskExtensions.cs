@@ -21,6 +21,7 @@ public static class TaskExtensions
         services.AddSingleton<TaskSignals>();
         services.AddSingleton<AgentService>();
         services.AddSingleton<DeploymentRunner>();
+        services.AddSingleton<DeploymentRecovery>();
         services.AddScoped<DeploymentService>();
         services.AddSingleton<HealthCheckService>();
         services.AddHostedService<TaskWorker>();

@@ -111,6 +111,13 @@ public abstract class AutoDeployDbContext(DbContextOptions options, TimeProvider
     /// </summary>
     protected virtual Task LockEventAppendsAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// Makes the open transactions that call this with the same key take turns, on every node: a check and the change
+    /// it guards ("no user yet", "another administrator remains") stay true together. PostgreSQL: an advisory lock
+    /// held until the transaction ends. SQLite serves one node, whose callers take turns in process.
+    /// </summary>
+    public virtual Task LockForTransactionAsync(long key, CancellationToken cancellationToken) => Task.CompletedTask;
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

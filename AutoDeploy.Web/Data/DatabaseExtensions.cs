@@ -1,3 +1,4 @@
+using AutoDeploy.Web.Workers;
 using Microsoft.EntityFrameworkCore;
 
 namespace AutoDeploy.Web.Data;
@@ -21,6 +22,8 @@ public static class DatabaseExtensions
             }
             services.AddDbContextFactory<PostgresAutoDeployDbContext>(o => o.UseNpgsql(connectionString));
             services.AddSingleton<IDbContextFactory<AutoDeployDbContext>, ProviderContextFactory<PostgresAutoDeployDbContext>>();
+            services.AddSingleton(sp => ActivatorUtilities.CreateInstance<EventNotificationListener>(sp, connectionString));
+            services.AddHostedService(sp => sp.GetRequiredService<EventNotificationListener>());
         }
         else if (string.Equals(options.Provider, DatabaseOptions.Sqlite, StringComparison.OrdinalIgnoreCase))
         {
@@ -38,6 +41,12 @@ public static class DatabaseExtensions
         // Identity's stores take a context per scope; everything else creates one per operation.
         services.AddScoped<AutoDeployDbContext>(sp => sp.GetRequiredService<IDbContextFactory<AutoDeployDbContext>>().CreateDbContext());
         services.AddHostedService<DatabaseInitializer>();
+
+        // Several nodes on one database: this node's name and leases, and the cross-node lock.
+        services.Configure<NodeOptions>(builder.Configuration.GetSection("Node"));
+        services.AddSingleton<NodeIdentity>();
+        services.AddSingleton<DeploymentLeases>();
+        services.AddSingleton<ClusterLock>();
         return builder;
     }
 

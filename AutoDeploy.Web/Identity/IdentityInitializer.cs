@@ -12,6 +12,9 @@ public sealed class IdentityInitializer(IServiceScopeFactory scopes, IOptions<Bo
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
+        // Nodes starting together take turns, so the roles and the bootstrap administrator are created once.
+        await using var turn = await DatabaseInitializer.StartupLockAsync(
+            scope.ServiceProvider.GetRequiredService<AutoDeployDbContext>(), cancellationToken);
         var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
         foreach (var role in Roles.All)
         {

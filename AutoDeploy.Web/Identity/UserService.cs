@@ -14,8 +14,13 @@ public sealed record UserSummary(string Id, string Email, string Role);
 /// </summary>
 public sealed class UserService(IServiceScopeFactory scopes, IValidator<NewUserInput> validator, SetupState setup)
 {
-    /// <summary>Serializes the checks "no user yet" and "another administrator remains" with the change they guard.</summary>
+    /// <summary>
+    /// Serializes the checks "no user yet" and "another administrator remains" with the change they guard: in process,
+    /// and across nodes by a database lock (<see cref="AutoDeployDbContext.LockForTransactionAsync"/>) on this key.
+    /// </summary>
     private static readonly SemaphoreSlim Gate = new(1, 1);
+
+    private const long UsersLockKey = 0x4164_5573_6572_7301;
 
     public async Task<IReadOnlyList<UserSummary>> ListAsync(CancellationToken cancellationToken = default)
     {
@@ -62,6 +67,9 @@ public sealed class UserService(IServiceScopeFactory scopes, IValidator<NewUserI
         {
             await using var scope = scopes.CreateAsyncScope();
             var users = scope.ServiceProvider.GetRequiredService<UserManager<AutoDeployUser>>();
+            var db = scope.ServiceProvider.GetRequiredService<AutoDeployDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.LockForTransactionAsync(UsersLockKey, cancellationToken);
             if (await users.Users.AnyAsync(cancellationToken))
             {
                 setup.MarkComplete();
@@ -70,6 +78,7 @@ public sealed class UserService(IServiceScopeFactory scopes, IValidator<NewUserI
             var created = await CreateInScopeAsync(scope.ServiceProvider, users, email.Trim(), password, Roles.Administrator, cancellationToken);
             if (created.Result.Succeeded)
             {
+                await transaction.CommitAsync(cancellationToken);
                 setup.MarkComplete();
             }
             return created;
@@ -140,6 +149,7 @@ public sealed class UserService(IServiceScopeFactory scopes, IValidator<NewUserI
             }
             var db = scope.ServiceProvider.GetRequiredService<AutoDeployDbContext>();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.LockForTransactionAsync(UsersLockKey, cancellationToken);
             var result = await change(users, user, await users.GetRolesAsync(user));
             if (result.Succeeded)
             {
@@ -158,14 +168,18 @@ public sealed class UserService(IServiceScopeFactory scopes, IValidator<NewUserI
     {
         var user = new AutoDeployUser { UserName = email, Email = email, EmailConfirmed = true };
         var db = services.GetRequiredService<AutoDeployDbContext>();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The caller's transaction when it has one (the first administrator's, which holds the users lock).
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var created = await users.CreateAsync(user, password);
         if (!created.Succeeded)
         {
             return ToInvalid(created);
         }
         await Check(users.AddToRoleAsync(user, role));
-        await transaction.CommitAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
         return new SaveResult<UserSummary>(SaveResult.Saved, new UserSummary(user.Id, email, role));
     }
 

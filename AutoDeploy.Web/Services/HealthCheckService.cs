@@ -63,6 +63,8 @@ public sealed class HealthCheckService(
             title = $"Check health of the machines in {name}";
         }
         var ids = await machines.OrderBy(m => m.Name).Select(m => m.Id).ToListAsync(cancellationToken);
+        // The run and its jobs commit together: a node dying in between leaves no run that nothing would ever end.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var run = new HealthCheckRun
         {
             MachineId = machineId, EnvironmentId = environmentId, Title = title, RequestedBy = ActorContext.Current, QueuedAt = time.GetUtcNow(),
@@ -75,6 +77,7 @@ public sealed class HealthCheckService(
         }
         db.TaskLogLines.Add(Line(run.Id, null, ids.Count == 0 ? "There are no machines to check." : $"Checking {ids.Count} machine(s)."));
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         signals.HealthChecks.Notify(run.Id);
         await FinishRunIfDoneAsync(db, run.Id, cancellationToken);
         foreach (var id in ids)
@@ -135,22 +138,25 @@ public sealed class HealthCheckService(
         {
             return;
         }
-        var run = await db.HealthCheckRuns.SingleAsync(r => r.Id == runId, cancellationToken);
-        if (run.State != DeploymentState.Executing)
-        {
-            return;
-        }
         var ids = jobs.Select(j => j.MachineId).ToList();
-        var machines = await db.Machines.Include(m => m.MachinePolicy).Where(m => ids.Contains(m.Id)).ToListAsync(cancellationToken);
+        var machines = await db.Machines.AsNoTracking().Include(m => m.MachinePolicy).Where(m => ids.Contains(m.Id)).ToListAsync(cancellationToken);
         var failing = machines.Where(m => m.HealthStatus == MachineHealthStatus.Unhealthy
             || (m.HealthStatus == MachineHealthStatus.Unavailable && HealthRules.FailsTaskWhenUnavailable(m.MachinePolicy!))).ToList();
         var skipped = machines.Count(m => m.HealthStatus == MachineHealthStatus.Unavailable && !failing.Contains(m));
-        run.State = failing.Count == 0 ? DeploymentState.Success : DeploymentState.Failed;
-        run.CompletedAt = time.GetUtcNow();
-        run.Summary = failing.Count == 0
+        var state = failing.Count == 0 ? DeploymentState.Success : DeploymentState.Failed;
+        var summary = failing.Count == 0
             ? $"{machines.Count - skipped} machine(s) checked{(skipped > 0 ? $", {skipped} unavailable and skipped by their policy" : "")}."
             : $"Failed: {string.Join(", ", failing.Select(m => $"{m.Name} is {m.HealthStatus}"))}.";
-        db.TaskLogLines.Add(Line(runId, null, run.Summary, failing.Count == 0 ? LogStream.Output : LogStream.Error));
+        var now = time.GetUtcNow();
+        // Conditional: when the last two checks end together (on two nodes), only one of them ends the run.
+        var ended = await db.HealthCheckRuns.Where(r => r.Id == runId && r.State == DeploymentState.Executing)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, state).SetProperty(r => r.CompletedAt, now).SetProperty(r => r.Summary, summary),
+                cancellationToken);
+        if (ended == 0)
+        {
+            return;
+        }
+        db.TaskLogLines.Add(Line(runId, null, summary, failing.Count == 0 ? LogStream.Output : LogStream.Error));
         await db.SaveChangesAsync(cancellationToken);
         signals.HealthChecks.Notify(runId);
     }

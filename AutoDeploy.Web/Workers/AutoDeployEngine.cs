@@ -14,11 +14,13 @@ namespace AutoDeploy.Web.Workers;
 /// </summary>
 public sealed class AutoDeployEngine(
     IDbContextFactory<AutoDeployDbContext> factory, TaskSignals signals, IOptions<AutoDeployOptions> options, TimeProvider time,
-    ILogger<AutoDeployEngine> logger)
+    ILogger<AutoDeployEngine> logger, ClusterLock? passLock = null)
 {
     /// <summary>Processes one page of events and due retries; true when it committed some (so there may be more at once).</summary>
     public async Task<bool> RunPassAsync(CancellationToken cancellationToken)
     {
+        // One pass at a time across nodes saves wasted passes; the conditional cursor below is what keeps two correct.
+        await using var turn = passLock is null ? null : await passLock.AcquireAsync(ClusterLock.AutoDeployPass, cancellationToken);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var cursor = await ReadCursorAsync(db, cancellationToken);
         var input = await PlannerInputLoader.LoadAsync(db, cursor, options.Value.PageSize, time.GetUtcNow(), options.Value.RetryPolicy,

@@ -10,27 +10,34 @@ namespace AutoDeploy.Web.Workers;
 
 /// <summary>
 /// Runs one deployment: chooses its machines, then runs the steps in order, each as one job per
-/// machine that has the step's roles, and ends with a result per machine and for the whole.
+/// machine that has the step's roles, and ends with a result per machine and for the whole. Every write is
+/// conditional on this node still holding the deployment's lease (<see cref="DeploymentLeases.HoldAsync"/>).
 /// </summary>
 public sealed class DeploymentRunner(
-    IDbContextFactory<AutoDeployDbContext> factory, TaskSignals signals, IOptions<TaskOptions> options, TimeProvider time,
-    ILogger<DeploymentRunner> logger)
+    IDbContextFactory<AutoDeployDbContext> factory, DeploymentLeases leases, TaskSignals signals, IOptions<TaskOptions> options,
+    TimeProvider time, ILogger<DeploymentRunner> logger)
 {
     private TaskOptions Options => options.Value;
 
+    /// <summary>Runs the deployment from where it stands: from the start, or on from a step another node had reached.</summary>
     public async Task RunAsync(int deploymentId, CancellationToken cancellationToken)
     {
-        var (steps, active) = await StartAsync(deploymentId, cancellationToken);
-        for (var index = 0; index < steps.Count && active.Count > 0; index++)
+        var progress = await ReadProgressAsync(deploymentId, cancellationToken) ?? await StartAsync(deploymentId, cancellationToken);
+        var active = progress.Active;
+        for (var index = progress.NextStep; index < progress.Steps.Count && active.Count > 0; index++)
         {
-            var step = steps[index];
-            var machines = active.Where(m => step.AppliesTo(m.Roles)).ToList();
-            if (machines.Count == 0)
+            var step = progress.Steps[index];
+            var jobs = index == progress.NextStep ? progress.NextStepJobs : null;
+            if (jobs is null)
             {
-                await LogAsync(deploymentId, $"Step {index + 1} '{step.Name}': no machine has a role of {string.Join(", ", step.Roles)}; skipped.", cancellationToken);
-                continue;
+                var machines = active.Where(m => step.AppliesTo(m.Roles)).ToList();
+                if (machines.Count == 0)
+                {
+                    await LogAsync(deploymentId, $"Step {index + 1} '{step.Name}': no machine has a role of {string.Join(", ", step.Roles)}; skipped.", cancellationToken);
+                    continue;
+                }
+                jobs = await QueueJobsAsync(deploymentId, index, step, machines, cancellationToken);
             }
-            var jobs = await QueueJobsAsync(deploymentId, index, step, machines, cancellationToken);
             var outcome = await WaitForJobsAsync(deploymentId, jobs, step.Timeout, cancellationToken);
             var stopped = outcome.Where(j => j.State != JobState.Succeeded).Select(j => j.MachineId).ToHashSet();
             active.RemoveAll(m => stopped.Contains(m.Id));
@@ -43,7 +50,13 @@ public sealed class DeploymentRunner(
         await FinishAsync(deploymentId, cancellationToken);
     }
 
-    private async Task<(IReadOnlyList<DeploymentStep>, List<MachineCandidate>)> StartAsync(int deploymentId, CancellationToken cancellationToken)
+    private async Task<DeploymentRunProgress?> ReadProgressAsync(int deploymentId, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await DeploymentRunProgress.ReadAsync(db, deploymentId, cancellationToken);
+    }
+
+    private async Task<DeploymentRunProgress> StartAsync(int deploymentId, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var deployment = await db.Deployments.SingleAsync(d => d.Id == deploymentId, cancellationToken);
@@ -74,7 +87,7 @@ public sealed class DeploymentRunner(
             deployment.Finish(DeploymentState.Failed, plan.Error, time.GetUtcNow());
         }
         await SaveAsync(db, deploymentId, cancellationToken);
-        return plan.CanRun ? (release.Steps, plan.Targets.ToList()) : ([], []);
+        return plan.CanRun ? DeploymentRunProgress.Fresh(release.Steps, plan.Targets.ToList()) : DeploymentRunProgress.Fresh([], []);
     }
 
     private async Task<List<long>> QueueJobsAsync(int deploymentId, int index, DeploymentStep step, List<MachineCandidate> machines,
@@ -88,8 +101,10 @@ public sealed class DeploymentRunner(
             TimeoutSeconds = (int)Math.Ceiling(step.Timeout.TotalSeconds), State = JobState.Pending, CreatedAt = now,
         }).ToList();
         db.MachineJobs.AddRange(jobs);
-        await db.DeploymentTargets.Where(t => t.DeploymentId == deploymentId && t.State == TargetState.Pending)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.State, TargetState.Running), cancellationToken);
+        foreach (var target in await db.DeploymentTargets.Where(t => t.DeploymentId == deploymentId && t.State == TargetState.Pending).ToListAsync(cancellationToken))
+        {
+            target.State = TargetState.Running;
+        }
         AddLog(db, deploymentId, $"Step {index + 1} '{step.Name}' on {string.Join(", ", machines.Select(m => m.Name))}.");
         await SaveAsync(db, deploymentId, cancellationToken);
         foreach (var machine in machines)
@@ -211,10 +226,20 @@ public sealed class DeploymentRunner(
         await SaveAsync(db, deploymentId, cancellationToken);
     }
 
-    /// <summary>Saves and wakes the pages that show the deployment.</summary>
+    /// <summary>Saves, if this node still holds the deployment, and wakes the pages that show it.</summary>
+    /// <exception cref="LeaseLostException">Another node took the deployment over; nothing was saved.</exception>
     private async Task SaveAsync(AutoDeployDbContext db, int deploymentId, CancellationToken cancellationToken)
     {
-        await db.SaveChangesAsync(cancellationToken);
+        if (!db.ChangeTracker.HasChanges())
+        {
+            return;
+        }
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            await leases.HoldAsync(db, deploymentId, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
         signals.Logs.Notify(deploymentId);
     }
 

@@ -12,11 +12,13 @@ namespace AutoDeploy.Web.Workers;
 /// <summary>
 /// Looks after machines as their policies say: queues the checks that are due (read by due time, with a
 /// bounded number running), marks machines whose agents went silent Unavailable, gives up on checks no
-/// agent answered, and deletes machines that stayed unavailable longer than their policy allows.
+/// agent answered, and deletes machines that stayed unavailable longer than their policy allows. With several
+/// nodes, one pass runs at a time (a node skips its pass while another node's runs), so no check is queued twice.
 /// </summary>
 public sealed class HealthCheckWorker(
     IDbContextFactory<AutoDeployDbContext> factory, HealthCheckService healthChecks, TaskSignals signals,
-    IOptions<HealthCheckOptions> options, TimeProvider time, ILogger<HealthCheckWorker> logger) : BackgroundService
+    IOptions<HealthCheckOptions> options, TimeProvider time, ILogger<HealthCheckWorker> logger, ClusterLock? passLock = null)
+    : BackgroundService
 {
     private readonly HashSet<int> _cleanupFailuresReported = [];
 
@@ -42,6 +44,11 @@ public sealed class HealthCheckWorker(
     /// <summary>One pass; public so tests can drive the worker step by step with a fake clock.</summary>
     public async Task TickAsync(CancellationToken cancellationToken)
     {
+        await using var turn = passLock is null ? null : await passLock.TryAcquireAsync(ClusterLock.HealthCheckPass, cancellationToken);
+        if (passLock is not null && turn is null)
+        {
+            return;
+        }
         await MarkSilentMachinesAsync(cancellationToken);
         await ExpireUnansweredChecksAsync(cancellationToken);
         await QueueDueChecksAsync(cancellationToken);

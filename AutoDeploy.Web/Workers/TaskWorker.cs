@@ -7,20 +7,21 @@ using Microsoft.Extensions.Options;
 namespace AutoDeploy.Web.Workers;
 
 /// <summary>
-/// Runs queued deployments, several at once but one at a time per project and environment.
-/// On start it ends deployments that a previous run of the server left executing.
+/// Runs queued deployments, several at once but one at a time per project and environment. Each deployment it
+/// runs is leased to this node and renewed by a heartbeat; the heartbeat also takes over the deployments of nodes
+/// that stopped renewing theirs and carries on with them (<see cref="DeploymentRecovery"/>). A deployment this node
+/// lost to another node is stopped here; one it is running when it stops is handed back for another node to take.
 /// </summary>
 public sealed class TaskWorker(
-    IDbContextFactory<AutoDeployDbContext> factory, DeploymentRunner runner, TaskSignals signals, IOptions<TaskOptions> options,
-    TimeProvider time, ILogger<TaskWorker> logger) : BackgroundService
+    IDbContextFactory<AutoDeployDbContext> factory, DeploymentRunner runner, DeploymentLeases leases, DeploymentRecovery recovery,
+    NodeIdentity node, TaskSignals signals, IOptions<TaskOptions> options, TimeProvider time, ILogger<TaskWorker> logger) : BackgroundService
 {
-    public const string InterruptedMessage = "The server stopped while this deployment was running; it did not finish.";
-
-    private readonly ConcurrentDictionary<int, Task> _running = new();
+    private readonly ConcurrentDictionary<int, Running> _running = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await FailInterruptedAsync(stoppingToken);
+        await TakeOverAsync(includeOwnLeftovers: true, stoppingToken);
+        var heartbeat = HeartbeatAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             var wake = signals.Queue.WaitAsync(0, options.Value.RecheckInterval, time, stoppingToken);
@@ -28,42 +29,143 @@ public sealed class TaskWorker(
             {
                 while (_running.Count < options.Value.MaxConcurrentDeployments && await ClaimNextAsync(stoppingToken) is { } id)
                 {
-                    _running[id] = RunAsync(id, stoppingToken);
+                    Start(id, stoppingToken);
                 }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogError(ex, "The task worker could not claim deployments; retrying");
             }
-            await wake;
+            try
+            {
+                await wake;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
         }
-        await Task.WhenAll(_running.Values);
+        // Stopping: the runners hand their deployments back before the host goes away.
+        await Task.WhenAll(_running.Values.Select(r => r.Task).Append(heartbeat));
     }
 
-    private async Task RunAsync(int deploymentId, CancellationToken stoppingToken)
+    private void Start(int deploymentId, CancellationToken stoppingToken)
+    {
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        _running[deploymentId] = new Running(RunAsync(deploymentId, stop.Token, stoppingToken), stop);
+    }
+
+    private async Task RunAsync(int deploymentId, CancellationToken lease, CancellationToken stoppingToken)
     {
         await Task.Yield();
         try
         {
-            await runner.RunAsync(deploymentId, stoppingToken);
+            await runner.RunAsync(deploymentId, lease);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // The next start fails it as interrupted.
+            await HandBackAsync(deploymentId);
+        }
+        catch (Exception ex) when (ex is LeaseLostException || (ex is OperationCanceledException && lease.IsCancellationRequested))
+        {
+            logger.LogWarning("Node {Node} lost deployment {Id} to another node and stopped running it", node.Name, deploymentId);
         }
         catch (Exception ex)
         {
             logger.LogError(ex, "Deployment {Id} failed in the server", deploymentId);
-            await FailAsync(deploymentId, $"The server failed while running the deployment: {ex.Message}");
+            await EndAsync(deploymentId, $"The server failed while running the deployment: {ex.Message}");
         }
         finally
         {
-            _running.TryRemove(deploymentId, out _);
+            if (_running.TryRemove(deploymentId, out var running))
+            {
+                running.Stop.Dispose();
+            }
             signals.Queue.Notify(0);
         }
     }
 
-    /// <summary>The oldest queued deployment whose project and environment have none executing, moved to Executing.</summary>
+    /// <summary>This node stops: another node carries on with the deployment at its next heartbeat, not a lease later.</summary>
+    private async Task HandBackAsync(int deploymentId)
+    {
+        try
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await recovery.ReleaseAsync(deploymentId, limit.Token);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Could not hand deployment {Id} back; another node takes it over when its lease expires", deploymentId);
+        }
+    }
+
+    /// <summary>Fails a deployment this node gives up, unless another node holds it by now.</summary>
+    private async Task EndAsync(int deploymentId, string reason)
+    {
+        try
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await recovery.FailOwnedAsync(deploymentId, reason, limit.Token);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Could not record the end of deployment {Id}; another node takes it over when its lease expires", deploymentId);
+        }
+    }
+
+    /// <summary>Every heartbeat: renews this node's leases, stops what it lost, and takes over what stopped nodes left.</summary>
+    private async Task HeartbeatAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(node.HeartbeatInterval, time, stoppingToken);
+                await RenewAsync(stoppingToken);
+                await TakeOverAsync(includeOwnLeftovers: false, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "The deployment heartbeat failed; retrying");
+            }
+        }
+    }
+
+    private async Task RenewAsync(CancellationToken cancellationToken)
+    {
+        var ids = _running.Keys.ToList();
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var owned = await leases.RenewAsync(db, ids, cancellationToken);
+        foreach (var id in ids.Where(i => !owned.Contains(i)))
+        {
+            if (_running.TryGetValue(id, out var running))
+            {
+                await running.Stop.CancelAsync();
+            }
+        }
+    }
+
+    private async Task TakeOverAsync(bool includeOwnLeftovers, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var room = options.Value.MaxConcurrentDeployments - _running.Count;
+            foreach (var id in await recovery.TakeOverOrphanedAsync(includeOwnLeftovers, _running.Keys.ToList(), room, stoppingToken))
+            {
+                Start(id, stoppingToken);
+            }
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            logger.LogError(ex, "Could not take over the deployments of stopped nodes; the next heartbeat retries");
+        }
+    }
+
+    /// <summary>The oldest queued deployment whose project and environment have none executing, claimed by this node.</summary>
     private async Task<int?> ClaimNextAsync(CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
@@ -73,9 +175,7 @@ public sealed class TaskWorker(
             .OrderBy(d => d.Id).Select(d => d.Id).Take(10).ToListAsync(cancellationToken);
         foreach (var id in candidates)
         {
-            var claimed = await db.Deployments.Where(d => d.Id == id && d.State == DeploymentState.Queued)
-                .ExecuteUpdateAsync(s => s.SetProperty(d => d.State, DeploymentState.Executing), cancellationToken);
-            if (claimed == 1)
+            if (await leases.ClaimAsync(db, id, cancellationToken))
             {
                 return id;
             }
@@ -83,42 +183,5 @@ public sealed class TaskWorker(
         return null;
     }
 
-    private async Task FailInterruptedAsync(CancellationToken cancellationToken)
-    {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var interrupted = await db.Deployments.Where(d => d.State == DeploymentState.Executing).Select(d => d.Id).ToListAsync(cancellationToken);
-        foreach (var id in interrupted)
-        {
-            await FailAsync(id, InterruptedMessage);
-        }
-    }
-
-    private async Task FailAsync(int deploymentId, string reason)
-    {
-        await using var db = await factory.CreateDbContextAsync();
-        var deployment = await db.Deployments.SingleAsync(d => d.Id == deploymentId);
-        if (deployment.State.IsFinished())
-        {
-            return;
-        }
-        var now = time.GetUtcNow();
-        deployment.Finish(DeploymentState.Failed, reason, now);
-        var jobs = await db.MachineJobs.Where(j => j.DeploymentId == deploymentId && (j.State == JobState.Pending || j.State == JobState.Running)).ToListAsync();
-        foreach (var job in jobs)
-        {
-            job.State = JobState.Canceled;
-            job.Message = reason;
-            job.CompletedAt = now;
-        }
-        var targets = await db.DeploymentTargets.Where(t => t.DeploymentId == deploymentId && (t.State == TargetState.Pending || t.State == TargetState.Running)).ToListAsync();
-        foreach (var target in targets)
-        {
-            target.State = TargetState.Failed;
-            target.Reason = reason;
-            target.CompletedAt = now;
-        }
-        db.TaskLogLines.Add(new TaskLogLine { DeploymentId = deploymentId, At = now, Stream = Domain.Agents.LogStream.Error, Text = reason });
-        await db.SaveChangesAsync();
-        signals.Logs.Notify(deploymentId);
-    }
+    private sealed record Running(Task Task, CancellationTokenSource Stop);
 }

@@ -20,6 +20,10 @@ internal sealed class DeploymentConfiguration : IEntityTypeConfiguration<Deploym
         builder.Property(d => d.State).HasConversion<string>().HasMaxLength(20);
         builder.HasIndex(d => d.State);
         builder.HasIndex(d => new { d.ProjectId, d.EnvironmentId, d.State });
+        builder.Property(d => d.ExecutingNode).HasMaxLength(NodeIdentity.MaxNameLength);
+        // One deployment at a time per project and environment, also when two nodes claim at once.
+        builder.HasIndex(d => new { d.ProjectId, d.EnvironmentId }).IsUnique().HasFilter("\"State\" = 'Executing'")
+            .HasDatabaseName("IX_Deployments_OneExecutingPerProjectAndEnvironment");
         builder.HasOne<Release>().WithMany().HasForeignKey(d => d.ReleaseId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -49,9 +49,16 @@ namespace AutoDeploy.Web.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("ExecutingNode")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("FailureReason")
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("ProjectId")
                         .HasColumnType("integer");
@@ -93,6 +100,11 @@ namespace AutoDeploy.Web.Data.Migrations.Postgres
                     b.HasIndex("ReleaseId");
 
                     b.HasIndex("State");
+
+                    b.HasIndex("ProjectId", "EnvironmentId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Deployments_OneExecutingPerProjectAndEnvironment")
+                        .HasFilter("\"State\" = 'Executing'");
 
                     b.HasIndex("ProjectId", "EnvironmentId", "State");
 

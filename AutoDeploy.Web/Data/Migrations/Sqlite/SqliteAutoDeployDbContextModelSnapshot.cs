@@ -41,9 +41,16 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ExecutingNode")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FailureReason")
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeaseExpiresAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("ProjectId")
                         .HasColumnType("INTEGER");
@@ -85,6 +92,11 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
                     b.HasIndex("ReleaseId");
 
                     b.HasIndex("State");
+
+                    b.HasIndex("ProjectId", "EnvironmentId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Deployments_OneExecutingPerProjectAndEnvironment")
+                        .HasFilter("\"State\" = 'Executing'");
 
                     b.HasIndex("ProjectId", "EnvironmentId", "State");
 

@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using AutoDeploy.Domain.Deployments;
+using AutoDeploy.Domain.Machines;
+using AutoDeploy.Domain.Policies;
+using AutoDeploy.Domain.Triggers;
+using AutoDeploy.Tests.TestSupport;
+using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Workers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace AutoDeploy.Tests.HighAvailability;
+
+/// <summary>Two engines on two nodes of one PostgreSQL database, each taking the cluster lock around its passes.</summary>
+[Collection("postgres")]
+public sealed class TwoEnginesPostgresTests(PostgresServer server)
+{
+    [Fact]
+    public async Task Two_locked_engines_work_a_burst_one_pass_at_a_time_and_queue_each_machine_once()
+    {
+        var database = await PostgresDatabase.CreateAsync(server);
+        var scenario = await new DeploymentScenario(database).WithEnvironmentAsync();
+        await scenario.WithReleaseAsync(null, DeploymentScenario.Step("Install", "web"));
+        await ArrangeSuccessfulDeploymentAndTriggerAsync(database, scenario);
+        var log = new RecordingLogger();
+        var engines = new[] { Engine(database, "node-a", log), Engine(database, "node-b", log) };
+        await engines[0].RunPassAsync(default);
+
+        var machineIds = new List<int>();
+        for (var i = 0; i < 20; i++)
+        {
+            machineIds.Add(await AddHealthyMachineAsync(database, scenario, $"burst-{i:00}"));
+            if (i % 5 == 4)
+            {
+                await Task.WhenAll(engines.Select(e => e.RunPassAsync(default)));
+            }
+        }
+        await Task.WhenAll(engines.Select(RunUntilIdleAsync));
+
+        await using var db = database.CreateDbContext();
+        var queued = await db.Deployments.Where(d => d.TriggerId != null).ToListAsync();
+        Assert.Equal(machineIds.Order(), queued.SelectMany(d => d.ChosenMachineIds).Order());
+        Assert.Equal(await db.Events.MaxAsync(e => e.Id), (await db.AutoDeployCursors.SingleAsync()).LastEventId);
+        Assert.DoesNotContain(log.Messages, m => m.StartsWith("Another engine processed", StringComparison.Ordinal));
+    }
+
+    private static AutoDeployEngine Engine(PostgresDatabase database, string node, ILogger<AutoDeployEngine> log) => new(database, new TaskSignals(),
+        Microsoft.Extensions.Options.Options.Create(new AutoDeployOptions { PageSize = 3 }), TimeProvider.System, log,
+        new ClusterLock(database, new NodeIdentity(node, TimeSpan.FromSeconds(30))));
+
+    private static async Task RunUntilIdleAsync(AutoDeployEngine engine)
+    {
+        for (var passes = 0; passes < 200; passes++)
+        {
+            if (!await engine.RunPassAsync(default))
+            {
+                return;
+            }
+        }
+        throw new InvalidOperationException("The engine never became idle.");
+    }
+
+    private static async Task ArrangeSuccessfulDeploymentAndTriggerAsync(PostgresDatabase database, DeploymentScenario scenario)
+    {
+        await using var db = database.CreateDbContext();
+        db.AttachRange(scenario.Project, scenario.Release, scenario.Environment);
+        var deployment = Deployment.Queue(scenario.Project, scenario.Release, scenario.Environment, [], "test", null, DateTimeOffset.UtcNow);
+        deployment.Start(DateTimeOffset.UtcNow);
+        deployment.Finish(DeploymentState.Success, null, DateTimeOffset.UtcNow);
+        db.Deployments.Add(deployment);
+        db.Triggers.Add(ProjectTrigger.Create(scenario.Project.Id, "Web servers"));
+        if (!await db.MachinePolicies.AnyAsync(p => p.IsDefault))
+        {
+            db.MachinePolicies.Add(MachinePolicy.CreateDefault());
+        }
+        await db.SaveChangesAsync();
+    }
+
+    private static async Task<int> AddHealthyMachineAsync(PostgresDatabase database, DeploymentScenario scenario, string name)
+    {
+        await using var db = database.CreateDbContext();
+        var policy = await db.MachinePolicies.SingleAsync(p => p.IsDefault);
+        var environment = await db.Environments.SingleAsync(e => e.Id == scenario.Environment.Id);
+        var machine = Machine.Register(name, [environment], ["web"], policy, DateTimeOffset.UtcNow);
+        db.Machines.Add(machine);
+        await db.SaveChangesAsync();
+        machine.RecordHealth(MachineHealthStatus.Healthy, null, DateTimeOffset.UtcNow);
+        await db.SaveChangesAsync();
+        return machine.Id;
+    }
+
+    private sealed class RecordingLogger : ILogger<AutoDeployEngine>
+    {
+        public ConcurrentQueue<string> Messages { get; } = new();
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Messages.Enqueue(formatter(state, exception));
+    }
+}

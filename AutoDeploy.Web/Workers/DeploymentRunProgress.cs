@@ -1,0 +1,42 @@
+using AutoDeploy.Domain.Deployments;
+using AutoDeploy.Domain.Projects;
+using AutoDeploy.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutoDeploy.Web.Workers;
+
+/// <summary>
+/// Where a deployment's run stands: its steps, the machines still in it, and the step to carry on with (with that
+/// step's jobs when they were already queued). A node that takes a deployment over reads it from the database.
+/// </summary>
+public sealed record DeploymentRunProgress(IReadOnlyList<DeploymentStep> Steps, List<MachineCandidate> Active, int NextStep, List<long>? NextStepJobs)
+{
+    public static DeploymentRunProgress Fresh(IReadOnlyList<DeploymentStep> steps, List<MachineCandidate> active) => new(steps, active, 0, null);
+
+    /// <summary>
+    /// The progress of a deployment whose start was committed (by any node), or null when it has not started. Jobs of the
+    /// last step that has any are waited for, not queued again: whatever agents already run is never run twice.
+    /// </summary>
+    public static async Task<DeploymentRunProgress?> ReadAsync(AutoDeployDbContext db, int deploymentId, CancellationToken cancellationToken)
+    {
+        var deployment = await db.Deployments.AsNoTracking().SingleAsync(d => d.Id == deploymentId, cancellationToken);
+        if (deployment.StartedAt is null)
+        {
+            return null;
+        }
+        var release = await db.Releases.AsNoTracking().SingleAsync(r => r.Id == deployment.ReleaseId, cancellationToken);
+        var inPlay = await db.DeploymentTargets.AsNoTracking()
+            .Where(t => t.DeploymentId == deploymentId && (t.State == TargetState.Pending || t.State == TargetState.Running))
+            .Select(t => t.MachineId).ToListAsync(cancellationToken);
+        var active = await db.Machines.AsNoTracking().Where(m => inPlay.Contains(m.Id))
+            .Select(m => new MachineCandidate(m.Id, m.Name, m.Roles, m.IsEnabled, m.HealthStatus)).ToListAsync(cancellationToken);
+        var jobs = await db.MachineJobs.AsNoTracking().Where(j => j.DeploymentId == deploymentId && j.StepIndex != null)
+            .Select(j => new { j.Id, Step = j.StepIndex!.Value }).ToListAsync(cancellationToken);
+        if (jobs.Count == 0)
+        {
+            return Fresh(release.Steps, active);
+        }
+        var last = jobs.Max(j => j.Step);
+        return new DeploymentRunProgress(release.Steps, active, last, jobs.Where(j => j.Step == last).Select(j => j.Id).ToList());
+    }
+}
