@@ -11,6 +11,8 @@ public sealed class SqliteAutoDeployDbContext(
 {
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
         StoreTimesAsTicks(configurationBuilder);
+
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) => optionsBuilder.AddInterceptors(SqlitePragmas.Instance);
 }
 
 /// <summary>Lets <c>dotnet ef</c> build the SQLite model without starting the app.</summary>
