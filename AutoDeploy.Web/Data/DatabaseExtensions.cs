@@ -31,6 +31,8 @@ public static class DatabaseExtensions
                 ? DefaultSqliteConnection(builder.Environment.ContentRootPath, options.DataFolder)
                 : connectionString;
             services.AddDbContextFactory<SqliteAutoDeployDbContext>(o => o.UseSqlite(connectionString));
+            ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+            ThreadPool.SetMinThreads(Math.Max(workers, options.SqliteMinThreads), completionPorts);
             services.AddSingleton<IDbContextFactory<AutoDeployDbContext>, ProviderContextFactory<SqliteAutoDeployDbContext>>();
         }
         else

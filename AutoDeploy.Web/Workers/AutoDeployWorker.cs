@@ -32,8 +32,8 @@ public sealed class AutoDeployWorker(AutoDeployEngine engine, TaskSignals signal
             {
                 failures++;
                 logger.LogError(ex, "An auto-deploy pass failed ({Failures} in a row); the next pass retries from the same cursor", failures);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(30_000, 100 * Math.Pow(2, failures))), time, stoppingToken)
-                    .ContinueWith(_ => { }, TaskScheduler.Default);
+                // Retry after the back-off, not at the next wake-up: the events that failed may be the last for a while.
+                wake = Task.Delay(TimeSpan.FromMilliseconds(Math.Min(30_000, 100 * Math.Pow(2, failures))), time, stoppingToken);
             }
             try
             {
