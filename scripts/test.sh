@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: unit, bUnit, API, PostgreSQL (the tests start their own throwaway server) and
-# Playwright E2E in Debian's Chromium. Installs what a fresh Debian machine lacks, then prints
+# Playwright E2E in Debian's Chromium, then the app-level tests again on PostgreSQL. Installs what a fresh Debian machine lacks, then prints
 # "N passed, N failed, N skipped" computed from the test results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,9 +20,13 @@ dotnet build AutoDeploy.sln -warnaserror
 rm -rf TestResults
 status=0
 dotnet test AutoDeploy.sln --no-build --logger trx --results-directory TestResults "$@" || status=$?
+# The app-level integration tests once more with the app on PostgreSQL (a throwaway server the tests start);
+# the PostgreSQL-only tests ran above, and the benchmarks' smoke runs have servers of their own.
+AUTODEPLOY_TEST_DATABASE=Postgres dotnet test AutoDeploy.Tests --no-build --logger trx --results-directory TestResults/postgres \
+  --filter "FullyQualifiedName!~AutoDeploy.Tests.Bench&FullyQualifiedName!~AutoDeploy.Tests.HighAvailability" "$@" || status=$?
 
 if ls TestResults/*.trx >/dev/null 2>&1; then
-  read -r p f t e < <(grep -ho '<Counters [^>]*' TestResults/*.trx | awk '{for(i=2;i<=NF;i++){split($i,a,"=");gsub(/"/,"",a[2]);v[a[1]]+=a[2]}} END{print v["passed"]+0, v["failed"]+v["error"]+v["timeout"]+v["aborted"], v["total"]+0, v["executed"]+0}')
+  read -r p f t e < <(grep -ho '<Counters [^>]*' TestResults/*.trx TestResults/postgres/*.trx | awk '{for(i=2;i<=NF;i++){split($i,a,"=");gsub(/"/,"",a[2]);v[a[1]]+=a[2]}} END{print v["passed"]+0, v["failed"]+v["error"]+v["timeout"]+v["aborted"], v["total"]+0, v["executed"]+0}')
   echo "$p passed, $f failed, $((t-e)) skipped"
 else
   echo "0 passed, 1 failed, 0 skipped"

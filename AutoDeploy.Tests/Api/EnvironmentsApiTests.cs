@@ -66,7 +66,7 @@ public sealed class EnvironmentsApiTests(AutoDeployAppFactory app) : IClassFixtu
     public async Task Get_ListsTheEnvironmentWithItsMachineCounts()
     {
         var created = await CreateAsync(UniqueName());
-        await Database.AddMachinesAsync(created.Id, MachineHealthStatus.Healthy, count: 2);
+        await Database.AddMachinesAsync(created.Id, MachineHealthStatus.Healthy, count: 2, seenAt: DateTimeOffset.UtcNow);
 
         var listed = await _client.GetFromJsonAsync<List<EnvironmentSummary>>("/api/environments");
 
@@ -100,7 +100,7 @@ public sealed class EnvironmentsApiTests(AutoDeployAppFactory app) : IClassFixtu
     public async Task Delete_WithMachinesInIt_Is409AndKeepsIt()
     {
         var created = await CreateAsync(UniqueName());
-        await Database.AddMachinesAsync(created.Id, MachineHealthStatus.Unknown);
+        await Database.AddMachinesAsync(created.Id, MachineHealthStatus.Unknown, seenAt: DateTimeOffset.UtcNow);
 
         var response = await _client.DeleteAsync($"/api/environments/{created.Id}");
 

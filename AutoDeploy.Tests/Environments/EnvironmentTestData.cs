@@ -22,18 +22,22 @@ public static class EnvironmentTestData
         return environment;
     }
 
-    /// <summary>Registers <paramref name="count"/> machines into the given environments, with a health status and enabled or not.</summary>
+    /// <summary>
+    /// Registers <paramref name="count"/> machines into the given environments, with a health status and enabled or not,
+    /// seen at <paramref name="seenAt"/> (default: the fixed test clock's now; a running app's health checks judge a
+    /// machine by its real last-seen time, so tests against one pass <see cref="DateTimeOffset.UtcNow"/>).
+    /// </summary>
     public static async Task AddMachinesAsync(
         this IDbContextFactory<AutoDeployDbContext> factory, int[] environmentIds, MachineHealthStatus health,
-        int count = 1, bool enabled = true)
+        int count = 1, bool enabled = true, DateTimeOffset? seenAt = null)
     {
         await using var db = await factory.CreateDbContextAsync();
         var policy = await db.MachinePolicies.FirstOrDefaultAsync(p => p.IsDefault) ?? db.MachinePolicies.Add(MachinePolicy.CreateDefault()).Entity;
         var environments = await db.Environments.Where(e => environmentIds.Contains(e.Id)).ToListAsync();
         for (var i = 0; i < count; i++)
         {
-            var machine = Machine.Register($"machine-{Guid.NewGuid():N}", environments, ["web"], policy, Now);
-            machine.RecordHealth(health, null, Now);
+            var machine = Machine.Register($"machine-{Guid.NewGuid():N}", environments, ["web"], policy, seenAt ?? Now);
+            machine.RecordHealth(health, null, seenAt ?? Now);
             if (!enabled)
             {
                 machine.Disable();
@@ -45,6 +49,6 @@ public static class EnvironmentTestData
 
     public static Task AddMachinesAsync(
         this IDbContextFactory<AutoDeployDbContext> factory, int environmentId, MachineHealthStatus health,
-        int count = 1, bool enabled = true) =>
-        factory.AddMachinesAsync([environmentId], health, count, enabled);
+        int count = 1, bool enabled = true, DateTimeOffset? seenAt = null) =>
+        factory.AddMachinesAsync([environmentId], health, count, enabled, seenAt);
 }

@@ -7,8 +7,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AutoDeploy.Tests.TestSupport;
 
 /// <summary>
-/// The whole app on TestServer against its own SQLite file, with a bootstrap administrator and API key
-/// (the headless set-up of the README) so API tests can authenticate.
+/// The whole app on TestServer against its own SQLite file (or its own PostgreSQL database, see
+/// <see cref="AppDatabase"/>), with a bootstrap administrator and API key (the headless set-up of the README)
+/// so API tests can authenticate.
 /// </summary>
 public sealed class AutoDeployAppFactory : WebApplicationFactory<Program>
 {
@@ -24,8 +25,16 @@ public sealed class AutoDeployAppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
-        builder.UseSetting("Database:Provider", "Sqlite");
-        builder.UseSetting("ConnectionStrings:Default", $"Data Source={DbPath};Pooling=False");
+        if (AppDatabase.IsPostgres)
+        {
+            builder.UseSetting("Database:Provider", "Postgres");
+            builder.UseSetting("ConnectionStrings:Default", AppDatabase.CreatePostgresDatabase());
+        }
+        else
+        {
+            builder.UseSetting("Database:Provider", "Sqlite");
+            builder.UseSetting("ConnectionStrings:Default", $"Data Source={DbPath};Pooling=False");
+        }
         builder.UseSetting("Bootstrap:AdminEmail", AdminEmail);
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("Bootstrap:AdminApiKey", AdminApiKey);

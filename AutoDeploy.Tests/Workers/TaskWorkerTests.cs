@@ -26,6 +26,7 @@ public sealed class TaskWorkerTests
             deploymentId = deployment.Id;
         }
         await using var app = new AutoDeployAppFactory();
+        app.Settings["Database:Provider"] = "Sqlite";
         app.Settings["ConnectionStrings:Default"] = database.ConnectionString;
 
         _ = app.Services;
