@@ -65,6 +65,23 @@ public sealed class EventNotificationPostgresTests(PostgresServer server) : IAsy
         await Eventually.TrueAsync(async () => await CursorAsync() >= eventId, Patience, () => "node B's engine should have read the event");
     }
 
+    [Fact]
+    public async Task A_machine_wake_up_on_one_node_ends_the_agent_long_poll_waiting_on_another_node()
+    {
+        var signalsOnB = _b.Services.GetRequiredService<TaskSignals>();
+        // Longer than the test's patience: only a relayed notification can end this wait in time.
+        var longPoll = signalsOnB.Machines.WaitAsync(4242, TimeSpan.FromMinutes(5), TimeProvider.System, CancellationToken.None);
+
+        await Eventually.TrueAsync(() =>
+        {
+            // Repeated until node B hears it: B's listener may still be connecting when the test starts.
+            _a.Services.GetRequiredService<TaskSignals>().Machines.Notify(4242);
+            return Task.FromResult(longPoll.IsCompleted);
+        }, Patience, () => "node A's wake-up for machine 4242 should reach node B");
+
+        Assert.True(longPoll.IsCompletedSuccessfully);
+    }
+
     private AutoDeployAppFactory App()
     {
         var app = new AutoDeployAppFactory();

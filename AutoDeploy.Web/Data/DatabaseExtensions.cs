@@ -24,6 +24,8 @@ public static class DatabaseExtensions
             services.AddSingleton<IDbContextFactory<AutoDeployDbContext>, ProviderContextFactory<PostgresAutoDeployDbContext>>();
             services.AddSingleton(sp => ActivatorUtilities.CreateInstance<EventNotificationListener>(sp, connectionString));
             services.AddHostedService(sp => sp.GetRequiredService<EventNotificationListener>());
+            services.AddSingleton(sp => ActivatorUtilities.CreateInstance<WakeRelay>(sp, connectionString));
+            services.AddHostedService(sp => sp.GetRequiredService<WakeRelay>());
         }
         else if (string.Equals(options.Provider, DatabaseOptions.Sqlite, StringComparison.OrdinalIgnoreCase))
         {

@@ -7,6 +7,7 @@ namespace AutoDeploy.Web.Workers;
 /// Cross-node wake-ups on PostgreSQL: LISTENs on a connection of its own for the NOTIFY that every commit with events
 /// sends, and wakes this node's engine, task worker and activity feed at once, whichever node committed. It reconnects when the
 /// connection drops (and then wakes them once, for what it may have missed); their periodic scans stay the fallback.
+/// It also hears the keyed wake-ups other nodes relay (<see cref="WakeRelay"/>).
 /// </summary>
 public sealed class EventNotificationListener(
     string connectionString, TaskSignals signals, TimeProvider time, ILogger<EventNotificationListener> logger) : BackgroundService
@@ -54,13 +55,20 @@ public sealed class EventNotificationListener(
     private async Task ListenAsync(CancellationToken stoppingToken)
     {
         await using var connection = new NpgsqlConnection(connectionString);
-        connection.Notification += (_, _) =>
+        connection.Notification += (_, notification) =>
         {
             Interlocked.Increment(ref _received);
-            Wake();
+            if (notification.Channel == WakeRelay.Channel)
+            {
+                WakeRelay.Deliver(notification.Payload, signals);
+            }
+            else
+            {
+                Wake();
+            }
         };
         await connection.OpenAsync(stoppingToken);
-        await using (var listen = new NpgsqlCommand($"LISTEN {PostgresAutoDeployDbContext.EventsChannel}", connection))
+        await using (var listen = new NpgsqlCommand($"LISTEN {PostgresAutoDeployDbContext.EventsChannel}; LISTEN {WakeRelay.Channel}", connection))
         {
             await listen.ExecuteNonQueryAsync(stoppingToken);
         }

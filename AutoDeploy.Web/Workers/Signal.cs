@@ -11,7 +11,17 @@ public sealed class Signal<TKey> where TKey : notnull
 {
     private readonly ConcurrentDictionary<TKey, TaskCompletionSource> _waiters = new();
 
+    /// <summary>Also passes each notification on to the other nodes (set on PostgreSQL by <see cref="WakeRelay"/>).</summary>
+    public Action<TKey>? Relay { get; set; }
+
     public void Notify(TKey key)
+    {
+        NotifyLocal(key);
+        Relay?.Invoke(key);
+    }
+
+    /// <summary>Wakes this node's waiter only: for a notification another node relayed.</summary>
+    public void NotifyLocal(TKey key)
     {
         if (_waiters.TryRemove(key, out var waiter))
         {
