@@ -135,6 +135,21 @@ public sealed class HealthCheckWorkerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MachineCleanupFailed_is_recorded_once_even_when_another_node_or_a_restarted_server_ticks()
+    {
+        var policyId = await AddCleanupPolicyAsync(TimeSpan.Zero);
+        var id = await AddMachineAsync("spot-01", MachineHealthStatus.Unavailable, policyId);
+        await AddRunningDeploymentAsync(id);
+        var otherNode = new HealthCheckWorker(_database, _healthChecks, new TaskSignals(), Microsoft.Extensions.Options.Options.Create(_options), _time,
+            NullLogger<HealthCheckWorker>.Instance);
+
+        await _worker.TickAsync(default);
+        await otherNode.TickAsync(default);
+
+        Assert.Equal(1, await CountEventsAsync(id, EventCategories.MachineCleanupFailed));
+    }
+
+    [Fact]
     public async Task A_health_check_task_on_an_environment_fails_for_machines_expected_online_and_skips_the_others()
     {
         var environmentId = await AddEnvironmentAsync();

@@ -1,3 +1,4 @@
+using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Domain.Machines;
@@ -20,8 +21,6 @@ public sealed class HealthCheckWorker(
     IOptions<HealthCheckOptions> options, TimeProvider time, ILogger<HealthCheckWorker> logger, ClusterLock? passLock = null)
     : BackgroundService
 {
-    private readonly HashSet<int> _cleanupFailuresReported = [];
-
     private HealthCheckOptions Options => options.Value;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -142,7 +141,10 @@ public sealed class HealthCheckWorker(
                 .FirstOrDefaultAsync(cancellationToken);
             if (busy != 0)
             {
-                if (_cleanupFailuresReported.Add(machine.Id))
+                // Once per unavailable spell, whichever node noticed it first (the event log is shared, a set in memory is not).
+                var unavailableSince = machine.HealthChangedAt ?? DateTimeOffset.MinValue;
+                if (!await db.Events.AnyAsync(e => e.MachineId == machine.Id && e.Category == EventCategories.MachineCleanupFailed
+                        && e.OccurredAt >= unavailableSince, cancellationToken))
                 {
                     machine.CleanupFailed($"it is taking part in deployment {busy}; clean-up is retried when that ends.");
                 }
@@ -151,7 +153,6 @@ public sealed class HealthCheckWorker(
             await MachineRemoval.StageAsync(db, machine,
                 $"unavailable since {machine.HealthChangedAt:u}, longer than policy '{machine.MachinePolicy!.Name}' allows " +
                 $"({machine.MachinePolicy.DeleteUnavailableAfter})", now, cancellationToken);
-            _cleanupFailuresReported.Remove(machine.Id);
         }
         await db.SaveChangesAsync(cancellationToken);
     }
