@@ -14,6 +14,7 @@ public static class BenchProgram
           health        --machines 1000 [--unavailable-after 30]
           ui            --machines 10000 --events 1000000 [--repeats 5]
           memory        --agents 1000 --circuits 100 [--settle 5]
+          feed          --pages 1,10 --events 20 [--paths /activity,/]
           planner       (BenchmarkDotNet over AutoDeployPlanner.Plan; run with -c Release)
         """;
 
@@ -74,6 +75,10 @@ public static class BenchProgram
             case "memory":
                 a.RefuseUnknown("agents", "circuits", "settle");
                 return [MemoryBench.Table(await MemoryBench.RunAsync(a.Int("agents", 1000), a.Int("circuits", 100), a.Seconds("settle", 5), progress))];
+            case "feed":
+                a.RefuseUnknown("pages", "events", "paths");
+                var paths = (a.Text("paths") ?? "/activity,/").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                return [FeedBench.Table(await FeedBench.RunAsync(paths, a.Ints("pages", 1, 10), a.Int("events", 20), progress))];
             case "planner":
                 a.RefuseUnknown();
                 return [PlannerBench.Run()];
