@@ -29,6 +29,9 @@ public static class SignInPage
         {
             throw new InvalidOperationException($"Signing in as {email} was refused: {await page.SignInError().InnerTextAsync()}");
         }
-        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+        // Only until the redirect commits: callers go on with GotoInteractiveAsync or auto-waiting assertions, and the
+        // landing page's full "load" (the dashboard over a large shared E2E database) can take long on a busy CI machine.
+        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal),
+            new() { WaitUntil = WaitUntilState.Commit });
     }
 }

@@ -58,12 +58,13 @@ public sealed class AutoDeployEndToEndTests : IAsyncLifetime
         var first = await StartAgentAsync("web-01");
         var manual = await _api.PostAsJsonAsync("/api/deployments", new DeployRequest(_scenario.Release.Id, _scenario.Environment.Id, null));
         manual.EnsureSuccessStatusCode();
-        await Eventually.TrueAsync(async () => await HasReleaseAsync(first), TimeSpan.FromSeconds(60));
+        await Eventually.TrueAsync(async () => await HasReleaseAsync(first), TimeSpan.FromSeconds(60), () => Describe());
 
         var second = await StartAgentAsync("web-02");
         var third = await StartAgentAsync("web-03");
 
-        await Eventually.TrueAsync(async () => await HasReleaseAsync(second) && await HasReleaseAsync(third), TimeSpan.FromSeconds(60));
+        await Eventually.TrueAsync(async () => await HasReleaseAsync(second) && await HasReleaseAsync(third), TimeSpan.FromSeconds(60),
+            () => Describe());
         await using var db = await _factory.CreateDbContextAsync();
         var targets = await db.DeploymentTargets.Where(t => t.State == TargetState.Success).Select(t => t.MachineId).ToListAsync();
         Assert.Equal([first, second, third], targets.Order());
@@ -85,11 +86,11 @@ public sealed class AutoDeployEndToEndTests : IAsyncLifetime
         await AddTriggerAsync();
         var first = await StartAgentAsync("web-01");
         (await _api.PostAsJsonAsync("/api/deployments", new DeployRequest(_scenario.Release.Id, _scenario.Environment.Id, null))).EnsureSuccessStatusCode();
-        await Eventually.TrueAsync(async () => await HasReleaseAsync(first), TimeSpan.FromSeconds(60));
+        await Eventually.TrueAsync(async () => await HasReleaseAsync(first), TimeSpan.FromSeconds(60), () => Describe());
 
         var flaky = await StartAgentAsync("flaky-01");
 
-        await Eventually.TrueAsync(async () => await HasReleaseAsync(flaky), TimeSpan.FromSeconds(60));
+        await Eventually.TrueAsync(async () => await HasReleaseAsync(flaky), TimeSpan.FromSeconds(60), () => Describe());
         await using var db = await _factory.CreateDbContextAsync();
         var decisions = await db.Events.Where(e => e.MachineId == flaky
                 && (e.Category == EventCategories.AutoDeployTriggered || e.Category == EventCategories.AutoDeployBlocked))
@@ -99,6 +100,16 @@ public sealed class AutoDeployEndToEndTests : IAsyncLifetime
         Assert.Contains("(attempt 1 of 3); attempt 2 at", decisions[1]);
         Assert.StartsWith("1.0.0 queued (attempt 2 of 3): #", decisions[2]);
         markers.Delete(recursive: true);
+    }
+
+    /// <summary>The machines, deployments and events so far, for a failure message.</summary>
+    private string Describe()
+    {
+        using var db = _factory.CreateDbContext();
+        var machines = db.Machines.AsNoTracking().ToList().Select(m => $"{m.Id} {m.Name} {m.HealthStatus}");
+        var deployments = db.Deployments.AsNoTracking().ToList().Select(d => $"#{d.Id} {d.State} trigger {d.TriggerId} {d.FailureReason}");
+        var events = db.Events.AsNoTracking().OrderBy(e => e.Id).ToList().Select(e => $"#{e.Id} {e.Category} m{e.MachineId} d{e.DeploymentId}: {e.Message}");
+        return string.Join("\n", machines.Concat(deployments).Concat(events));
     }
 
     private async Task AddTriggerAsync()

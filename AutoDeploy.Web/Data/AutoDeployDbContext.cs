@@ -24,6 +24,7 @@ public abstract class AutoDeployDbContext(DbContextOptions options, TimeProvider
     : IdentityDbContext<AutoDeployUser>(options), IDataProtectionKeyContext
 {
     private readonly List<DomainEvent> _recorded = [];
+    private bool _eventsToAnnounce;
 
     public DbSet<DeploymentEnvironment> Environments => Set<DeploymentEnvironment>();
     public DbSet<Machine> Machines => Set<Machine>();
@@ -77,12 +78,12 @@ public abstract class AutoDeployDbContext(DbContextOptions options, TimeProvider
             var now = time.GetUtcNow();
             Events.AddRange(pending.Select(p => EventRecorder.ToEvent(p, now, ActorContext.Current)));
             count += await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            // Announced when the transaction commits (EventCommitNotifier): ours just below, or the caller's later.
+            _eventsToAnnounce = true;
             if (transaction is not null)
             {
                 await transaction.CommitAsync(cancellationToken);
             }
-            signals?.Events.Notify(0);
-            signals?.Feed.Notify(0);
             return count;
         }
         finally
@@ -93,6 +94,19 @@ public abstract class AutoDeployDbContext(DbContextOptions options, TimeProvider
             }
         }
     }
+
+    /// <summary>Wakes the engine and the activity feed once a transaction that appended events has committed.</summary>
+    internal void AnnounceCommittedEvents()
+    {
+        if (_eventsToAnnounce)
+        {
+            _eventsToAnnounce = false;
+            signals?.Events.Notify(0);
+            signals?.Feed.Notify(0);
+        }
+    }
+
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) => optionsBuilder.AddInterceptors(EventCommitNotifier.Instance);
 
     /// <summary>A deployment that ended no longer holds its machines' auto-deploy claims (same transaction as its end).</summary>
     private async Task CloseClaimsOfEndedDeploymentsAsync(List<PendingEvent> pending, CancellationToken cancellationToken)

@@ -12,7 +12,11 @@ public sealed class SqliteAutoDeployDbContext(
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
         StoreTimesAsTicks(configurationBuilder);
 
-    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) => optionsBuilder.AddInterceptors(SqlitePragmas.Instance);
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
+    {
+        base.OnConfiguring(optionsBuilder);
+        optionsBuilder.AddInterceptors(SqlitePragmas.Instance);
+    }
 }
 
 /// <summary>Lets <c>dotnet ef</c> build the SQLite model without starting the app.</summary>
