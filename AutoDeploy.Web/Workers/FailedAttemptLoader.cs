@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Triggers;
@@ -31,10 +30,7 @@ public static class FailedAttemptLoader
         var failedTargets = await db.DeploymentTargets.AsNoTracking()
             .Where(t => autoIds.Contains(t.DeploymentId) && (t.State == TargetState.Failed || t.State == TargetState.TimedOut))
             .Select(t => new { t.DeploymentId, t.MachineId }).ToListAsync(cancellationToken);
-        var decisions = (await db.Events.AsNoTracking()
-                .Where(e => e.DeploymentId != null && autoIds.Contains(e.DeploymentId.Value) && e.Category == EventCategories.AutoDeployTriggered)
-                .Select(e => e.DetailsJson).ToListAsync(cancellationToken))
-            .OfType<string>().Select(json => JsonSerializer.Deserialize<DecisionDetails>(json, DecisionDetails.Json)!)
+        var decisions = (await DecisionDetails.ForDeploymentsAsync(db, EventCategories.AutoDeployTriggered, autoIds, cancellationToken))
             .ToLookup(d => (d.DeploymentId, d.MachineId));
         return failedTargets.Select(t =>
         {

@@ -106,11 +106,8 @@ public static class PlannerInputLoader
         {
             return [];
         }
-        var details = await db.Events.AsNoTracking()
-            .Where(e => e.Category == EventCategories.AutoDeployBlocked && e.DeploymentId != null && endedDeployments.Contains(e.DeploymentId.Value))
-            .Select(e => e.DetailsJson).ToListAsync(cancellationToken);
-        return details.OfType<string>().Select(json => JsonSerializer.Deserialize<DecisionDetails>(json, DecisionDetails.Json)!)
-            .Where(d => d.Kind == nameof(DecisionKind.WaitingForDeployment) && d.DeploymentId is not null)
+        var details = await DecisionDetails.ForDeploymentsAsync(db, EventCategories.AutoDeployBlocked, endedDeployments, cancellationToken);
+        return details.Where(d => d.Kind == nameof(DecisionKind.WaitingForDeployment) && d.DeploymentId is not null)
             .Select(d => new WaitingMachine(d.MachineId, d.TriggerId, d.EnvironmentId, d.DeploymentId!.Value, d.EventIds)).ToList();
     }
 }
@@ -120,4 +117,14 @@ public sealed record DecisionDetails(string Kind, int MachineId, int TriggerId, 
     int Attempt = 1)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The engine's decisions of one category (triggered or blocked) that name one of the deployments, read back.</summary>
+    public static async Task<List<DecisionDetails>> ForDeploymentsAsync(AutoDeployDbContext db, string category, IReadOnlyList<int> deploymentIds,
+        CancellationToken cancellationToken)
+    {
+        var details = await db.Events.AsNoTracking()
+            .Where(e => e.Category == category && e.DeploymentId != null && deploymentIds.Contains(e.DeploymentId.Value))
+            .Select(e => e.DetailsJson).ToListAsync(cancellationToken);
+        return details.OfType<string>().Select(json => JsonSerializer.Deserialize<DecisionDetails>(json, Json)!).ToList();
+    }
 }
