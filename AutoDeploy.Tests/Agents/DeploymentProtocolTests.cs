@@ -35,13 +35,13 @@ public sealed class DeploymentProtocolTests : IAsyncLifetime
         var (machineId, token) = await _scenario.AddMachineAsync("web-01", "web");
         var agent = Agent(token);
 
-        var deployment = await DeployAsync();
+        var deployment = await _api.DeployAsync(_scenario);
         var first = await agent.NextJobAsync();
         await agent.LogAsync(first.JobId, "installing with s3cret");
         await agent.CompleteAsync(first.JobId, JobOutcome.Succeeded, 0);
         var second = await agent.NextJobAsync();
         await agent.CompleteAsync(second.JobId, JobOutcome.Succeeded, 0);
-        var details = await WaitForEndAsync(deployment.Id);
+        var details = await _api.WaitForDeploymentEndAsync(deployment.Id);
 
         Assert.Equal(DeploymentState.Success, details.Deployment.State);
         var machine = Assert.Single(details.Machines);
@@ -64,14 +64,14 @@ public sealed class DeploymentProtocolTests : IAsyncLifetime
         await _scenario.WithReleaseAsync(null, DeploymentScenario.Step("Chatty", "web"));
         var (_, token) = await _scenario.AddMachineAsync("web-01", "web");
         var agent = Agent(token);
-        var deployment = await DeployAsync();
+        var deployment = await _api.DeployAsync(_scenario);
         var job = await agent.NextJobAsync();
 
         await agent.LogAsync(job.JobId, "1", "2", "3");
         await agent.LogAsync(job.JobId, "4", "5", "6", "7");
         await agent.LogAsync(job.JobId, "8");
         await agent.CompleteAsync(job.JobId, JobOutcome.Succeeded, 0);
-        await WaitForEndAsync(deployment.Id);
+        await _api.WaitForDeploymentEndAsync(deployment.Id);
 
         var log = await _api.GetFromJsonAsync<LogPage>($"/api/deployments/{deployment.Id}/log", ProtocolAgent.Json);
         var output = log!.Lines.Where(l => l.JobId == job.JobId).Select(l => l.Text).ToList();
@@ -85,10 +85,10 @@ public sealed class DeploymentProtocolTests : IAsyncLifetime
         var (_, token) = await _scenario.AddMachineAsync("web-01", "web");
         var agent = Agent(token);
 
-        var deployment = await DeployAsync();
+        var deployment = await _api.DeployAsync(_scenario);
         var job = await agent.NextJobAsync();
         await agent.CompleteAsync(job.JobId, JobOutcome.Failed, 3);
-        var details = await WaitForEndAsync(deployment.Id);
+        var details = await _api.WaitForDeploymentEndAsync(deployment.Id);
 
         Assert.Equal(DeploymentState.Failed, details.Deployment.State);
         var machine = Assert.Single(details.Machines);
@@ -103,13 +103,13 @@ public sealed class DeploymentProtocolTests : IAsyncLifetime
         await _scenario.WithReleaseAsync(null, DeploymentScenario.Step("Long", "web", "sleep 600"));
         var (_, token) = await _scenario.AddMachineAsync("web-01", "web");
         var agent = Agent(token);
-        var deployment = await DeployAsync();
+        var deployment = await _api.DeployAsync(_scenario);
         var job = await agent.NextJobAsync();
 
         var cancel = await _api.PostAsync($"/api/deployments/{deployment.Id}/cancel", null);
         await Eventually.TrueAsync(async () => (await agent.LogAsync(job.JobId)).CancelRequested);
         await agent.CompleteAsync(job.JobId, JobOutcome.Canceled, null);
-        var details = await WaitForEndAsync(deployment.Id);
+        var details = await _api.WaitForDeploymentEndAsync(deployment.Id);
 
         Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
         Assert.Equal(DeploymentState.Canceled, details.Deployment.State);
@@ -143,7 +143,7 @@ public sealed class DeploymentProtocolTests : IAsyncLifetime
         await _scenario.WithReleaseAsync(null, DeploymentScenario.Step("Install", "web"));
         var (_, token) = await _scenario.AddMachineAsync("web-01", "web");
         var (_, otherToken) = await _scenario.AddMachineAsync("web-02", "db");
-        await DeployAsync();
+        await _api.DeployAsync(_scenario);
         var job = await Agent(token).NextJobAsync();
 
         var response = await Agent(otherToken).SendAsync(HttpMethod.Post, $"/api/agent/jobs/{job.JobId}/complete",
@@ -153,22 +153,4 @@ public sealed class DeploymentProtocolTests : IAsyncLifetime
     }
 
     private ProtocolAgent Agent(string token) => new(_app.CreateClient(), token);
-
-    private async Task<DeploymentSummary> DeployAsync()
-    {
-        var response = await _api.PostAsJsonAsync("/api/deployments", new DeployRequest(_scenario.Release.Id, _scenario.Environment.Id, null));
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<DeploymentSummary>(ProtocolAgent.Json))!;
-    }
-
-    private async Task<DeploymentDetails> WaitForEndAsync(int id)
-    {
-        DeploymentDetails? details = null;
-        await Eventually.TrueAsync(async () =>
-        {
-            details = await _api.GetFromJsonAsync<DeploymentDetails>($"/api/deployments/{id}", ProtocolAgent.Json);
-            return details!.Deployment.State.IsFinished();
-        });
-        return details!;
-    }
 }

@@ -95,12 +95,12 @@ public sealed class RealAgentDeploymentTests : IAsyncLifetime
     {
         await _scenario.WithReleaseAsync(null, DeploymentScenario.Step("Long", "web", "echo started\nsleep 600"));
         StartAgent(await _scenario.AddMachineAsync("web-01", "web"), "web-01");
-        var deployment = await DeployAsync();
+        var deployment = await _api.DeployAsync(_scenario);
         await Eventually.TrueAsync(async () =>
             (await _api.GetFromJsonAsync<LogPage>($"/api/deployments/{deployment.Id}/log", ProtocolAgent.Json))!.Lines.Any(l => l.Text == "started"));
 
         await _api.PostAsync($"/api/deployments/{deployment.Id}/cancel", null);
-        var details = await WaitForEndAsync(deployment.Id);
+        var details = await _api.WaitForDeploymentEndAsync(deployment.Id, TimeSpan.FromSeconds(60));
 
         Assert.Equal(DeploymentState.Canceled, details.Deployment.State);
         Assert.Equal(JobState.Canceled, Assert.Single(Assert.Single(details.Machines).Steps).State);
@@ -113,23 +113,6 @@ public sealed class RealAgentDeploymentTests : IAsyncLifetime
         _agents.Add(runner.RunAsync(_stopAgents.Token));
     }
 
-    private async Task<DeploymentSummary> DeployAsync()
-    {
-        var response = await _api.PostAsJsonAsync("/api/deployments", new DeployRequest(_scenario.Release.Id, _scenario.Environment.Id, null));
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<DeploymentSummary>(ProtocolAgent.Json))!;
-    }
-
-    private async Task<DeploymentDetails> DeployAndWaitAsync() => await WaitForEndAsync((await DeployAsync()).Id);
-
-    private async Task<DeploymentDetails> WaitForEndAsync(int id)
-    {
-        DeploymentDetails? details = null;
-        await Eventually.TrueAsync(async () =>
-        {
-            details = await _api.GetFromJsonAsync<DeploymentDetails>($"/api/deployments/{id}", ProtocolAgent.Json);
-            return details!.Deployment.State.IsFinished();
-        }, TimeSpan.FromSeconds(60));
-        return details!;
-    }
+    private async Task<DeploymentDetails> DeployAndWaitAsync() =>
+        await _api.WaitForDeploymentEndAsync((await _api.DeployAsync(_scenario)).Id, TimeSpan.FromSeconds(60));
 }

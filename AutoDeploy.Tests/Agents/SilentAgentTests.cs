@@ -1,8 +1,6 @@
-using System.Net.Http.Json;
 using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
-using AutoDeploy.Web.Services;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -34,18 +32,12 @@ public sealed class SilentAgentTests : IAsyncLifetime
     {
         await _scenario.WithReleaseAsync(null, DeploymentScenario.Step("Install", "web"));
         var (_, token) = await _scenario.AddMachineAsync("web-01", "web");
-        var response = await _api.PostAsJsonAsync("/api/deployments", new DeployRequest(_scenario.Release.Id, _scenario.Environment.Id, null));
-        var deployment = (await response.Content.ReadFromJsonAsync<DeploymentSummary>(ProtocolAgent.Json))!;
+        var deployment = await _api.DeployAsync(_scenario);
         await new ProtocolAgent(_app.CreateClient(), token).NextJobAsync();
 
-        DeploymentDetails? details = null;
-        await Eventually.TrueAsync(async () =>
-        {
-            details = await _api.GetFromJsonAsync<DeploymentDetails>($"/api/deployments/{deployment.Id}", ProtocolAgent.Json);
-            return details!.Deployment.State.IsFinished();
-        });
+        var details = await _api.WaitForDeploymentEndAsync(deployment.Id);
 
-        Assert.Equal(DeploymentState.Failed, details!.Deployment.State);
+        Assert.Equal(DeploymentState.Failed, details.Deployment.State);
         Assert.Contains("stopped responding", Assert.Single(details.Machines).Reason);
     }
 }

@@ -1,10 +1,8 @@
-using System.Net.Http.Json;
 using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Domain.Machines;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
-using AutoDeploy.Web.Services;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -41,15 +39,10 @@ public sealed class HealthCheckOnAgentApiTests : IAsyncLifetime
 
         var job = await agent.NextJobAsync();
         await agent.CompleteAsync(job.JobId, JobOutcome.Succeeded, 0);
-        HealthCheckRunDetails? run = null;
-        await Eventually.TrueAsync(async () =>
-        {
-            run = await _client.GetFromJsonAsync<HealthCheckRunDetails>(started.Headers.Location, ProtocolAgent.Json);
-            return run!.State != DeploymentState.Executing;
-        }, because: () => $"the run is still {run?.State}");
+        var run = await _client.WaitForHealthCheckEndAsync(started.Headers.Location!);
 
         Assert.Equal(AgentJobKind.HealthCheck, job.Kind);
-        Assert.Equal((DeploymentState.Success, "1 machine(s) checked."), (run!.State, run.Summary));
+        Assert.Equal((DeploymentState.Success, "1 machine(s) checked."), (run.State, run.Summary));
         var machine = Assert.Single(run.Machines);
         Assert.Equal((MachineHealthStatus.Healthy, JobState.Succeeded), (machine.HealthStatus, machine.CheckState));
     }

@@ -119,7 +119,7 @@ public sealed class HealthChecksApiTests : IAsyncLifetime
         await _database.AddMachineAsync("web-01", [_production], _policy);
         var started = await _client.PostAsync($"/api/environments/{_production.Id}/health-check", null);
 
-        var run = await WaitForEndAsync(started.Headers.Location!);
+        var run = await _client.WaitForHealthCheckEndAsync(started.Headers.Location!);
 
         Assert.Equal(DeploymentState.Failed, run.State);
         Assert.Equal("Failed: web-01 is Unavailable.", run.Summary);
@@ -131,7 +131,7 @@ public sealed class HealthChecksApiTests : IAsyncLifetime
     {
         var machine = await _database.AddMachineAsync("web-01", [_production], _policy);
         var started = await _client.PostAsync($"/api/machines/{machine.Id}/health-check", null);
-        await WaitForEndAsync(started.Headers.Location!);
+        await _client.WaitForHealthCheckEndAsync(started.Headers.Location!);
 
         var first = await _client.GetFromJsonAsync<LogPage>($"{started.Headers.Location}/log?take=1", ProtocolAgent.Json);
         var rest = await _client.GetFromJsonAsync<LogPage>($"{started.Headers.Location}/log?after={first!.NextAfter}", ProtocolAgent.Json);
@@ -153,17 +153,6 @@ public sealed class HealthChecksApiTests : IAsyncLifetime
         var release = Assert.Single(releases!);
         Assert.Equal(("Shop", "2.0.1", deployment.Id, "Production"),
             (release.ProjectName, release.ReleaseVersion, release.DeploymentId, release.EnvironmentName));
-    }
-
-    private async Task<HealthCheckRunDetails> WaitForEndAsync(Uri location)
-    {
-        HealthCheckRunDetails? run = null;
-        await Eventually.TrueAsync(async () =>
-        {
-            run = await _client.GetFromJsonAsync<HealthCheckRunDetails>(location, ProtocolAgent.Json);
-            return run!.State != DeploymentState.Executing;
-        }, because: () => $"the run is still {run?.State}");
-        return run!;
     }
 
     private static async Task<ProblemDetails> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
