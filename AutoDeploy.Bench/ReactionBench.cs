@@ -106,11 +106,12 @@ public static class ReactionBench
     {
         var table = new ResultTable("Reaction on the server: first-contact health check claimed → … → deployment job claimed by the agent (p50 / max ms)",
             "agents", "health check claimed → healthy", "healthy → queued", "queued → deployment started", "started → job created",
-            "job created → claimed", "pool threads max", "queued work items max");
+            "job created → claimed", "pool threads max", "queued work items max", "wave s", "process CPU s", "machine CPU busy");
         foreach (var r in rows)
         {
             table.Add(r.Agents, Pair(r.Server.CheckToHealthy), Pair(r.Server.HealthyToQueued), Pair(r.Server.QueuedToStarted), Pair(r.Server.StartedToJob), Pair(r.Server.JobToClaimed),
-                r.Pool.MaxThreads, r.Pool.MaxQueued);
+                r.Pool.MaxThreads, r.Pool.MaxQueued, r.Pool.Wall.TotalSeconds.ToString("0.00"), r.Pool.ProcessCpu.TotalSeconds.ToString("0.00"),
+                r.Pool.MachineBusy.ToString("P0"));
         }
         return table;
     }

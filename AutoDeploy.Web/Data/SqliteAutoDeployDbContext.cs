@@ -15,7 +15,7 @@ public sealed class SqliteAutoDeployDbContext(
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
     {
         base.OnConfiguring(optionsBuilder);
-        optionsBuilder.AddInterceptors(SqlitePragmas.Instance);
+        optionsBuilder.AddInterceptors(SqlitePragmas.Instance, SqliteWriteGate.Instance);
     }
 }
 
