@@ -50,5 +50,5 @@ public sealed class EventCommitNotifierTests : IAsyncLifetime
     }
 
     private SqliteAutoDeployDbContext CreateDbContext() =>
-        new(new DbContextOptionsBuilder<SqliteAutoDeployDbContext>().UseSqlite(_database.ConnectionString).Options, _database.Time, _signals);
+        new(new DbContextOptionsBuilder<SqliteAutoDeployDbContext>().UseSqlite(_database.ConnectionString).UseAutoDeploy(_database.Time, _signals).Options);
 }

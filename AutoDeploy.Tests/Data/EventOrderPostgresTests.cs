@@ -18,7 +18,7 @@ public sealed class EventOrderPostgresTests(PostgresServer server)
     {
         var connectionString = await server.CreateDatabaseAsync();
         PostgresAutoDeployDbContext Create() =>
-            new(new DbContextOptionsBuilder<PostgresAutoDeployDbContext>().UseNpgsql(connectionString).Options, TimeProvider.System);
+            new(new DbContextOptionsBuilder<PostgresAutoDeployDbContext>().UseNpgsql(connectionString).UseAutoDeploy(TimeProvider.System).Options);
         await using (var setup = Create())
         {
             await setup.Database.MigrateAsync();

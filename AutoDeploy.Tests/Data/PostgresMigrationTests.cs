@@ -18,7 +18,7 @@ public sealed class PostgresMigrationTests(PostgresServer server)
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
         var connectionString = await server.CreateDatabaseAsync();
         PostgresAutoDeployDbContext Create() =>
-            new(new DbContextOptionsBuilder<PostgresAutoDeployDbContext>().UseNpgsql(connectionString).Options, time);
+            new(new DbContextOptionsBuilder<PostgresAutoDeployDbContext>().UseNpgsql(connectionString).UseAutoDeploy(time).Options);
         await using (var db = Create())
         {
             await db.Database.MigrateAsync();
@@ -44,7 +44,7 @@ public sealed class PostgresMigrationTests(PostgresServer server)
     {
         var connectionString = await server.CreateDatabaseAsync();
         await using var db = new PostgresAutoDeployDbContext(
-            new DbContextOptionsBuilder<PostgresAutoDeployDbContext>().UseNpgsql(connectionString).Options, TimeProvider.System);
+            new DbContextOptionsBuilder<PostgresAutoDeployDbContext>().UseNpgsql(connectionString).UseAutoDeploy(TimeProvider.System).Options);
         await db.Database.MigrateAsync();
         db.Environments.Add(DeploymentEnvironment.Create("Test", null, 0));
         await db.SaveChangesAsync();

@@ -82,7 +82,7 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime
         await using var holder = _database.CreateDbContext();
         await using var transaction = await holder.Database.BeginTransactionAsync();
         await using var impatient = new SqliteAutoDeployDbContext(new DbContextOptionsBuilder<SqliteAutoDeployDbContext>()
-            .UseSqlite(_database.ConnectionString + ";Default Timeout=1").Options, _database.Time);
+            .UseSqlite(_database.ConnectionString + ";Default Timeout=1").UseAutoDeploy(_database.Time).Options);
 
         var error = await Assert.ThrowsAsync<TimeoutException>(() => impatient.Database.BeginTransactionAsync());
 

@@ -13,7 +13,7 @@ namespace AutoDeploy.Tests.HighAvailability;
 internal sealed class ClusterFacts(string connectionString)
 {
     public AutoDeployDbContext Db() => new PostgresAutoDeployDbContext(
-        new DbContextOptionsBuilder<PostgresAutoDeployDbContext>().UseNpgsql(connectionString).Options, TimeProvider.System);
+        new DbContextOptionsBuilder<PostgresAutoDeployDbContext>().UseNpgsql(connectionString).UseAutoDeploy(TimeProvider.System).Options);
 
     public async Task<long> MaxEventIdAsync()
     {

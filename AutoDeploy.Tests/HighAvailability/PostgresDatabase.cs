@@ -30,7 +30,7 @@ internal sealed class PostgresDatabase : IDbContextFactory<AutoDeployDbContext>
     {
         await ExecuteAsync(server.ConnectionString(), $"CREATE DATABASE {Template}");
         await using var db = new PostgresAutoDeployDbContext(
-            new DbContextOptionsBuilder<PostgresAutoDeployDbContext>().UseNpgsql(server.ConnectionString(Template)).Options, TimeProvider.System);
+            new DbContextOptionsBuilder<PostgresAutoDeployDbContext>().UseNpgsql(server.ConnectionString(Template)).UseAutoDeploy(TimeProvider.System).Options);
         await db.Database.MigrateAsync();
     }
 
@@ -43,7 +43,7 @@ internal sealed class PostgresDatabase : IDbContextFactory<AutoDeployDbContext>
     }
 
     public AutoDeployDbContext CreateDbContext() => new PostgresAutoDeployDbContext(
-        new DbContextOptionsBuilder<PostgresAutoDeployDbContext>().UseNpgsql(ConnectionString).Options, TimeProvider.System);
+        new DbContextOptionsBuilder<PostgresAutoDeployDbContext>().UseNpgsql(ConnectionString).UseAutoDeploy(TimeProvider.System).Options);
 
     /// <summary>Sessions waiting for an advisory lock right now.</summary>
     public async Task<long> AdvisoryWaitersAsync()

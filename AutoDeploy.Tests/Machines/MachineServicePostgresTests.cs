@@ -67,6 +67,6 @@ public sealed class MachineServicePostgresTests(PostgresServer server)
         private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
 
         public AutoDeployDbContext CreateDbContext() =>
-            new PostgresAutoDeployDbContext(new DbContextOptionsBuilder<PostgresAutoDeployDbContext>().UseNpgsql(connectionString).Options, _time);
+            new PostgresAutoDeployDbContext(new DbContextOptionsBuilder<PostgresAutoDeployDbContext>().UseNpgsql(connectionString).UseAutoDeploy(_time).Options);
     }
 }

@@ -28,7 +28,7 @@ public sealed class SqliteDatabase : IDbContextFactory<AutoDeployDbContext>, IAs
     }
 
     public AutoDeployDbContext CreateDbContext() =>
-        new SqliteAutoDeployDbContext(new DbContextOptionsBuilder<SqliteAutoDeployDbContext>().UseSqlite(ConnectionString).Options, Time);
+        new SqliteAutoDeployDbContext(new DbContextOptionsBuilder<SqliteAutoDeployDbContext>().UseSqlite(ConnectionString).UseAutoDeploy(Time).Options);
 
     public ValueTask DisposeAsync()
     {

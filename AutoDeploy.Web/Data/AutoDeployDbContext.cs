@@ -20,9 +20,15 @@ namespace AutoDeploy.Web.Data;
 /// The one database of AutoDeploy. Each provider has a subclass that owns its migrations set;
 /// code everywhere else uses this type through <see cref="IDbContextFactory{TContext}"/>.
 /// </summary>
-public abstract class AutoDeployDbContext(DbContextOptions options, TimeProvider time, TaskSignals? signals)
+/// <remarks>
+/// Contexts are pooled: one takes only its options (<see cref="AutoDeployContextOptions"/> carries the clock and the
+/// signals) and forgets its own state when it goes back to the pool.
+/// </remarks>
+public abstract class AutoDeployDbContext(DbContextOptions options)
     : IdentityDbContext<AutoDeployUser>(options), IDataProtectionKeyContext
 {
+    private readonly TimeProvider time = options.FindExtension<AutoDeployContextOptions>()?.Time ?? TimeProvider.System;
+    private readonly TaskSignals? signals = options.FindExtension<AutoDeployContextOptions>()?.Signals;
     private readonly List<DomainEvent> _recorded = [];
     private bool _eventsToAnnounce;
 
@@ -106,7 +112,24 @@ public abstract class AutoDeployDbContext(DbContextOptions options, TimeProvider
         }
     }
 
-    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) => optionsBuilder.AddInterceptors(EventCommitNotifier.Instance);
+    public override void Dispose()
+    {
+        ForgetRecordedEvents();
+        base.Dispose();
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        ForgetRecordedEvents();
+        return base.DisposeAsync();
+    }
+
+    // A pooled context is handed out again: events of a save that never happened must not follow it.
+    private void ForgetRecordedEvents()
+    {
+        _recorded.Clear();
+        _eventsToAnnounce = false;
+    }
 
     /// <summary>A deployment that ended no longer holds its machines' auto-deploy claims (same transaction as its end).</summary>
     private async Task CloseClaimsOfEndedDeploymentsAsync(List<PendingEvent> pending, CancellationToken cancellationToken)

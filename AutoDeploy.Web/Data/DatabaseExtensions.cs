@@ -20,7 +20,7 @@ public static class DatabaseExtensions
                     "Database:Provider is Postgres but ConnectionStrings:Default is empty. Set it, e.g. " +
                     "ConnectionStrings__Default=\"Host=127.0.0.1;Username=autodeploy;Password=...;Database=autodeploy\".");
             }
-            services.AddDbContextFactory<PostgresAutoDeployDbContext>(o => o.UseNpgsql(connectionString));
+            services.AddPooledDbContextFactory<PostgresAutoDeployDbContext>((sp, o) => o.UseNpgsql(connectionString).UseAutoDeploy(sp));
             services.AddSingleton<IDbContextFactory<AutoDeployDbContext>, ProviderContextFactory<PostgresAutoDeployDbContext>>();
             services.AddSingleton(sp => ActivatorUtilities.CreateInstance<EventNotificationListener>(sp, connectionString));
             services.AddHostedService(sp => sp.GetRequiredService<EventNotificationListener>());
@@ -32,7 +32,7 @@ public static class DatabaseExtensions
             connectionString = string.IsNullOrWhiteSpace(connectionString)
                 ? DefaultSqliteConnection(builder.Environment.ContentRootPath, options.DataFolder)
                 : connectionString;
-            services.AddDbContextFactory<SqliteAutoDeployDbContext>(o => o.UseSqlite(connectionString));
+            services.AddPooledDbContextFactory<SqliteAutoDeployDbContext>((sp, o) => o.UseSqlite(connectionString).UseAutoDeploy(sp));
             ThreadPool.GetMinThreads(out var workers, out var completionPorts);
             ThreadPool.SetMinThreads(Math.Max(workers, options.SqliteMinThreads), completionPorts);
             services.AddSingleton<IDbContextFactory<AutoDeployDbContext>, ProviderContextFactory<SqliteAutoDeployDbContext>>();
@@ -53,6 +53,9 @@ public static class DatabaseExtensions
         services.AddSingleton<ClusterLock>();
         return builder;
     }
+
+    private static DbContextOptionsBuilder UseAutoDeploy(this DbContextOptionsBuilder options, IServiceProvider services) =>
+        options.UseAutoDeploy(services.GetRequiredService<TimeProvider>(), services.GetRequiredService<TaskSignals>());
 
     private static string DefaultSqliteConnection(string contentRoot, string dataFolder)
     {

@@ -5,9 +5,8 @@ using Microsoft.EntityFrameworkCore.Design;
 namespace AutoDeploy.Web.Data;
 
 /// <summary>PostgreSQL, for several nodes on one database. Owns the migrations in Data/Migrations/Postgres.</summary>
-public sealed class PostgresAutoDeployDbContext(
-    DbContextOptions<PostgresAutoDeployDbContext> options, TimeProvider time, TaskSignals? signals = null)
-    : AutoDeployDbContext(options, time, signals)
+public sealed class PostgresAutoDeployDbContext(DbContextOptions<PostgresAutoDeployDbContext> options)
+    : AutoDeployDbContext(options)
 {
     /// <summary>Arbitrary, fixed key of the transaction-scoped advisory lock that serialises event appends.</summary>
     public const long EventAppendLockKey = 0x4164_4576_656e_7473;
@@ -37,5 +36,5 @@ public sealed class PostgresAutoDeployDbContext(
 public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresAutoDeployDbContext>
 {
     public PostgresAutoDeployDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<PostgresAutoDeployDbContext>().UseNpgsql("Host=localhost;Database=design").Options, TimeProvider.System);
+        new(new DbContextOptionsBuilder<PostgresAutoDeployDbContext>().UseNpgsql("Host=localhost;Database=design").UseAutoDeploy(TimeProvider.System).Options);
 }

@@ -5,23 +5,16 @@ using Microsoft.EntityFrameworkCore.Design;
 namespace AutoDeploy.Web.Data;
 
 /// <summary>The embedded default: a SQLite file. Owns the migrations in Data/Migrations/Sqlite.</summary>
-public sealed class SqliteAutoDeployDbContext(
-    DbContextOptions<SqliteAutoDeployDbContext> options, TimeProvider time, TaskSignals? signals = null)
-    : AutoDeployDbContext(options, time, signals)
+public sealed class SqliteAutoDeployDbContext(DbContextOptions<SqliteAutoDeployDbContext> options)
+    : AutoDeployDbContext(options)
 {
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
         StoreTimesAsTicks(configurationBuilder);
-
-    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
-    {
-        base.OnConfiguring(optionsBuilder);
-        optionsBuilder.AddInterceptors(SqlitePragmas.Instance, SqliteWriteGate.Instance);
-    }
 }
 
 /// <summary>Lets <c>dotnet ef</c> build the SQLite model without starting the app.</summary>
 public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteAutoDeployDbContext>
 {
     public SqliteAutoDeployDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<SqliteAutoDeployDbContext>().UseSqlite("Data Source=design.db").Options, TimeProvider.System);
+        new(new DbContextOptionsBuilder<SqliteAutoDeployDbContext>().UseSqlite("Data Source=design.db").UseAutoDeploy(TimeProvider.System).Options);
 }
