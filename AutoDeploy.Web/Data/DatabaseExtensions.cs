@@ -33,8 +33,6 @@ public static class DatabaseExtensions
                 ? DefaultSqliteConnection(builder.Environment.ContentRootPath, options.DataFolder)
                 : connectionString;
             services.AddPooledDbContextFactory<SqliteAutoDeployDbContext>((sp, o) => o.UseSqlite(connectionString).UseAutoDeploy(sp));
-            ThreadPool.GetMinThreads(out var workers, out var completionPorts);
-            ThreadPool.SetMinThreads(Math.Max(workers, options.SqliteMinThreads), completionPorts);
             services.AddSingleton<IDbContextFactory<AutoDeployDbContext>, ProviderContextFactory<SqliteAutoDeployDbContext>>();
         }
         else
