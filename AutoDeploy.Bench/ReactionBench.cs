@@ -5,8 +5,10 @@ using Microsoft.EntityFrameworkCore;
 namespace AutoDeploy.Bench;
 
 /// <param name="MinThreads">A diagnosis: raise the thread pool's minimum (server and agents share this process) to see what starvation costs.</param>
+/// <param name="WarmUp">Agents of the warm-up wave, which goes the whole way before the measured one.</param>
+/// <param name="SettleJit">After the warm-up, wait (up to a minute) until the JIT has been idle for 2 s.</param>
 public sealed record ReactionSettings(IReadOnlyList<int> Agents, AgentKind Kind = AgentKind.Runner, TimeSpan? Timeout = null,
-    IReadOnlyDictionary<string, string?>? Server = null, int? MinThreads = null);
+    IReadOnlyDictionary<string, string?>? Server = null, int? MinThreads = null, int WarmUp = 50, bool SettleJit = true);
 
 /// <summary>
 /// One run with N agents: on the agents' clock, start → script starting (and its parts: registered, health check
@@ -44,7 +46,7 @@ public static class ReactionBench
         await data.AddProjectAsync("Shop", "web", warmup);
         using var http = BenchAgent.CreateHttpClient();
         using var stop = new CancellationTokenSource();
-        var warm = await WarmUpAsync(server, http, stop.Token);
+        var warm = await WarmUpAsync(server, http, settings, stop.Token);
         var agents = Enumerable.Range(1, count).Select(i => new BenchAgent(server.BaseUrl, http, $"web-{i:D5}")).ToList();
         var running = agents.Select(agent => Task.Run(() => agent.RegisterAndRunAsync(BenchServer.AdminApiKey, new RegistrationRequest
         {
@@ -60,16 +62,27 @@ public static class ReactionBench
     }
 
     /// <summary>
-    /// One agent in another environment goes the whole way first (registration, health check, auto-deployment), so the
-    /// measured agents meet a server that has run every code path once, as a server in use has.
+    /// A wave of agents in another environment goes the whole way first (registration, health check, auto-deployment),
+    /// then the runtime is left to finish compiling what got hot: the measured agents meet a server that has run every
+    /// code path many times, as a server in use has. Without it, a wave of 1,000 spent 6 to 8 s of its CPU in the JIT
+    /// (methods promoted to optimized code while the wave ran).
     /// </summary>
-    private static async Task<Task> WarmUpAsync(BenchServer server, HttpClient http, CancellationToken stop)
+    private static async Task<Task> WarmUpAsync(BenchServer server, HttpClient http, ReactionSettings settings, CancellationToken stop)
     {
-        var agent = new BenchAgent(server.BaseUrl, http, "warm-up");
-        var running = Task.Run(() => agent.RegisterAndRunAsync(BenchServer.AdminApiKey,
-            new RegistrationRequest { Name = agent.Name, Environments = ["Warm-up"], Roles = ["web"] }, AgentKind.Protocol, stop));
-        await Task.WhenAny(agent.Deployed, Task.Delay(TimeSpan.FromSeconds(60), stop));
-        return agent.Deployed.IsCompleted ? running : throw new InvalidOperationException("The warm-up agent was not deployed to within 60 s.");
+        var agents = Enumerable.Range(1, Math.Max(1, settings.WarmUp)).Select(i => new BenchAgent(server.BaseUrl, http, $"warm-up-{i:D3}")).ToList();
+        var running = agents.Select(agent => Task.Run(() => agent.RegisterAndRunAsync(BenchServer.AdminApiKey,
+            new RegistrationRequest { Name = agent.Name, Environments = ["Warm-up"], Roles = ["web"] }, settings.Kind, stop))).ToList();
+        var deployed = Task.WhenAll(agents.Select(a => a.Deployed));
+        await Task.WhenAny(deployed, Task.Delay(TimeSpan.FromSeconds(120), stop));
+        if (!deployed.IsCompleted)
+        {
+            throw new InvalidOperationException($"The {agents.Count} warm-up agents were not all deployed to within 120 s.");
+        }
+        if (settings.SettleJit)
+        {
+            await JitQuiet.WaitAsync(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(60));
+        }
+        return Task.WhenAll(running);
     }
 
     private static async Task<ReactionRow> SummarizeAsync(BenchServer server, List<BenchAgent> agents, ThreadPoolLoad pool)

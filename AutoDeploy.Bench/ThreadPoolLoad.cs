@@ -7,7 +7,8 @@ namespace AutoDeploy.Bench;
 /// every 50 ms; and the CPU it took: this process's CPU seconds (server and in-process agents, not their scripts)
 /// and how busy the whole machine's cores were (from /proc/stat, so scripts and other processes count too).
 /// </summary>
-public sealed record ThreadPoolLoad(int MaxThreads, long MaxQueued, TimeSpan Wall, TimeSpan ProcessCpu, double MachineBusy)
+public sealed record ThreadPoolLoad(int MaxThreads, long MaxQueued, TimeSpan Wall, TimeSpan ProcessCpu, double MachineBusy,
+    long MethodsCompiled, TimeSpan CompileTime)
 {
     public static async Task<ThreadPoolLoad> SampleUntilAsync(Task done)
     {
@@ -16,6 +17,8 @@ public sealed record ThreadPoolLoad(int MaxThreads, long MaxQueued, TimeSpan Wal
         var started = Stopwatch.GetTimestamp();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var machine = MachineTicks.Read();
+        var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var compiling = System.Runtime.JitInfo.GetCompilationTime();
         // A dedicated thread, so the sampling is not itself starved by a busy pool.
         await Task.Factory.StartNew(() =>
         {
@@ -26,7 +29,8 @@ public sealed record ThreadPoolLoad(int MaxThreads, long MaxQueued, TimeSpan Wal
             }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         return new ThreadPoolLoad(threads, queued, Stopwatch.GetElapsedTime(started),
-            Process.GetCurrentProcess().TotalProcessorTime - cpu, MachineTicks.Read().BusySince(machine));
+            Process.GetCurrentProcess().TotalProcessorTime - cpu, MachineTicks.Read().BusySince(machine),
+            System.Runtime.JitInfo.GetCompiledMethodCount() - compiled, System.Runtime.JitInfo.GetCompilationTime() - compiling);
     }
 
     /// <summary>All cores' time from the first line of /proc/stat: busy and total, in clock ticks.</summary>
