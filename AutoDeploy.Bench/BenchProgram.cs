@@ -8,7 +8,7 @@ public static class BenchProgram
 {
     private const string Usage = """
         Usage: dotnet run -c Release --project AutoDeploy.Bench -- <benchmark> [options] [--markdown FILE]
-          reaction      --agents 1,10,100,1000 [--kind runner|protocol] [--warm-up 50] [--timeout 300] [--min-threads N]
+          reaction      --agents 1,10,100,1000 [--kind runner|protocol] [--waves 3] [--timeout 300] [--min-threads N]
           engine-idle   --events 10000,100000,1000000 [--passes 30]
           engine-burst  --events 10000 --triggers 100 [--history 0]
           health        --machines 1000 [--unavailable-after 30]
@@ -50,12 +50,12 @@ public static class BenchProgram
         switch (a.Command)
         {
             case "reaction":
-                a.RefuseUnknown("agents", "kind", "timeout", "min-threads", "warm-up");
+                a.RefuseUnknown("agents", "kind", "timeout", "min-threads", "waves");
                 var kind = a.Enum("kind", AgentKind.Runner);
                 int? minThreads = a.Text("min-threads") is null ? null : a.Int("min-threads", 0);
                 var reaction = await ReactionBench.RunAsync(
                     new ReactionSettings(a.Ints("agents", 1, 10, 100, 1000), kind, a.Seconds("timeout", 300), MinThreads: minThreads,
-                        WarmUp: a.Int("warm-up", 50)), progress);
+                        Waves: a.Int("waves", 3)), progress);
                 return [ReactionBench.Table(reaction, kind), ReactionBench.StagesTable(reaction)];
             case "engine-idle":
                 a.RefuseUnknown("events", "passes");

@@ -5,17 +5,19 @@ using Microsoft.EntityFrameworkCore;
 namespace AutoDeploy.Bench;
 
 /// <param name="MinThreads">A diagnosis: raise the thread pool's minimum (server and agents share this process) to see what starvation costs.</param>
-/// <param name="WarmUp">Agents of the warm-up wave, which goes the whole way before the measured one.</param>
-/// <param name="SettleJit">After the warm-up, wait (up to a minute) until the JIT has been idle for 2 s.</param>
+/// <param name="Waves">Waves of N agents measured one after another on the same server: the first meets a freshly started
+/// server, the later ones a server in use (their predecessors deployed and still polling, the JIT idle again). The runtime
+/// promotes hot methods to optimized code only while they are called, so a wave of 1,000 spent 7 s compiling in the first
+/// wave, 4 s in the second and 0.2 s in the third.</param>
 public sealed record ReactionSettings(IReadOnlyList<int> Agents, AgentKind Kind = AgentKind.Runner, TimeSpan? Timeout = null,
-    IReadOnlyDictionary<string, string?>? Server = null, int? MinThreads = null, int WarmUp = 50, bool SettleJit = true);
+    IReadOnlyDictionary<string, string?>? Server = null, int? MinThreads = null, int Waves = 3);
 
 /// <summary>
-/// One run with N agents: on the agents' clock, start → script starting (and its parts: registered, health check
+/// One wave of N agents: on the agents' clock, start → script starting (and its parts: registered, health check
 /// received, deployment received); on the server's clock, MachineHealthy committed → AutoDeployTriggered committed
 /// (the deployment queued in the same transaction).
 /// </summary>
-public sealed record ReactionRow(int Agents, int Deployed, Percentiles Total, Percentiles Registration, Percentiles ToHealthCheck,
+public sealed record ReactionRow(int Agents, int Wave, int Deployed, Percentiles Total, Percentiles Registration, Percentiles ToHealthCheck,
     Percentiles ToDeployment, ReactionStages Server, int Deployments, ThreadPoolLoad Pool);
 
 /// <summary>Reaction time: N agents start at once; how long until each one's deployment script starts.</summary>
@@ -31,14 +33,17 @@ public static class ReactionBench
         var rows = new List<ReactionRow>();
         foreach (var count in settings.Agents)
         {
-            progress.WriteLine($"reaction: {count} agent(s) ({settings.Kind})...");
-            rows.Add(await RunOnceAsync(count, settings));
-            progress.WriteLine($"reaction: {count} agent(s): p50 {ResultTable.Ms(rows[^1].Total.P50)} ms, max {ResultTable.Ms(rows[^1].Total.Max)} ms");
+            progress.WriteLine($"reaction: {count} agent(s) ({settings.Kind}), {settings.Waves} wave(s)...");
+            foreach (var row in await RunServerAsync(count, settings))
+            {
+                rows.Add(row);
+                progress.WriteLine($"reaction: {count} agent(s), wave {row.Wave}: p50 {ResultTable.Ms(row.Total.P50)} ms, max {ResultTable.Ms(row.Total.Max)} ms");
+            }
         }
         return rows;
     }
 
-    private static async Task<ReactionRow> RunOnceAsync(int count, ReactionSettings settings)
+    private static async Task<List<ReactionRow>> RunServerAsync(int count, ReactionSettings settings)
     {
         await using var server = BenchServer.Start(settings.Server);
         var data = await new BenchData(server.Db).WithEnvironmentAsync();
@@ -46,51 +51,68 @@ public static class ReactionBench
         await data.AddProjectAsync("Shop", "web", warmup);
         using var http = BenchAgent.CreateHttpClient();
         using var stop = new CancellationTokenSource();
-        var warm = await WarmUpAsync(server, http, settings, stop.Token);
-        var agents = Enumerable.Range(1, count).Select(i => new BenchAgent(server.BaseUrl, http, $"web-{i:D5}")).ToList();
-        var running = agents.Select(agent => Task.Run(() => agent.RegisterAndRunAsync(BenchServer.AdminApiKey, new RegistrationRequest
+        var running = new List<Task> { await WarmUpAsync(server, http, stop.Token) };
+        var rows = new List<ReactionRow>();
+        try
+        {
+            for (var wave = 1; wave <= Math.Max(1, settings.Waves); wave++)
+            {
+                if (wave > 1)
+                {
+                    // What the previous wave made hot is compiled by now on a server in use.
+                    await JitQuiet.WaitAsync(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(60));
+                }
+                rows.Add(await RunWaveAsync(server, http, data, count, wave, settings, running, stop.Token));
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(running.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+        }
+        return rows;
+    }
+
+    private static async Task<ReactionRow> RunWaveAsync(BenchServer server, HttpClient http, BenchData data, int count, int wave,
+        ReactionSettings settings, List<Task> running, CancellationToken stop)
+    {
+        int deploymentsBefore;
+        await using (var db = await server.Db.CreateDbContextAsync(stop))
+        {
+            deploymentsBefore = await db.Deployments.CountAsync(d => d.TriggerId != null && d.EnvironmentName != "Warm-up", stop);
+        }
+        var agents = Enumerable.Range(1, count).Select(i => new BenchAgent(server.BaseUrl, http, $"web-{wave}-{i:D5}")).ToList();
+        running.AddRange(agents.Select(agent => Task.Run(() => agent.RegisterAndRunAsync(BenchServer.AdminApiKey, new RegistrationRequest
         {
             Name = agent.Name, Environments = [data.Environment.Name], Roles = ["web"],
-        }, settings.Kind, stop.Token))).ToList();
+        }, settings.Kind, stop))));
 
         var all = Task.WhenAll(agents.Select(a => a.Deployed));
         var pool = ThreadPoolLoad.SampleUntilAsync(all);
-        await Task.WhenAny(all, Task.Delay(settings.Timeout ?? TimeSpan.FromMinutes(3)));
-        await stop.CancelAsync();
-        await Task.WhenAll(running.Append(warm).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
-        return await SummarizeAsync(server, agents, await pool);
+        await Task.WhenAny(all, Task.Delay(settings.Timeout ?? TimeSpan.FromMinutes(3), stop));
+        return await SummarizeAsync(server, agents, wave, deploymentsBefore, await pool);
     }
 
     /// <summary>
-    /// A wave of agents in another environment goes the whole way first (registration, health check, auto-deployment),
-    /// then the runtime is left to finish compiling what got hot: the measured agents meet a server that has run every
-    /// code path many times, as a server in use has. Without it, a wave of 1,000 spent 6 to 8 s of its CPU in the JIT
-    /// (methods promoted to optimized code while the wave ran).
+    /// One agent in another environment goes the whole way first (registration, health check, auto-deployment), so the
+    /// measured agents meet a server that has run every code path once.
     /// </summary>
-    private static async Task<Task> WarmUpAsync(BenchServer server, HttpClient http, ReactionSettings settings, CancellationToken stop)
+    private static async Task<Task> WarmUpAsync(BenchServer server, HttpClient http, CancellationToken stop)
     {
-        var agents = Enumerable.Range(1, Math.Max(1, settings.WarmUp)).Select(i => new BenchAgent(server.BaseUrl, http, $"warm-up-{i:D3}")).ToList();
-        var running = agents.Select(agent => Task.Run(() => agent.RegisterAndRunAsync(BenchServer.AdminApiKey,
-            new RegistrationRequest { Name = agent.Name, Environments = ["Warm-up"], Roles = ["web"] }, settings.Kind, stop))).ToList();
-        var deployed = Task.WhenAll(agents.Select(a => a.Deployed));
-        await Task.WhenAny(deployed, Task.Delay(TimeSpan.FromSeconds(120), stop));
-        if (!deployed.IsCompleted)
-        {
-            throw new InvalidOperationException($"The {agents.Count} warm-up agents were not all deployed to within 120 s.");
-        }
-        if (settings.SettleJit)
-        {
-            await JitQuiet.WaitAsync(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(60));
-        }
-        return Task.WhenAll(running);
+        var agent = new BenchAgent(server.BaseUrl, http, "warm-up");
+        var running = Task.Run(() => agent.RegisterAndRunAsync(BenchServer.AdminApiKey,
+            new RegistrationRequest { Name = agent.Name, Environments = ["Warm-up"], Roles = ["web"] }, AgentKind.Protocol, stop));
+        await Task.WhenAny(agent.Deployed, Task.Delay(TimeSpan.FromSeconds(60), stop));
+        return agent.Deployed.IsCompleted ? running : throw new InvalidOperationException("The warm-up agent was not deployed to within 60 s.");
     }
 
-    private static async Task<ReactionRow> SummarizeAsync(BenchServer server, List<BenchAgent> agents, ThreadPoolLoad pool)
+    private static async Task<ReactionRow> SummarizeAsync(BenchServer server, List<BenchAgent> agents, int wave, int deploymentsBefore,
+        ThreadPoolLoad pool)
     {
         var deployed = agents.Where(a => a.DeploymentAt > 0).ToList();
         await using var db = await server.Db.CreateDbContextAsync();
-        var deployments = await db.Deployments.CountAsync(d => d.TriggerId != null && d.EnvironmentName != "Warm-up");
-        return new ReactionRow(agents.Count, deployed.Count,
+        var deployments = await db.Deployments.CountAsync(d => d.TriggerId != null && d.EnvironmentName != "Warm-up") - deploymentsBefore;
+        return new ReactionRow(agents.Count, wave, deployed.Count,
             Percentiles.Of(deployed.Select(a => Stopwatch.GetElapsedTime(a.StartedAt, a.DeploymentAt))),
             Percentiles.Of(agents.Where(a => a.RegisteredAt > 0).Select(a => Stopwatch.GetElapsedTime(a.StartedAt, a.RegisteredAt))),
             Percentiles.Of(agents.Where(a => a.HealthCheckAt > 0).Select(a => Stopwatch.GetElapsedTime(a.RegisteredAt, a.HealthCheckAt))),
@@ -101,11 +123,11 @@ public static class ReactionBench
     public static ResultTable Table(IReadOnlyList<ReactionRow> rows, AgentKind kind)
     {
         var table = new ResultTable($"Reaction time: agent start → deployment script starting ({kind} agents)",
-            "agents", "deployed", "p50 ms", "p95 ms", "max ms", "register p50", "→ health check p50", "→ deploy job p50",
+            "agents", "wave", "deployed", "p50 ms", "p95 ms", "max ms", "register p50", "→ health check p50", "→ deploy job p50",
             "healthy→queued p50 / max ms", "deployments");
         foreach (var r in rows)
         {
-            table.Add(r.Agents, r.Deployed, ResultTable.Ms(r.Total.P50), ResultTable.Ms(r.Total.P95), ResultTable.Ms(r.Total.Max),
+            table.Add(r.Agents, r.Wave, r.Deployed, ResultTable.Ms(r.Total.P50), ResultTable.Ms(r.Total.P95), ResultTable.Ms(r.Total.Max),
                 ResultTable.Ms(r.Registration.P50), ResultTable.Ms(r.ToHealthCheck.P50), ResultTable.Ms(r.ToDeployment.P50),
                 $"{ResultTable.Ms(r.Server.HealthyToQueued.P50)} / {ResultTable.Ms(r.Server.HealthyToQueued.Max)}", r.Deployments);
         }
@@ -118,13 +140,13 @@ public static class ReactionBench
     public static ResultTable StagesTable(IReadOnlyList<ReactionRow> rows)
     {
         var table = new ResultTable("Reaction on the server: first-contact health check claimed → … → deployment job claimed by the agent (p50 / max ms)",
-            "agents", "health check claimed → healthy", "healthy → queued", "queued → deployment started", "started → job created",
-            "job created → claimed", "pool threads max", "queued work items max", "wave s", "process CPU s", "machine CPU busy");
+            "agents", "wave", "health check claimed → healthy", "healthy → queued", "queued → deployment started", "started → job created",
+            "job created → claimed", "pool threads max", "queued work items max", "wave s", "process CPU s", "machine CPU busy", "methods JIT-compiled", "JIT s");
         foreach (var r in rows)
         {
-            table.Add(r.Agents, Pair(r.Server.CheckToHealthy), Pair(r.Server.HealthyToQueued), Pair(r.Server.QueuedToStarted), Pair(r.Server.StartedToJob), Pair(r.Server.JobToClaimed),
+            table.Add(r.Agents, r.Wave, Pair(r.Server.CheckToHealthy), Pair(r.Server.HealthyToQueued), Pair(r.Server.QueuedToStarted), Pair(r.Server.StartedToJob), Pair(r.Server.JobToClaimed),
                 r.Pool.MaxThreads, r.Pool.MaxQueued, r.Pool.Wall.TotalSeconds.ToString("0.00"), r.Pool.ProcessCpu.TotalSeconds.ToString("0.00"),
-                r.Pool.MachineBusy.ToString("P0"));
+                r.Pool.MachineBusy.ToString("P0"), r.Pool.MethodsCompiled, r.Pool.CompileTime.TotalSeconds.ToString("0.00"));
         }
         return table;
     }
