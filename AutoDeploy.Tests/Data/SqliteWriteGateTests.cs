@@ -91,6 +91,25 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_writer_whose_wait_is_canceled_stops_without_an_error_and_holds_nothing()
+    {
+        await using var holder = _database.CreateDbContext();
+        await using var transaction = await holder.Database.BeginTransactionAsync();
+        var errors = new List<string>();
+        await using var canceled = new SqliteAutoDeployDbContext(new DbContextOptionsBuilder<SqliteAutoDeployDbContext>()
+            .UseSqlite(_database.ConnectionString).UseAutoDeploy(_database.Time)
+            .LogTo(errors.Add, Microsoft.Extensions.Logging.LogLevel.Error).Options);
+        using var cancel = new CancellationTokenSource();
+
+        var waiting = canceled.Database.BeginTransactionAsync(cancel.Token);
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        Assert.False(SqliteWriteGate.Instance.Holds(canceled.Database.GetDbConnection()));
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task Many_concurrent_writers_all_commit()
     {
         const int writers = 40;
