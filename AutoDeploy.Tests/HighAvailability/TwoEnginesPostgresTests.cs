@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Domain.Machines;
 using AutoDeploy.Domain.Policies;
@@ -22,7 +21,7 @@ public sealed class TwoEnginesPostgresTests(PostgresServer server)
         var scenario = await new DeploymentScenario(database).WithEnvironmentAsync();
         await scenario.WithReleaseAsync(null, DeploymentScenario.Step("Install", "web"));
         await ArrangeSuccessfulDeploymentAndTriggerAsync(database, scenario);
-        var log = new RecordingLogger();
+        var log = new RecordingLogger<AutoDeployEngine>();
         var engines = new[] { Engine(database, "node-a", log), Engine(database, "node-b", log) };
         await engines[0].RunPassAsync(default);
 
@@ -87,17 +86,5 @@ public sealed class TwoEnginesPostgresTests(PostgresServer server)
         machine.RecordHealth(MachineHealthStatus.Healthy, null, DateTimeOffset.UtcNow);
         await db.SaveChangesAsync();
         return machine.Id;
-    }
-
-    private sealed class RecordingLogger : ILogger<AutoDeployEngine>
-    {
-        public ConcurrentQueue<string> Messages { get; } = new();
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Messages.Enqueue(formatter(state, exception));
     }
 }

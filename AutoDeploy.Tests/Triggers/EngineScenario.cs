@@ -22,6 +22,8 @@ internal sealed class EngineScenario(SqliteDatabase database)
     private readonly AutoDeployEngine _engine = new(database, new TaskSignals(),
         Microsoft.Extensions.Options.Options.Create(new AutoDeployOptions()), database.Time, NullLogger<AutoDeployEngine>.Instance);
 
+    public AutoDeployEngine Engine => _engine;
+
     /// <summary>Moves the database's and the engine's clock on (the database is created with a FakeTimeProvider).</summary>
     public void Advance(TimeSpan span) => ((Microsoft.Extensions.Time.Testing.FakeTimeProvider)database.Time).Advance(span);
 
