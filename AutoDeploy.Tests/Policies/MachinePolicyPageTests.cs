@@ -79,13 +79,15 @@ public sealed class MachinePolicyPageTests : MudBunitContext
     {
         var policy = await _policies.SaveNewAsync(Input("Elastic web"));
         var (page, _) = RenderPage(policy.Id);
-        page.WaitForAssertion(() => FieldInput(page, "Description"));
+        // The loaded policy is on screen (not just the field), so no load renders over the edit below.
+        page.WaitForAssertion(() => Assert.Equal("Auto-scaling web servers", FieldInput(page, "Description").TextContent));
         var theirs = policy.ToInput();
         theirs.Description = "Theirs";
         await _policies.UpdateAsync(policy.Id, theirs, policy.Version);
 
-        FieldInput(page, "Description").Input("Mine");
-        Button(page, "Save").Click();
+        // Found and clicked on the renderer's thread: a render in between would leave a stale event handler.
+        await page.InvokeAsync(() => FieldInput(page, "Description").Input("Mine"));
+        await page.InvokeAsync(() => Button(page, "Save").Click());
 
         page.WaitForAssertion(() => Assert.Contains("Someone else changed this machine policy", page.Find("[role=alert]").TextContent));
         Assert.Equal("Mine", FieldInput(page, "Description").TextContent);

@@ -90,12 +90,14 @@ public sealed class ProjectPageTests : MudBunitContext
         var project = await service.SaveNewAsync(Input("Shop"));
         var (page, _) = RenderPage(project.Id);
         page.WaitForAssertion(() => page.FindAll(".mud-tab").Single(t => t.TextContent.Trim() == "Settings").Click());
+        page.WaitForAssertion(() => Assert.Equal("Shop", FieldInput(page, "Name").GetAttribute("value")));
         var theirs = project.ToInput();
         theirs.Description = "Theirs";
         await service.UpdateAsync(project.Id, theirs, project.Version);
 
-        FieldInput(page, "Description").Input("Mine");
-        Button(page, "Save").Click();
+        // Found and clicked on the renderer's thread: a render in between would leave a stale event handler.
+        await page.InvokeAsync(() => FieldInput(page, "Description").Input("Mine"));
+        await page.InvokeAsync(() => Button(page, "Save").Click());
 
         page.WaitForAssertion(() => Assert.Contains("Someone else changed this project", page.Find("[role=alert]").TextContent));
         Assert.Equal("Mine", FieldInput(page, "Description").TextContent);

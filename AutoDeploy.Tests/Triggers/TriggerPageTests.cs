@@ -90,13 +90,14 @@ public sealed class TriggerPageTests : MudBunitContext
         var service = TriggerService(_database);
         var trigger = await service.SaveNewAsync(_scenario.Project.Id, Input("Web servers"));
         var page = Render<TriggerPage>(p => p.Add(x => x.Id, trigger.Id));
-        page.WaitForAssertion(() => FieldInput(page, "Description"));
+        page.WaitForAssertion(() => Assert.Equal("Web servers", FieldInput(page, "Name").GetAttribute("value")));
         var theirs = trigger.ToInput();
         theirs.Description = "Theirs";
         await service.UpdateAsync(trigger.Id, theirs, trigger.Version);
 
-        FieldInput(page, "Description").Input("Mine");
-        Button(page, "Save").Click();
+        // Found and clicked on the renderer's thread: a render in between would leave a stale event handler.
+        await page.InvokeAsync(() => FieldInput(page, "Description").Input("Mine"));
+        await page.InvokeAsync(() => Button(page, "Save").Click());
 
         page.WaitForAssertion(() => Assert.Contains("Someone else changed this trigger", page.Find(".trigger-problem").TextContent));
         Assert.Equal("Mine", FieldInput(page, "Description").TextContent);
