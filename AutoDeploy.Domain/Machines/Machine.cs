@@ -57,7 +57,7 @@ public sealed class Machine : Document
             return;
         }
         IsEnabled = true;
-        Raise(new DomainEvent(EventCategories.MachineEnabled, $"Machine '{Name}' was enabled"));
+        Raise(new DomainEvent(EventCategories.MachineEnabled, $"Machine '{Name}' was enabled", Covers: [nameof(IsEnabled)]));
     }
 
     public void Disable()
@@ -67,7 +67,7 @@ public sealed class Machine : Document
             return;
         }
         IsEnabled = false;
-        Raise(new DomainEvent(EventCategories.MachineDisabled, $"Machine '{Name}' was disabled"));
+        Raise(new DomainEvent(EventCategories.MachineDisabled, $"Machine '{Name}' was disabled", Covers: [nameof(IsEnabled)]));
     }
 
     /// <summary>Changes what decides where the machine is deployed to; raises one event if anything changed.</summary>
@@ -96,7 +96,8 @@ public sealed class Machine : Document
         if (changes.Count > 0)
         {
             Raise(new DomainEvent(EventCategories.MachineDeploymentRelatedPropertyWasUpdated,
-                $"Machine '{Name}' changed: {string.Join("; ", changes)}", new EventLinks(PolicyId: policy.Id)));
+                $"Machine '{Name}' changed: {string.Join("; ", changes)}", new EventLinks(PolicyId: policy.Id),
+                Covers: [nameof(Roles), nameof(MachinePolicyId)]));
         }
     }
 
@@ -120,14 +121,14 @@ public sealed class Machine : Document
         };
         if (category is not null)
         {
-            Raise(new DomainEvent(category, $"Machine '{Name}' is {status}{(summary is null ? "" : $": {summary}")}"));
+            Raise(new DomainEvent(category, $"Machine '{Name}' is {status}{(summary is null ? "" : $": {summary}")}", Covers: []));
         }
     }
 
     /// <summary>Records that the policy's clean-up could not delete the machine.</summary>
     public void CleanupFailed(string reason) =>
         Raise(new DomainEvent(EventCategories.MachineCleanupFailed, $"Machine '{Name}' could not be cleaned up: {reason}",
-            new EventLinks(PolicyId: MachinePolicyId)));
+            new EventLinks(PolicyId: MachinePolicyId), Covers: []));
 
     /// <summary>Raises MachineDeleted; the caller then removes the machine in the same save.</summary>
     public void Delete(string reason) =>

@@ -71,6 +71,37 @@ public sealed class EventRecorderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_rename_saved_with_a_change_of_roles_is_recorded_beside_the_domain_event()
+    {
+        var machineId = await RegisterMachineAsync();
+        await using var db = _database.CreateDbContext();
+        var machine = await db.Machines.Include(m => m.Environments).Include(m => m.MachinePolicy).SingleAsync(m => m.Id == machineId);
+
+        machine.Rename("web-01-renamed");
+        machine.ChangeDeploymentProperties(machine.Environments, ["web", "api"], machine.MachinePolicy!);
+        await db.SaveChangesAsync();
+
+        var recorded = await db.Events.Where(e => e.MachineId == machineId && e.Category != EventCategories.MachineAdded)
+            .OrderBy(e => e.Id).ToListAsync();
+        Assert.Equal([EventCategories.MachineDeploymentRelatedPropertyWasUpdated, EventCategories.Modified], recorded.Select(e => e.Category));
+        Assert.Equal("Machine 'web-01-renamed' was modified: Name", recorded[1].Message);
+    }
+
+    [Fact]
+    public async Task A_change_a_domain_event_tells_is_not_recorded_twice()
+    {
+        var machineId = await RegisterMachineAsync();
+        await using var db = _database.CreateDbContext();
+        var machine = await db.Machines.SingleAsync(m => m.Id == machineId);
+
+        machine.Disable();
+        await db.SaveChangesAsync();
+
+        var recorded = await db.Events.Where(e => e.MachineId == machineId && e.Category != EventCategories.MachineAdded).ToListAsync();
+        Assert.Equal([EventCategories.MachineDisabled], recorded.Select(e => e.Category));
+    }
+
+    [Fact]
     public async Task Saving_a_stale_copy_throws_a_concurrency_exception_and_writes_nothing()
     {
         var (environment, _) = await SeedAsync();
@@ -110,6 +141,17 @@ public sealed class EventRecorderTests : IAsyncLifetime
         var error = await Assert.ThrowsAnyAsync<Exception>(() => db.Database.ExecuteSqlRawAsync("DELETE FROM \"Events\""));
 
         Assert.Contains("append-only", error.Message);
+    }
+
+    private async Task<int> RegisterMachineAsync()
+    {
+        var (environment, policy) = await SeedAsync();
+        await using var db = _database.CreateDbContext();
+        db.AttachRange(environment, policy);
+        var machine = Machine.Register("web-01", [environment], ["web"], policy, _database.Time.GetUtcNow());
+        db.Machines.Add(machine);
+        await db.SaveChangesAsync();
+        return machine.Id;
     }
 
     private async Task<(DeploymentEnvironment, MachinePolicy)> SeedAsync()

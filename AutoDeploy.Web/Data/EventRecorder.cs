@@ -29,6 +29,12 @@ internal static class EventRecorder
                 // Observations (health) are events but not edits: they leave the concurrency version alone.
                 var edited = source.DomainEvents.Any(e => !EventCategories.Observed.Contains(e.Category));
                 pending.AddRange(source.DomainEvents.Select(e => new PendingEvent(source, e.Category, e.Message, e.Links, e.Details)));
+                // A rename saved with a change of roles is told by no domain event: it gets its own Modified event.
+                if (documentEntry is not null && documentEntry.State == EntityState.Modified && Covered(source.DomainEvents) is { } covered
+                    && Audit(documentEntry, covered) is { } uncovered)
+                {
+                    pending.Add(uncovered);
+                }
                 source.ClearDomainEvents();
                 if (documentEntry is not null && (edited || HasAuditedChanges(documentEntry)))
                 {
@@ -73,7 +79,22 @@ internal static class EventRecorder
         };
     }
 
-    private static PendingEvent? Audit(EntityEntry<Document> entry)
+    /// <summary>The properties the events tell between them; null when one of them tells every change.</summary>
+    private static HashSet<string>? Covered(IEnumerable<DomainEvent> events)
+    {
+        var covered = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var domainEvent in events)
+        {
+            if (domainEvent.Covers is null)
+            {
+                return null;
+            }
+            covered.UnionWith(domainEvent.Covers);
+        }
+        return covered;
+    }
+
+    private static PendingEvent? Audit(EntityEntry<Document> entry, IReadOnlySet<string>? covered = null)
     {
         var document = entry.Entity;
         var label = $"{Describe(document.DocumentType)} '{document.Name}'";
@@ -85,6 +106,7 @@ internal static class EventRecorder
                 return new PendingEvent(document, EventCategories.Deleted, $"{label} was deleted", null, null);
             case EntityState.Modified:
                 var changes = AuditedChanges(entry)
+                    .Where(p => covered is null || !covered.Contains(p.Metadata.Name))
                     .Select(p => new { property = p.Metadata.Name, from = p.OriginalValue, to = p.CurrentValue })
                     .ToList();
                 if (changes.Count == 0)
