@@ -1,4 +1,5 @@
 using AngleSharp.Dom;
+using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Components.Pages.Users;
 using AutoDeploy.Web.Identity;
 using Bunit;
@@ -102,7 +103,9 @@ public sealed class UsersPageTests : IdentityBunitContext
         popovers.WaitForAssertion(() => popovers.FindAll(".mud-list-item").Single(i => i.TextContent.Trim() == Roles.Deployer).Click());
 
         cut.WaitForAssertion(() => Assert.Equal(Roles.Deployer, RoleShownFor(cut, viewer.Email)));
-        Assert.Equal(Roles.Deployer, (await Services.GetRequiredService<UserService>().ListAsync()).Single(u => u.Id == viewer.Id).Role);
+        // The select shows the choice at once; the save behind it finishes a moment later.
+        await Eventually.TrueAsync(async () =>
+            (await Services.GetRequiredService<UserService>().ListAsync()).Single(u => u.Id == viewer.Id).Role == Roles.Deployer);
     }
 
     private static IElement Row<T>(IRenderedComponent<T> cut, string email) where T : IComponent =>
