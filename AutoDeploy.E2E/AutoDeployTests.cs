@@ -58,7 +58,7 @@ public sealed class AutoDeployTests(E2EFixture fixture) : IAsyncLifetime
 
         var late = await StartAgentAsync($"auto-b-{_suffix}");
         await File.WriteAllTextAsync(_marker, "go");
-        await Eventually.TrueAsync(async () => await SuccessfulDeploymentsAsync(late) == 1, TimeSpan.FromSeconds(60));
+        await ExplainedAsync(late, () => Eventually.TrueAsync(async () => await SuccessfulDeploymentsAsync(late) == 1, TimeSpan.FromSeconds(60)));
         await using var session = await fixture.NewSessionAsync();
         var page = session.Page;
         await page.GotoInteractiveAsync($"/machines/{late}");
@@ -66,8 +66,22 @@ public sealed class AutoDeployTests(E2EFixture fixture) : IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "Disable" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Enable" }).ClickAsync();
 
-        await Eventually.TrueAsync(async () => await SuccessfulDeploymentsAsync(late) == 2, TimeSpan.FromSeconds(60));
+        await ExplainedAsync(late, () => Eventually.TrueAsync(async () => await SuccessfulDeploymentsAsync(late) == 2, TimeSpan.FromSeconds(60)));
         Assert.True(await SuccessfulDeploymentsAsync(first) == 1, await HistoryAsync(first));
+    }
+
+    /// <summary>A wait that times out says what the server recorded: the events and the deployments with their states.</summary>
+    private async Task ExplainedAsync(int machineId, Func<Task> wait)
+    {
+        try
+        {
+            await wait();
+        }
+        catch (TimeoutException timeout)
+        {
+            var deployments = await _api.GetFromJsonAsync<JsonElement>($"/api/deployments?environmentId={_environmentId}&take=100");
+            throw new TimeoutException($"{timeout.Message}\nDeployments: {deployments}\nEvents:\n{await HistoryAsync(machineId)}", timeout);
+        }
     }
 
     private async Task<string> HistoryAsync(int machineId)

@@ -48,6 +48,35 @@ public sealed class PooledContextTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pooled_context_returned_with_its_transaction_neither_committed_nor_rolled_back_gives_the_write_gate_back()
+    {
+        var first = await Factory.CreateDbContextAsync();
+        var transaction = await first.Database.BeginTransactionAsync();
+        await transaction.DisposeAsync();
+        await first.DisposeAsync();
+
+        await using var other = new SqliteAutoDeployDbContext(new DbContextOptionsBuilder<SqliteAutoDeployDbContext>()
+            .UseSqlite(_database.ConnectionString + ";Default Timeout=2").UseAutoDeploy(_database.Time).Options);
+        await using var next = await other.Database.BeginTransactionAsync();
+
+        Assert.True(SqliteWriteGate.Instance.Holds(other.Database.GetDbConnection()));
+    }
+
+    [Fact]
+    public async Task A_pooled_context_returned_inside_its_transaction_gives_the_write_gate_back()
+    {
+        var first = await Factory.CreateDbContextAsync();
+        await first.Database.BeginTransactionAsync();
+        await first.DisposeAsync();
+
+        await using var other = new SqliteAutoDeployDbContext(new DbContextOptionsBuilder<SqliteAutoDeployDbContext>()
+            .UseSqlite(_database.ConnectionString + ";Default Timeout=2").UseAutoDeploy(_database.Time).Options);
+        await using var next = await other.Database.BeginTransactionAsync();
+
+        Assert.True(SqliteWriteGate.Instance.Holds(other.Database.GetDbConnection()));
+    }
+
+    [Fact]
     public async Task A_pooled_context_keeps_the_clock_and_the_interceptors_of_its_options()
     {
         await using var db = await Factory.CreateDbContextAsync();
