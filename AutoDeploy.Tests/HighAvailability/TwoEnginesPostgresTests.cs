@@ -1,7 +1,3 @@
-using AutoDeploy.Domain.Deployments;
-using AutoDeploy.Domain.Machines;
-using AutoDeploy.Domain.Policies;
-using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Workers;
@@ -20,7 +16,7 @@ public sealed class TwoEnginesPostgresTests(PostgresServer server)
         var database = await PostgresDatabase.CreateAsync(server);
         var scenario = await new DeploymentScenario(database).WithEnvironmentAsync();
         await scenario.WithReleaseAsync(null, DeploymentScenario.Step("Install", "web"));
-        await ArrangeSuccessfulDeploymentAndTriggerAsync(database, scenario);
+        await scenario.WithSuccessfulDeploymentAndTriggerAsync();
         var log = new RecordingLogger<AutoDeployEngine>();
         var engines = new[] { Engine(database, "node-a", log), Engine(database, "node-b", log) };
         await engines[0].RunPassAsync(default);
@@ -28,7 +24,7 @@ public sealed class TwoEnginesPostgresTests(PostgresServer server)
         var machineIds = new List<int>();
         for (var i = 0; i < 20; i++)
         {
-            machineIds.Add(await AddHealthyMachineAsync(database, scenario, $"burst-{i:00}"));
+            machineIds.Add(await scenario.AddHealthyMachineAsync($"burst-{i:00}"));
             if (i % 5 == 4)
             {
                 await Task.WhenAll(engines.Select(e => e.RunPassAsync(default)));
@@ -57,34 +53,5 @@ public sealed class TwoEnginesPostgresTests(PostgresServer server)
             }
         }
         throw new InvalidOperationException("The engine never became idle.");
-    }
-
-    private static async Task ArrangeSuccessfulDeploymentAndTriggerAsync(PostgresDatabase database, DeploymentScenario scenario)
-    {
-        await using var db = database.CreateDbContext();
-        db.AttachRange(scenario.Project, scenario.Release, scenario.Environment);
-        var deployment = Deployment.Queue(scenario.Project, scenario.Release, scenario.Environment, [], "test", null, DateTimeOffset.UtcNow);
-        deployment.Start(DateTimeOffset.UtcNow);
-        deployment.Finish(DeploymentState.Success, null, DateTimeOffset.UtcNow);
-        db.Deployments.Add(deployment);
-        db.Triggers.Add(ProjectTrigger.Create(scenario.Project.Id, "Web servers"));
-        if (!await db.MachinePolicies.AnyAsync(p => p.IsDefault))
-        {
-            db.MachinePolicies.Add(MachinePolicy.CreateDefault());
-        }
-        await db.SaveChangesAsync();
-    }
-
-    private static async Task<int> AddHealthyMachineAsync(PostgresDatabase database, DeploymentScenario scenario, string name)
-    {
-        await using var db = database.CreateDbContext();
-        var policy = await db.MachinePolicies.SingleAsync(p => p.IsDefault);
-        var environment = await db.Environments.SingleAsync(e => e.Id == scenario.Environment.Id);
-        var machine = Machine.Register(name, [environment], ["web"], policy, DateTimeOffset.UtcNow);
-        db.Machines.Add(machine);
-        await db.SaveChangesAsync();
-        machine.RecordHealth(MachineHealthStatus.Healthy, null, DateTimeOffset.UtcNow);
-        await db.SaveChangesAsync();
-        return machine.Id;
     }
 }

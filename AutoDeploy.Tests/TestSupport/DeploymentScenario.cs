@@ -1,7 +1,10 @@
+using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Domain.Environments;
+using AutoDeploy.Domain.Machines;
 using AutoDeploy.Domain.Policies;
 using AutoDeploy.Domain.Projects;
 using AutoDeploy.Domain.Releases;
+using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -50,6 +53,38 @@ public sealed class DeploymentScenario(IDbContextFactory<AutoDeployDbContext> fa
             }
         }
         return await factory.AddAsync(name, [Environment.Id], roles, healthy: true);
+    }
+
+    /// <summary>The release succeeded in the environment, and a trigger deploys it to machines that become available.</summary>
+    public async Task<DeploymentScenario> WithSuccessfulDeploymentAndTriggerAsync()
+    {
+        await using var db = await factory.CreateDbContextAsync();
+        db.AttachRange(Project, Release, Environment);
+        var deployment = Deployment.Queue(Project, Release, Environment, [], "test", null, DateTimeOffset.UtcNow);
+        deployment.Start(DateTimeOffset.UtcNow);
+        deployment.Finish(DeploymentState.Success, null, DateTimeOffset.UtcNow);
+        db.Deployments.Add(deployment);
+        db.Triggers.Add(ProjectTrigger.Create(Project.Id, "Web servers"));
+        if (!await db.MachinePolicies.AnyAsync(p => p.IsDefault))
+        {
+            db.MachinePolicies.Add(MachinePolicy.CreateDefault());
+        }
+        await db.SaveChangesAsync();
+        return this;
+    }
+
+    /// <summary>A machine with role web in the environment, added and then found Healthy (two saves, two events).</summary>
+    public async Task<int> AddHealthyMachineAsync(string name)
+    {
+        await using var db = await factory.CreateDbContextAsync();
+        var policy = await db.MachinePolicies.SingleAsync(p => p.IsDefault);
+        var environment = await db.Environments.SingleAsync(e => e.Id == Environment.Id);
+        var machine = Machine.Register(name, [environment], ["web"], policy, DateTimeOffset.UtcNow);
+        db.Machines.Add(machine);
+        await db.SaveChangesAsync();
+        machine.RecordHealth(MachineHealthStatus.Healthy, null, DateTimeOffset.UtcNow);
+        await db.SaveChangesAsync();
+        return machine.Id;
     }
 
     public static DeploymentStep Step(string name, string role, string script = "echo hello", int timeoutSeconds = 60) =>

@@ -1,7 +1,3 @@
-using AutoDeploy.Domain.Deployments;
-using AutoDeploy.Domain.Machines;
-using AutoDeploy.Domain.Policies;
-using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Workers;
 using Microsoft.EntityFrameworkCore;
@@ -23,14 +19,14 @@ public sealed class TwoEnginesTests : IAsyncLifetime
     {
         var scenario = await new DeploymentScenario(_database).WithEnvironmentAsync();
         await scenario.WithReleaseAsync(null, DeploymentScenario.Step("Install", "web"));
-        await ArrangeSuccessfulDeploymentAndTriggerAsync(scenario);
+        await scenario.WithSuccessfulDeploymentAndTriggerAsync();
         var engines = new[] { Engine(), Engine() };
         await engines[0].RunPassAsync(default);
 
         var machineIds = new List<int>();
         for (var i = 0; i < 20; i++)
         {
-            machineIds.Add(await AddHealthyMachineAsync(scenario, $"burst-{i:00}"));
+            machineIds.Add(await scenario.AddHealthyMachineAsync($"burst-{i:00}"));
         }
         await Task.WhenAll(engines.Select(RunUntilIdleAsync));
 
@@ -62,36 +58,5 @@ public sealed class TwoEnginesTests : IAsyncLifetime
             }
         }
         throw new InvalidOperationException("The engine never became idle.");
-    }
-
-    private async Task ArrangeSuccessfulDeploymentAndTriggerAsync(DeploymentScenario scenario)
-    {
-        await using var db = _database.CreateDbContext();
-        db.Attach(scenario.Project);
-        db.Attach(scenario.Release);
-        db.Attach(scenario.Environment);
-        var deployment = Deployment.Queue(scenario.Project, scenario.Release, scenario.Environment, [], "test", null, DateTimeOffset.UtcNow);
-        deployment.Start(DateTimeOffset.UtcNow);
-        deployment.Finish(DeploymentState.Success, null, DateTimeOffset.UtcNow);
-        db.Deployments.Add(deployment);
-        db.Triggers.Add(ProjectTrigger.Create(scenario.Project.Id, "Web servers"));
-        if (!await db.MachinePolicies.AnyAsync(p => p.IsDefault))
-        {
-            db.MachinePolicies.Add(MachinePolicy.CreateDefault());
-        }
-        await db.SaveChangesAsync();
-    }
-
-    private async Task<int> AddHealthyMachineAsync(DeploymentScenario scenario, string name)
-    {
-        await using var db = _database.CreateDbContext();
-        var policy = await db.MachinePolicies.SingleAsync(p => p.IsDefault);
-        var environment = await db.Environments.SingleAsync(e => e.Id == scenario.Environment.Id);
-        var machine = Machine.Register(name, [environment], ["web"], policy, DateTimeOffset.UtcNow);
-        db.Machines.Add(machine);
-        await db.SaveChangesAsync();
-        machine.RecordHealth(MachineHealthStatus.Healthy, null, DateTimeOffset.UtcNow);
-        await db.SaveChangesAsync();
-        return machine.Id;
     }
 }
