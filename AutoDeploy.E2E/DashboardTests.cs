@@ -35,7 +35,7 @@ public sealed class DashboardTests(E2EFixture fixture) : IAsyncLifetime
     {
         var first = Marker("first");
         var second = Marker("second");
-        var releaseId = await CreateReleaseAsync(string.Join('\n',
+        var releaseId = await _api.CreateReleaseAsync(Project, string.Join('\n',
             "echo \"phase one on $AUTODEPLOY_MACHINE\"",
             "for i in $(seq 1 150); do echo \"filler line $i\"; done",
             $"while [ ! -f {first} ]; do sleep 0.1; done",
@@ -49,7 +49,7 @@ public sealed class DashboardTests(E2EFixture fixture) : IAsyncLifetime
         var cell = dashboard.Locator($"[data-cell='{Project}|{Environment}']");
         await Expect(cell.GetByTestId("cell-empty")).ToBeVisibleAsync();
 
-        var deploymentId = await DeployAsync(releaseId);
+        var deploymentId = await _api.DeployAsync(releaseId, Environment);
 
         await Expect(cell.GetByTestId("cell-progress")).ToHaveTextAsync("0 / 1 machines");
         await Expect(cell.Locator("[data-state]")).ToHaveAttributeAsync("data-state", "Executing");
@@ -92,29 +92,6 @@ public sealed class DashboardTests(E2EFixture fixture) : IAsyncLifetime
         var path = Path.Combine(Path.GetTempPath(), $"autodeploy-e2e-{_suffix}-{name}");
         _markers.Add(path);
         return path;
-    }
-
-    private async Task<int> CreateReleaseAsync(string script)
-    {
-        var project = await _api.PostAsJsonAsync("/api/projects", new
-        {
-            name = Project,
-            steps = new[] { new { name = "Deploy", roles = new[] { "web" }, script, timeout = "00:05:00" } },
-        });
-        project.EnsureSuccessStatusCode();
-        var projectId = (await project.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
-        var release = await _api.PostAsJsonAsync($"/api/projects/{projectId}/releases", new { version = "1.0.0" });
-        release.EnsureSuccessStatusCode();
-        return (await release.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
-    }
-
-    private async Task<int> DeployAsync(int releaseId)
-    {
-        var environments = await _api.GetFromJsonAsync<JsonElement>("/api/environments");
-        var environmentId = environments.EnumerateArray().Single(e => e.GetProperty("name").GetString() == Environment).GetProperty("id").GetInt32();
-        var response = await _api.PostAsJsonAsync("/api/deployments", new { releaseId, environmentId });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
     }
 
     /// <summary>Registers the machine with the real agent program, starts it, and waits until its first health check made it Healthy.</summary>

@@ -15,6 +15,9 @@ public sealed class DeploymentTests(E2EFixture fixture) : IAsyncLifetime
     private readonly HttpClient _api = fixture.CreateApiClient();
     private string Environment => $"Deploy {_suffix}";
 
+    /// <summary>A fresh project name for each deployment, in this class's environment.</summary>
+    private string NewProject => $"Shop {_suffix} {Guid.NewGuid():N}"[..30];
+
     public async Task InitializeAsync() =>
         (await _api.PostAsJsonAsync("/api/environments", new { name = Environment })).EnsureSuccessStatusCode();
 
@@ -31,7 +34,7 @@ public sealed class DeploymentTests(E2EFixture fixture) : IAsyncLifetime
     public async Task Deploying_a_release_to_two_agents_shows_the_log_growing_and_Success_for_both()
     {
         var marker = Path.Combine(Path.GetTempPath(), $"autodeploy-e2e-{_suffix}");
-        var releaseId = await CreateReleaseAsync(
+        var releaseId = await _api.CreateReleaseAsync(NewProject,
             $"echo \"started on $AUTODEPLOY_MACHINE\"\nwhile [ ! -f {marker} ]; do sleep 0.1; done\necho \"finished on $AUTODEPLOY_MACHINE\"");
         await StartAgentAsync($"web-a-{_suffix}");
         await StartAgentAsync($"web-b-{_suffix}");
@@ -62,9 +65,9 @@ public sealed class DeploymentTests(E2EFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task A_failing_script_shows_Failed_with_its_output()
     {
-        var releaseId = await CreateReleaseAsync("echo 'disk full' >&2\nexit 4");
+        var releaseId = await _api.CreateReleaseAsync(NewProject, "echo 'disk full' >&2\nexit 4");
         await StartAgentAsync($"web-f-{_suffix}");
-        var deploymentId = await DeployAsync(releaseId);
+        var deploymentId = await _api.DeployAsync(releaseId, Environment);
         await using var session = await fixture.NewSessionAsync();
         var page = session.Page;
 
@@ -79,9 +82,9 @@ public sealed class DeploymentTests(E2EFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task Canceling_a_long_step_from_the_page_ends_the_deployment_Canceled()
     {
-        var releaseId = await CreateReleaseAsync("echo 'long step started'\nsleep 600");
+        var releaseId = await _api.CreateReleaseAsync(NewProject, "echo 'long step started'\nsleep 600");
         await StartAgentAsync($"web-c-{_suffix}");
-        var deploymentId = await DeployAsync(releaseId);
+        var deploymentId = await _api.DeployAsync(releaseId, Environment);
         await using var session = await fixture.NewSessionAsync();
         var page = session.Page;
         await page.GotoInteractiveAsync($"/deployments/{deploymentId}");
@@ -96,9 +99,9 @@ public sealed class DeploymentTests(E2EFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task The_deployments_list_shows_a_deployment_and_opens_it()
     {
-        var releaseId = await CreateReleaseAsync("echo listed");
+        var releaseId = await _api.CreateReleaseAsync(NewProject, "echo listed");
         await StartAgentAsync($"web-l-{_suffix}");
-        var deploymentId = await DeployAsync(releaseId);
+        var deploymentId = await _api.DeployAsync(releaseId, Environment);
         await using var session = await fixture.NewSessionAsync();
         var page = session.Page;
 
@@ -107,29 +110,6 @@ public sealed class DeploymentTests(E2EFixture fixture) : IAsyncLifetime
 
         await page.WaitForURLAsync($"**/deployments/{deploymentId}");
         await Expect(page.Locator("[data-state]").First).ToHaveAttributeAsync("data-state", "Success", new() { Timeout = 60_000 });
-    }
-
-    private async Task<int> CreateReleaseAsync(string script)
-    {
-        var project = await _api.PostAsJsonAsync("/api/projects", new
-        {
-            name = $"Shop {_suffix} {Guid.NewGuid():N}"[..30],
-            steps = new[] { new { name = "Deploy", roles = new[] { "web" }, script, timeout = "00:05:00" } },
-        });
-        project.EnsureSuccessStatusCode();
-        var projectId = (await project.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
-        var release = await _api.PostAsJsonAsync($"/api/projects/{projectId}/releases", new { version = "1.0.0" });
-        release.EnsureSuccessStatusCode();
-        return (await release.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
-    }
-
-    private async Task<int> DeployAsync(int releaseId)
-    {
-        var environments = await _api.GetFromJsonAsync<JsonElement>("/api/environments");
-        var environmentId = environments.EnumerateArray().Single(e => e.GetProperty("name").GetString() == Environment).GetProperty("id").GetInt32();
-        var response = await _api.PostAsJsonAsync("/api/deployments", new { releaseId, environmentId });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
     }
 
     /// <summary>Registers a machine with the real agent program, starts it, and waits until its first health check made it Healthy.</summary>
