@@ -14,7 +14,9 @@ public sealed class AutoDeployContextOptions(TimeProvider time, TaskSignals? sig
     public TimeProvider Time => time;
     public TaskSignals? Signals => signals;
 
-    public DbContextOptionsExtensionInfo Info => new ExtensionInfo(this);
+    private DbContextOptionsExtensionInfo? _info;
+
+    public DbContextOptionsExtensionInfo Info => _info ??= new ExtensionInfo(this);
 
     public void ApplyServices(IServiceCollection services)
     {
