@@ -1,7 +1,7 @@
 using AutoDeploy.Domain.Environments;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
-using AutoDeploy.Web.Workers;
+using AutoDeploy.Web.Signals;
 using Microsoft.EntityFrameworkCore;
 
 namespace AutoDeploy.Tests.Data;

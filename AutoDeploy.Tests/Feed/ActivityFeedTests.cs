@@ -1,5 +1,5 @@
 using AutoDeploy.Web.Feed;
-using AutoDeploy.Web.Workers;
+using AutoDeploy.Web.Signals;
 using Microsoft.Extensions.Logging.Abstractions;
 using static AutoDeploy.Tests.Feed.ActivityTestData;
 

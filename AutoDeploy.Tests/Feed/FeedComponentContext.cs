@@ -3,7 +3,7 @@ using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Feed;
 using AutoDeploy.Web.Services;
-using AutoDeploy.Web.Workers;
+using AutoDeploy.Web.Signals;
 using Bunit;
 using FluentValidation;
 using Microsoft.AspNetCore.Components;

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using AutoDeploy.Tests.TestSupport;
+using AutoDeploy.Web.Signals;
 using AutoDeploy.Web.Workers;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;

@@ -7,7 +7,7 @@ using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Identity;
 using AutoDeploy.Web.Services;
-using AutoDeploy.Web.Workers;
+using AutoDeploy.Web.Signals;
 using Bunit;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;

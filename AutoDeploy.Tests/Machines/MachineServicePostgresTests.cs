@@ -3,7 +3,7 @@ using AutoDeploy.Domain.Machines;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Services;
-using AutoDeploy.Web.Workers;
+using AutoDeploy.Web.Signals;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 

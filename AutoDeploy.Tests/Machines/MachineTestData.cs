@@ -5,7 +5,7 @@ using AutoDeploy.Domain.Validation;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Services;
-using AutoDeploy.Web.Workers;
+using AutoDeploy.Web.Signals;
 using Microsoft.EntityFrameworkCore;
 
 namespace AutoDeploy.Tests.Machines;

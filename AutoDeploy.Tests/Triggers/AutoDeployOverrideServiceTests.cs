@@ -2,7 +2,7 @@ using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Releases;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Services;
-using AutoDeploy.Web.Workers;
+using AutoDeploy.Web.Signals;
 using Microsoft.EntityFrameworkCore;
 using static AutoDeploy.Tests.Triggers.TriggerTestData;
 

@@ -7,6 +7,7 @@ using AutoDeploy.Domain.Projects;
 using AutoDeploy.Domain.Releases;
 using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Tests.TestSupport;
+using AutoDeploy.Web.Signals;
 using AutoDeploy.Web.Workers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,4 +1,5 @@
 using AutoDeploy.Tests.TestSupport;
+using AutoDeploy.Web.Signals;
 using AutoDeploy.Web.Workers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,5 +1,6 @@
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Tests.Triggers;
+using AutoDeploy.Web.Signals;
 using AutoDeploy.Web.Workers;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;

@@ -3,6 +3,7 @@ using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Domain.Machines;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Services;
+using AutoDeploy.Web.Signals;
 using AutoDeploy.Web.Workers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

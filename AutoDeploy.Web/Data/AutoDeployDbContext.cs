@@ -8,7 +8,7 @@ using AutoDeploy.Domain.Releases;
 using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Web.Hosting;
 using AutoDeploy.Web.Identity;
-using AutoDeploy.Web.Workers;
+using AutoDeploy.Web.Signals;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;

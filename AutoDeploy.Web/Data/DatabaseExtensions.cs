@@ -1,4 +1,4 @@
-using AutoDeploy.Web.Workers;
+using AutoDeploy.Web.Signals;
 using Microsoft.EntityFrameworkCore;
 
 namespace AutoDeploy.Web.Data;

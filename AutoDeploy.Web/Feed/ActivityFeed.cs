@@ -1,4 +1,4 @@
-using AutoDeploy.Web.Workers;
+using AutoDeploy.Web.Signals;
 
 namespace AutoDeploy.Web.Feed;
 

@@ -1,7 +1,7 @@
 using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Domain.Machines;
 using AutoDeploy.Web.Data;
-using AutoDeploy.Web.Workers;
+using AutoDeploy.Web.Signals;
 using Microsoft.EntityFrameworkCore;
 
 namespace AutoDeploy.Web.Services;

@@ -4,7 +4,7 @@ using AutoDeploy.Domain.Machines;
 using AutoDeploy.Web.Agents;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Hosting;
-using AutoDeploy.Web.Workers;
+using AutoDeploy.Web.Signals;
 using FluentValidation;
 using FluentValidation.Results;
 using Microsoft.EntityFrameworkCore;

@@ -1,3 +1,4 @@
+using AutoDeploy.Web.Signals;
 using Microsoft.Extensions.Options;
 
 namespace AutoDeploy.Web.Workers;

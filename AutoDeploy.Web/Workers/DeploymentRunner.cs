@@ -3,6 +3,7 @@ using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Domain.Projects;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Services;
+using AutoDeploy.Web.Signals;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Signals;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

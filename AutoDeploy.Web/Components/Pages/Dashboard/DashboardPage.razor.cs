@@ -1,6 +1,6 @@
 using AutoDeploy.Web.Feed;
 using AutoDeploy.Web.Services;
-using AutoDeploy.Web.Workers;
+using AutoDeploy.Web.Signals;
 
 namespace AutoDeploy.Web.Components.Pages.Dashboard;
 

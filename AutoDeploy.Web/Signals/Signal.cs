@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace AutoDeploy.Web.Workers;
+namespace AutoDeploy.Web.Signals;
 
 /// <summary>
 /// In-process wake-ups keyed by id (a machine with new work, a deployment whose job finished).

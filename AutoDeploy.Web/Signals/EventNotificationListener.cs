@@ -1,7 +1,7 @@
 using AutoDeploy.Web.Data;
 using Npgsql;
 
-namespace AutoDeploy.Web.Workers;
+namespace AutoDeploy.Web.Signals;
 
 /// <summary>
 /// Cross-node wake-ups on PostgreSQL: LISTENs on a connection of its own for the NOTIFY that every commit with events

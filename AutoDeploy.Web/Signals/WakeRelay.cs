@@ -1,8 +1,7 @@
 using System.Threading.Channels;
-using AutoDeploy.Web.Data;
 using Npgsql;
 
-namespace AutoDeploy.Web.Workers;
+namespace AutoDeploy.Web.Signals;
 
 /// <summary>
 /// Several nodes on PostgreSQL: passes this node's keyed wake-ups (a machine has a new job, a deployment's job or log

@@ -1,7 +1,8 @@
 using System.Data.Common;
+using AutoDeploy.Web.Data;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
-namespace AutoDeploy.Web.Data;
+namespace AutoDeploy.Web.Signals;
 
 /// <summary>
 /// Wakes the readers of the Event table when a caller's own transaction that appended events commits. A save inside
