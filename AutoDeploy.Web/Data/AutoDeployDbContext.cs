@@ -12,6 +12,7 @@ using AutoDeploy.Web.Signals;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace AutoDeploy.Web.Data;
@@ -30,7 +31,6 @@ public abstract class AutoDeployDbContext(DbContextOptions options)
     private readonly TimeProvider time = options.FindExtension<AutoDeployContextOptions>()?.Time ?? TimeProvider.System;
     private readonly TaskSignals? signals = options.FindExtension<AutoDeployContextOptions>()?.Signals;
     private readonly List<DomainEvent> _recorded = [];
-    private bool _eventsToAnnounce;
 
     public DbSet<DeploymentEnvironment> Environments => Set<DeploymentEnvironment>();
     public DbSet<Machine> Machines => Set<Machine>();
@@ -84,8 +84,11 @@ public abstract class AutoDeployDbContext(DbContextOptions options)
             var now = time.GetUtcNow();
             Events.AddRange(pending.Select(p => EventRecorder.ToEvent(p, now, ActorContext.Current)));
             count += await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-            // Announced when the transaction commits (EventCommitNotifier): ours just below, or the caller's later.
-            _eventsToAnnounce = true;
+            // Announced when the transaction commits: ours just below, or the caller's later.
+            if (signals is not null)
+            {
+                EventCommitNotifier.EventsAppended(Database.CurrentTransaction!.GetDbTransaction(), signals);
+            }
             if (transaction is not null)
             {
                 await transaction.CommitAsync(cancellationToken);
@@ -98,17 +101,6 @@ public abstract class AutoDeployDbContext(DbContextOptions options)
             {
                 await transaction.DisposeAsync();
             }
-        }
-    }
-
-    /// <summary>Wakes the engine and the activity feed once a transaction that appended events has committed.</summary>
-    internal void AnnounceCommittedEvents()
-    {
-        if (_eventsToAnnounce)
-        {
-            _eventsToAnnounce = false;
-            signals?.Events.Notify(0);
-            signals?.Feed.Notify(0);
         }
     }
 
@@ -125,11 +117,7 @@ public abstract class AutoDeployDbContext(DbContextOptions options)
     }
 
     // A pooled context is handed out again: events of a save that never happened must not follow it.
-    private void ForgetRecordedEvents()
-    {
-        _recorded.Clear();
-        _eventsToAnnounce = false;
-    }
+    private void ForgetRecordedEvents() => _recorded.Clear();
 
     /// <summary>A deployment that ended no longer holds its machines' auto-deploy claims (same transaction as its end).</summary>
     private async Task CloseClaimsOfEndedDeploymentsAsync(List<PendingEvent> pending, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using AutoDeploy.Web.Signals;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
@@ -19,16 +20,13 @@ public sealed class PostgresAutoDeployDbContext(DbContextOptions<PostgresAutoDep
         await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key})", cancellationToken);
     }
 
-    /// <summary>The channel every node LISTENs on: an event was committed (see EventNotificationListener).</summary>
-    public const string EventsChannel = "autodeploy_events";
-
     /// <summary>
     /// Also queues a NOTIFY in the same transaction: PostgreSQL delivers it to every listening node when (and only if)
     /// the events commit, and folds repeated ones of a transaction into one.
     /// </summary>
     protected override async Task LockEventAppendsAsync(CancellationToken cancellationToken) =>
         await Database.ExecuteSqlRawAsync(
-            $"SELECT pg_advisory_xact_lock({EventAppendLockKey}), pg_notify('{EventsChannel}', '')", cancellationToken);
+            $"SELECT pg_advisory_xact_lock({EventAppendLockKey}), pg_notify('{EventNotificationListener.EventsChannel}', '')", cancellationToken);
 }
 
 /// <summary>Lets <c>dotnet ef</c> build the PostgreSQL model without starting the app.</summary>

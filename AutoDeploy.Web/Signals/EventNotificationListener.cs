@@ -1,4 +1,3 @@
-using AutoDeploy.Web.Data;
 using Npgsql;
 
 namespace AutoDeploy.Web.Signals;
@@ -12,6 +11,9 @@ namespace AutoDeploy.Web.Signals;
 public sealed class EventNotificationListener(
     string connectionString, TaskSignals signals, TimeProvider time, ILogger<EventNotificationListener> logger) : BackgroundService
 {
+    /// <summary>The channel every node LISTENs on: a transaction that appended events committed (on any node).</summary>
+    public const string EventsChannel = "autodeploy_events";
+
     /// <summary>How long the connection may stay silent before it is checked with a query.</summary>
     public static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(30);
 
@@ -68,7 +70,7 @@ public sealed class EventNotificationListener(
             }
         };
         await connection.OpenAsync(stoppingToken);
-        await using (var listen = new NpgsqlCommand($"LISTEN {PostgresAutoDeployDbContext.EventsChannel}; LISTEN {WakeRelay.Channel}", connection))
+        await using (var listen = new NpgsqlCommand($"LISTEN {EventsChannel}; LISTEN {WakeRelay.Channel}", connection))
         {
             await listen.ExecuteNonQueryAsync(stoppingToken);
         }
