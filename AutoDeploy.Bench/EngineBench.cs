@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AutoDeploy.Domain.Events;
+using AutoDeploy.Web.Engine;
 using AutoDeploy.Web.Workers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AutoDeploy.Web.Engine;
 using AutoDeploy.Web.Workers;
 using Microsoft.Playwright;
 

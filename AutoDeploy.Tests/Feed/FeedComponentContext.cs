@@ -1,6 +1,7 @@
 using AutoDeploy.Domain.Environments;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Engine;
 using AutoDeploy.Web.Feed;
 using AutoDeploy.Web.Services;
 using AutoDeploy.Web.Signals;

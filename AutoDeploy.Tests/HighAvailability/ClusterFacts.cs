@@ -4,7 +4,7 @@ using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Machines;
 using AutoDeploy.Web.Data;
-using AutoDeploy.Web.Workers;
+using AutoDeploy.Web.Engine;
 using Microsoft.EntityFrameworkCore;
 
 namespace AutoDeploy.Tests.HighAvailability;

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using AutoDeploy.Tests.TestSupport;
+using AutoDeploy.Web.Engine;
 using AutoDeploy.Web.Signals;
-using AutoDeploy.Web.Workers;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;

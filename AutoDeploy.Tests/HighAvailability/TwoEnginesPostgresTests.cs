@@ -1,7 +1,7 @@
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Engine;
 using AutoDeploy.Web.Signals;
-using AutoDeploy.Web.Workers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 

@@ -5,6 +5,7 @@ using AutoDeploy.Domain.Policies;
 using AutoDeploy.Tests.HealthChecks;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Engine;
 using AutoDeploy.Web.Identity;
 using AutoDeploy.Web.Services;
 using AutoDeploy.Web.Signals;

@@ -2,7 +2,6 @@ using AngleSharp.Dom;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Machines;
 using AutoDeploy.Web.Components.Pages.Machines;
-using AutoDeploy.Web.Services;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;

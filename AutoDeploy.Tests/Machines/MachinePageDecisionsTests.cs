@@ -2,7 +2,7 @@ using System.Text.Json;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Machines;
 using AutoDeploy.Web.Components.Pages.Machines;
-using AutoDeploy.Web.Workers;
+using AutoDeploy.Web.Engine;
 using Bunit;
 
 namespace AutoDeploy.Tests.Machines;

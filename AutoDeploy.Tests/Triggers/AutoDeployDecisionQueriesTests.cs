@@ -1,6 +1,6 @@
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Tests.TestSupport;
-using AutoDeploy.Web.Services;
+using AutoDeploy.Web.Engine;
 using Microsoft.EntityFrameworkCore;
 
 namespace AutoDeploy.Tests.Triggers;

@@ -7,8 +7,8 @@ using AutoDeploy.Domain.Projects;
 using AutoDeploy.Domain.Releases;
 using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Tests.TestSupport;
+using AutoDeploy.Web.Engine;
 using AutoDeploy.Web.Signals;
-using AutoDeploy.Web.Workers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 

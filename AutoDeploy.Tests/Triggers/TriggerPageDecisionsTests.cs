@@ -4,6 +4,7 @@ using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Components.Pages.Triggers;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Engine;
 using AutoDeploy.Web.Identity;
 using AutoDeploy.Web.Services;
 using Bunit;

@@ -1,7 +1,7 @@
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Tests.TestSupport;
-using AutoDeploy.Web.Workers;
+using AutoDeploy.Web.Engine;
 using Microsoft.EntityFrameworkCore;
 
 namespace AutoDeploy.Tests.Triggers;

@@ -1,6 +1,6 @@
 using AutoDeploy.Tests.TestSupport;
+using AutoDeploy.Web.Engine;
 using AutoDeploy.Web.Signals;
-using AutoDeploy.Web.Workers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,7 +1,7 @@
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Tests.Triggers;
+using AutoDeploy.Web.Engine;
 using AutoDeploy.Web.Signals;
-using AutoDeploy.Web.Workers;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;

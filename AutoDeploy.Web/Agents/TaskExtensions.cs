@@ -1,3 +1,4 @@
+using AutoDeploy.Web.Engine;
 using AutoDeploy.Web.Services;
 using AutoDeploy.Web.Signals;
 using AutoDeploy.Web.Workers;

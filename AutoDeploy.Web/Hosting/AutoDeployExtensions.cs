@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using AutoDeploy.Domain.Environments;
+using AutoDeploy.Web.Engine;
 using AutoDeploy.Web.Feed;
 using AutoDeploy.Web.Agents;
 using AutoDeploy.Web.Api;

@@ -1,6 +1,7 @@
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Engine;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,10 +1,9 @@
 using System.Text.Json;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Web.Data;
-using AutoDeploy.Web.Workers;
 using Microsoft.EntityFrameworkCore;
 
-namespace AutoDeploy.Web.Services;
+namespace AutoDeploy.Web.Engine;
 
 /// <summary>
 /// One auto-deploy decision as the machine and trigger pages explain it: queued or blocked, the planner's kind

@@ -1,6 +1,6 @@
 using AutoDeploy.Domain.Triggers;
 
-namespace AutoDeploy.Web.Workers;
+namespace AutoDeploy.Web.Engine;
 
 /// <summary>The <c>AutoDeploy</c> configuration section.</summary>
 public sealed class AutoDeployOptions

@@ -5,7 +5,7 @@ using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace AutoDeploy.Web.Workers;
+namespace AutoDeploy.Web.Engine;
 
 /// <summary>Reads what the planner needs for one page of events: only the machines, projects and deployments they concern.</summary>
 public static class PlannerInputLoader

@@ -1,9 +1,10 @@
 using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Hosting;
+using AutoDeploy.Web.Services;
 using Microsoft.EntityFrameworkCore;
 
-namespace AutoDeploy.Web.Services;
+namespace AutoDeploy.Web.Engine;
 
 /// <summary>
 /// Auto-deploy overrides: the release pinned for a project's auto-deploys to one environment, set and cleared by hand

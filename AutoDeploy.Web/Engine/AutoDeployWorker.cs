@@ -1,7 +1,7 @@
 using AutoDeploy.Web.Signals;
 using Microsoft.Extensions.Options;
 
-namespace AutoDeploy.Web.Workers;
+namespace AutoDeploy.Web.Engine;
 
 /// <summary>
 /// Runs the auto-deploy engine: at once when an event is committed on this node, when a stored retry falls due,

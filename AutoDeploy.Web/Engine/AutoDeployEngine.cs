@@ -6,7 +6,7 @@ using AutoDeploy.Web.Signals;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace AutoDeploy.Web.Workers;
+namespace AutoDeploy.Web.Engine;
 
 /// <summary>
 /// One pass of the event-sourced auto-deploy loop: read a page of events after the cursor, plan, and commit the

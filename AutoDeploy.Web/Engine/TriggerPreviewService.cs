@@ -1,10 +1,9 @@
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Web.Data;
-using AutoDeploy.Web.Workers;
 using Microsoft.EntityFrameworkCore;
 
-namespace AutoDeploy.Web.Services;
+namespace AutoDeploy.Web.Engine;
 
 /// <summary>A machine the preview can pretend raised an event.</summary>
 public sealed record PreviewMachine(int Id, string Name, IReadOnlyList<int> EnvironmentIds);

@@ -4,7 +4,7 @@ using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace AutoDeploy.Web.Workers;
+namespace AutoDeploy.Web.Engine;
 
 /// <summary>
 /// The machines that failed the auto-deployments whose failure is in a page of events, each with the attempt it was,
