@@ -9,6 +9,7 @@ using AutoDeploy.Tests.HealthChecks;
 using AutoDeploy.Tests.Machines;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.HealthChecks;
 using AutoDeploy.Web.Identity;
 using AutoDeploy.Web.Services;
 using Microsoft.AspNetCore.Identity;

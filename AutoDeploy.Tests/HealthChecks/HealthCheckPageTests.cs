@@ -5,7 +5,7 @@ using AutoDeploy.Tests.Machines;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Components.Pages.HealthChecks;
 using AutoDeploy.Web.Data;
-using AutoDeploy.Web.Services;
+using AutoDeploy.Web.HealthChecks;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;

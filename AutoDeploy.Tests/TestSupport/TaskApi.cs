@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using AutoDeploy.Domain.Deployments;
+using AutoDeploy.Web.HealthChecks;
 using AutoDeploy.Web.Services;
 
 namespace AutoDeploy.Tests.TestSupport;

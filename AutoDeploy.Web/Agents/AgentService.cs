@@ -2,6 +2,7 @@ using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Domain.Machines;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.HealthChecks;
 using AutoDeploy.Web.Services;
 using AutoDeploy.Web.Signals;
 using AutoDeploy.Web.Workers;

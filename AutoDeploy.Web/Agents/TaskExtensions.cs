@@ -1,4 +1,5 @@
 using AutoDeploy.Web.Engine;
+using AutoDeploy.Web.HealthChecks;
 using AutoDeploy.Web.Services;
 using AutoDeploy.Web.Signals;
 using AutoDeploy.Web.Workers;

@@ -6,6 +6,7 @@ using AutoDeploy.Web.Agents;
 using AutoDeploy.Web.Api;
 using AutoDeploy.Web.Components;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.HealthChecks;
 using AutoDeploy.Web.Identity;
 using AutoDeploy.Web.Services;
 using FluentValidation;

@@ -9,7 +9,7 @@ using AutoDeploy.Web.Signals;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace AutoDeploy.Web.Workers;
+namespace AutoDeploy.Web.HealthChecks;
 
 /// <summary>
 /// Looks after machines as their policies say: queues the checks that are due (read by due time, with a

@@ -4,12 +4,12 @@ using AutoDeploy.Domain.Machines;
 using AutoDeploy.Domain.Policies;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Hosting;
+using AutoDeploy.Web.Services;
 using AutoDeploy.Web.Signals;
-using AutoDeploy.Web.Workers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace AutoDeploy.Web.Services;
+namespace AutoDeploy.Web.HealthChecks;
 
 /// <summary>
 /// Health checks: queues them as jobs for the machines' agents (scheduled, on first contact, or asked for

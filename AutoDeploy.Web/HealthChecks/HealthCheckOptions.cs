@@ -1,4 +1,4 @@
-namespace AutoDeploy.Web.Workers;
+namespace AutoDeploy.Web.HealthChecks;
 
 /// <summary>The <c>HealthChecks</c> configuration section.</summary>
 public sealed class HealthCheckOptions

@@ -1,9 +1,10 @@
 using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Domain.Machines;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Services;
 using Microsoft.EntityFrameworkCore;
 
-namespace AutoDeploy.Web.Services;
+namespace AutoDeploy.Web.HealthChecks;
 
 /// <summary>A health-check run as the task page and <c>GET /api/health-checks/{id}</c> show it.</summary>
 public sealed record HealthCheckRunDetails(
