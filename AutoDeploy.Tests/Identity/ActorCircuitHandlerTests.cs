@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using AutoDeploy.Web.Hosting;
+using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Identity;
 using Microsoft.AspNetCore.Components.Authorization;
 

@@ -5,7 +5,7 @@ using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Machines;
 using AutoDeploy.Domain.Policies;
 using AutoDeploy.Tests.TestSupport;
-using AutoDeploy.Web.Hosting;
+using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Services;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,6 +1,5 @@
 using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Web.Data;
-using AutoDeploy.Web.Hosting;
 using AutoDeploy.Web.Services;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,4 +1,4 @@
-using AutoDeploy.Web.Hosting;
+using AutoDeploy.Web.Data;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 

@@ -1,5 +1,4 @@
 using AutoDeploy.Web.Data;
-using AutoDeploy.Web.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;

@@ -1,7 +1,6 @@
 using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Engine;
-using AutoDeploy.Web.Hosting;
 using AutoDeploy.Web.Signals;
 using Microsoft.EntityFrameworkCore;
 

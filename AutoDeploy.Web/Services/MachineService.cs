@@ -3,7 +3,6 @@ using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Machines;
 using AutoDeploy.Web.Agents;
 using AutoDeploy.Web.Data;
-using AutoDeploy.Web.Hosting;
 using AutoDeploy.Web.Signals;
 using FluentValidation;
 using FluentValidation.Results;

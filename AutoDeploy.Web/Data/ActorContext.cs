@@ -1,4 +1,4 @@
-namespace AutoDeploy.Web.Hosting;
+namespace AutoDeploy.Web.Data;
 
 /// <summary>
 /// Who is acting in the current async flow: set per HTTP request and per Blazor circuit event,
