@@ -1,4 +1,5 @@
 using AutoDeploy.Web.Components.Pages.Profile;
+using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Identity;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;

@@ -6,7 +6,6 @@ using AutoDeploy.Domain.Policies;
 using AutoDeploy.Domain.Projects;
 using AutoDeploy.Domain.Releases;
 using AutoDeploy.Domain.Triggers;
-using AutoDeploy.Web.Identity;
 using AutoDeploy.Web.Signals;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;

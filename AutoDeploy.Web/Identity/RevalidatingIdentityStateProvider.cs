@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using AutoDeploy.Web.Data;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Identity;

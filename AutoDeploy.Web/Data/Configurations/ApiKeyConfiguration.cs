@@ -1,4 +1,3 @@
-using AutoDeploy.Web.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

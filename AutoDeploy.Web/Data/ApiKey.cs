@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace AutoDeploy.Web.Identity;
+namespace AutoDeploy.Web.Data;
 
 /// <summary>A user's API key: shown once, stored as a SHA-256 hash, acting with the user's role.</summary>
 public sealed class ApiKey

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 
-namespace AutoDeploy.Web.Identity;
+namespace AutoDeploy.Web.Data;
 
 public sealed class AutoDeployUser : IdentityUser
 {
