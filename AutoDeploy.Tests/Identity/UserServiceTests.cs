@@ -1,6 +1,6 @@
 using AutoDeploy.Tests.TestSupport;
+using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Identity;
-using AutoDeploy.Web.Services;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AutoDeploy.Tests.Identity;

@@ -1,6 +1,7 @@
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Policies;
 using AutoDeploy.Tests.TestSupport;
+using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Services;
 using Microsoft.EntityFrameworkCore;
 using static AutoDeploy.Tests.MachinePolicies.PolicyTestData;

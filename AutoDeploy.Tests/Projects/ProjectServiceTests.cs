@@ -4,6 +4,7 @@ using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Projects;
 using AutoDeploy.Domain.Releases;
 using AutoDeploy.Tests.TestSupport;
+using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Services;
 using Microsoft.EntityFrameworkCore;
 using static AutoDeploy.Tests.Projects.ProjectTestData;

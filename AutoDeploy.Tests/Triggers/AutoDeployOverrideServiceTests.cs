@@ -1,6 +1,7 @@
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Releases;
 using AutoDeploy.Tests.TestSupport;
+using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Engine;
 using AutoDeploy.Web.Services;
 using AutoDeploy.Web.Signals;

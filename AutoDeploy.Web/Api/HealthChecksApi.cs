@@ -1,3 +1,4 @@
+using AutoDeploy.Web.Data;
 using AutoDeploy.Web.HealthChecks;
 using AutoDeploy.Web.Identity;
 using AutoDeploy.Web.Services;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AutoDeploy.Domain.Policies;
+using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Identity;
 using AutoDeploy.Web.Services;
 using FluentValidation;

@@ -1,4 +1,5 @@
 using AutoDeploy.Domain.Projects;
+using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Identity;
 using AutoDeploy.Web.Services;
 

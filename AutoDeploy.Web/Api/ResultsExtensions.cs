@@ -1,5 +1,5 @@
 using System.Text.Json;
-using AutoDeploy.Web.Services;
+using AutoDeploy.Web.Data;
 
 namespace AutoDeploy.Web.Api;
 

@@ -1,4 +1,5 @@
 using AutoDeploy.Domain.Triggers;
+using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Engine;
 using AutoDeploy.Web.Identity;
 using AutoDeploy.Web.Services;

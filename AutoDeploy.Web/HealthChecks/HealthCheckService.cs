@@ -3,7 +3,6 @@ using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Domain.Machines;
 using AutoDeploy.Domain.Policies;
 using AutoDeploy.Web.Data;
-using AutoDeploy.Web.Services;
 using AutoDeploy.Web.Signals;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,4 @@
 using AutoDeploy.Web.Data;
-using AutoDeploy.Web.Services;
 using Microsoft.EntityFrameworkCore;
 
 namespace AutoDeploy.Web.Identity;

@@ -1,5 +1,4 @@
 using AutoDeploy.Web.Data;
-using AutoDeploy.Web.Services;
 using FluentValidation;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;

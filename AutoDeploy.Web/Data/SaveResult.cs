@@ -1,6 +1,6 @@
 using FluentValidation.Results;
 
-namespace AutoDeploy.Web.Services;
+namespace AutoDeploy.Web.Data;
 
 public enum SaveStatus
 {
