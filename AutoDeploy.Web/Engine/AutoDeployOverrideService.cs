@@ -1,9 +1,12 @@
 using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Web.Data;
-using AutoDeploy.Web.Services;
 using Microsoft.EntityFrameworkCore;
 
 namespace AutoDeploy.Web.Engine;
+
+/// <summary>The release pinned for auto-deploys of a project to one environment.</summary>
+public sealed record AutoDeployOverrideDetails(
+    int ProjectId, int EnvironmentId, string EnvironmentName, int ReleaseId, string ReleaseVersion, DateTimeOffset CreatedAt);
 
 /// <summary>
 /// Auto-deploy overrides: the release pinned for a project's auto-deploys to one environment, set and cleared by hand

@@ -37,7 +37,3 @@ public sealed record TriggerDetails(
 
 /// <summary>The project a trigger belongs to, with the environments its filter can name.</summary>
 public sealed record TriggerProject(int Id, string Name, IReadOnlyList<EnvironmentOption> Environments);
-
-/// <summary>The release pinned for auto-deploys of a project to one environment.</summary>
-public sealed record AutoDeployOverrideDetails(
-    int ProjectId, int EnvironmentId, string EnvironmentName, int ReleaseId, string ReleaseVersion, DateTimeOffset CreatedAt);
