@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Machines;
 using AutoDeploy.Tests.TestSupport;
+using AutoDeploy.Web.Agents;
 using AutoDeploy.Web.Feed;
 using AutoDeploy.Web.Services;
 using Microsoft.AspNetCore.Http.Connections;

@@ -3,6 +3,7 @@ using AutoDeploy.Domain.Machines;
 using AutoDeploy.Domain.Policies;
 using AutoDeploy.Domain.Validation;
 using AutoDeploy.Tests.TestSupport;
+using AutoDeploy.Web.Agents;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Services;
 using AutoDeploy.Web.Signals;

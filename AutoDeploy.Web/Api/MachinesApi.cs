@@ -1,4 +1,5 @@
 using AutoDeploy.Domain.Machines;
+using AutoDeploy.Web.Agents;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Identity;
 using AutoDeploy.Web.Services;

@@ -56,6 +56,3 @@ public sealed record MachineEvent(long Id, DateTimeOffset OccurredAt, string Cat
 
 /// <summary>The choices of the machine form and filters.</summary>
 public sealed record MachineOptions(IReadOnlyList<NamedRef> Environments, IReadOnlyList<NamedRef> Policies, IReadOnlyList<string> Roles);
-
-/// <summary>A registered machine and its agent's token, which is shown only this once.</summary>
-public sealed record MachineRegistration(int MachineId, string Token);

@@ -1,12 +1,15 @@
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Machines;
-using AutoDeploy.Web.Agents;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Services;
 using FluentValidation;
 using FluentValidation.Results;
 using Microsoft.EntityFrameworkCore;
 
-namespace AutoDeploy.Web.Services;
+namespace AutoDeploy.Web.Agents;
+
+/// <summary>A registered machine and its agent's token, which is shown only this once.</summary>
+public sealed record MachineRegistration(int MachineId, string Token);
 
 /// <summary>An agent registers its machine: environments and policy by name, a fresh token that is stored hashed.</summary>
 public sealed class MachineRegistrationService(
