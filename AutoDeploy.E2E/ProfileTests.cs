@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using AutoDeploy.Web.Api;
 using AutoDeploy.Web.Identity;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;

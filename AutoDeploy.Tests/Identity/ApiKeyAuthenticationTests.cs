@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using AutoDeploy.Tests.TestSupport;
+using AutoDeploy.Web.Api;
 using AutoDeploy.Web.Identity;
 
 namespace AutoDeploy.Tests.Identity;

@@ -1,3 +1,4 @@
+using AutoDeploy.Web.Api;
 using AutoDeploy.Web.Data;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;

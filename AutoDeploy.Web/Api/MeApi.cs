@@ -1,6 +1,7 @@
 using System.Security.Claims;
+using AutoDeploy.Web.Identity;
 
-namespace AutoDeploy.Web.Identity;
+namespace AutoDeploy.Web.Api;
 
 public static class MeApi
 {

@@ -1,6 +1,6 @@
-using AutoDeploy.Web.Api;
+using AutoDeploy.Web.Identity;
 
-namespace AutoDeploy.Web.Identity;
+namespace AutoDeploy.Web.Api;
 
 public static class UsersApi
 {
