@@ -5,7 +5,6 @@ using AutoDeploy.Web.Feed;
 using AutoDeploy.Web.Agents;
 using AutoDeploy.Web.Api;
 using AutoDeploy.Web.Components;
-using AutoDeploy.Web.Data;
 using AutoDeploy.Web.HealthChecks;
 using AutoDeploy.Web.Identity;
 using AutoDeploy.Web.Services;

@@ -1,7 +1,8 @@
+using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Signals;
 using Microsoft.EntityFrameworkCore;
 
-namespace AutoDeploy.Web.Data;
+namespace AutoDeploy.Web.Hosting;
 
 public static class DatabaseExtensions
 {
