@@ -55,13 +55,13 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        IdentityExtensions.ApiStatus(Context, StatusCodes.Status401Unauthorized);
+        ApiRefusal.Send(Context, StatusCodes.Status401Unauthorized);
         return Task.CompletedTask;
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
-        IdentityExtensions.ApiStatus(Context, StatusCodes.Status403Forbidden);
+        ApiRefusal.Send(Context, StatusCodes.Status403Forbidden);
         return Task.CompletedTask;
     }
 }

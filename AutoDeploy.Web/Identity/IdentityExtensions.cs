@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Identity;
 
 namespace AutoDeploy.Web.Identity;
@@ -95,32 +94,14 @@ public static class IdentityExtensions
 
     private static Task RedirectOrStatus(RedirectContext<CookieAuthenticationOptions> context, int status)
     {
-        if (IsApi(context.HttpContext))
+        if (ApiRefusal.IsApi(context.HttpContext))
         {
-            ApiStatus(context.HttpContext, status);
+            ApiRefusal.Send(context.HttpContext, status);
         }
         else
         {
             context.Response.Redirect(context.RedirectUri);
         }
         return Task.CompletedTask;
-    }
-
-    /// <summary>An API request, also while the status-code pages re-execute it under another path.</summary>
-    /// <summary>The REST API and the SignalR hubs: scripts, which get a 401/403 rather than the sign-in page.</summary>
-    private static bool IsApi(HttpContext context)
-    {
-        var path = context.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalPath is { } original ? new PathString(original) : context.Request.Path;
-        return path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs");
-    }
-
-    /// <summary>A bare 401/403 for scripts: not re-executed into an HTML page, nor redirected to sign-in.</summary>
-    internal static void ApiStatus(HttpContext context, int status)
-    {
-        context.Response.StatusCode = status;
-        if (context.Features.Get<IStatusCodePagesFeature>() is { } pages)
-        {
-            pages.Enabled = false;
-        }
     }
 }
