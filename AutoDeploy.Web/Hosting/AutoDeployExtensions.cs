@@ -1,12 +1,9 @@
 using System.Text.Json.Serialization;
 using AutoDeploy.Domain.Environments;
 using AutoDeploy.Web.Engine;
-using AutoDeploy.Web.Feed;
-using AutoDeploy.Web.Agents;
 using AutoDeploy.Web.Api;
 using AutoDeploy.Web.Components;
 using AutoDeploy.Web.HealthChecks;
-using AutoDeploy.Web.Identity;
 using AutoDeploy.Web.Services;
 using FluentValidation;
 using MudBlazor.Services;

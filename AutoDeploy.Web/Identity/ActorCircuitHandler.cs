@@ -6,7 +6,7 @@ namespace AutoDeploy.Web.Identity;
 
 /// <summary>
 /// Names the signed-in user as the actor of everything a circuit does (clicks, form submits), so events
-/// written from Blazor pages say who. HTTP requests get theirs in <see cref="IdentityExtensions.UseAutoDeployIdentity"/>.
+/// written from Blazor pages say who. HTTP requests get theirs from the middleware of <c>UseAutoDeployIdentity</c>.
 /// </summary>
 public sealed class ActorCircuitHandler(AuthenticationStateProvider authentication) : CircuitHandler
 {

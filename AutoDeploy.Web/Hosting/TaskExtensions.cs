@@ -1,3 +1,4 @@
+using AutoDeploy.Web.Agents;
 using AutoDeploy.Web.Engine;
 using AutoDeploy.Web.HealthChecks;
 using AutoDeploy.Web.Services;
@@ -5,7 +6,7 @@ using AutoDeploy.Web.Signals;
 using AutoDeploy.Web.Workers;
 using Microsoft.AspNetCore.Authentication;
 
-namespace AutoDeploy.Web.Agents;
+namespace AutoDeploy.Web.Hosting;
 
 public static class TaskExtensions
 {

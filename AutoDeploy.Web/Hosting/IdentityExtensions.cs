@@ -1,5 +1,6 @@
 using AutoDeploy.Web.Api;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Identity;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -8,7 +9,7 @@ using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 
-namespace AutoDeploy.Web.Identity;
+namespace AutoDeploy.Web.Hosting;
 
 /// <summary>Sign-in with ASP.NET Core Identity cookies in the browser and API keys for automation.</summary>
 public static class IdentityExtensions

@@ -1,7 +1,8 @@
+using AutoDeploy.Web.Feed;
 using AutoDeploy.Web.Identity;
 using AutoDeploy.Web.Services;
 
-namespace AutoDeploy.Web.Feed;
+namespace AutoDeploy.Web.Hosting;
 
 public static class ActivityFeedExtensions
 {
