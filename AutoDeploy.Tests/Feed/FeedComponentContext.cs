@@ -3,6 +3,7 @@ using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Engine;
 using AutoDeploy.Web.Feed;
+using AutoDeploy.Web.Hosting;
 using AutoDeploy.Web.Services;
 using AutoDeploy.Web.Signals;
 using Bunit;

@@ -6,6 +6,7 @@ using AutoDeploy.Domain.Projects;
 using AutoDeploy.Domain.Releases;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.HealthChecks;
+using AutoDeploy.Web.Hosting;
 using AutoDeploy.Web.Services;
 using AutoDeploy.Web.Signals;
 using Microsoft.EntityFrameworkCore;

@@ -3,6 +3,7 @@ using AutoDeploy.Domain.Policies;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Components.Pages.Policies;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Hosting;
 using AutoDeploy.Web.Identity;
 using AutoDeploy.Web.Services;
 using Bunit;

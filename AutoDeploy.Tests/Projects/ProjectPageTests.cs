@@ -4,6 +4,7 @@ using AutoDeploy.Domain.Releases;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Components.Pages.Projects;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Hosting;
 using AutoDeploy.Web.Identity;
 using AutoDeploy.Web.Services;
 using Bunit;

@@ -6,6 +6,7 @@ using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Components.Pages.Triggers;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Engine;
+using AutoDeploy.Web.Hosting;
 using AutoDeploy.Web.Identity;
 using AutoDeploy.Web.Services;
 using Bunit;

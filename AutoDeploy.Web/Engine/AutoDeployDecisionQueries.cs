@@ -60,9 +60,3 @@ public sealed class AutoDeployDecisionQueries(IDbContextFactory<AutoDeployDbCont
         }
     }
 }
-
-public static class AutoDeployDecisionQueriesExtensions
-{
-    public static IServiceCollection AddAutoDeployDecisions(this IServiceCollection services) =>
-        services.AddScoped<AutoDeployDecisionQueries>().AddScoped<TriggerPreviewService>();
-}

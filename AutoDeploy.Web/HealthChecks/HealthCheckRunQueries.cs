@@ -63,8 +63,3 @@ public sealed class HealthCheckRunQueries(IDbContextFactory<AutoDeployDbContext>
         return new LogPage(lines, lines.Count == take ? lines[^1].Id : null);
     }
 }
-
-public static class HealthCheckRunQueriesExtensions
-{
-    public static IServiceCollection AddHealthCheckRuns(this IServiceCollection services) => services.AddScoped<HealthCheckRunQueries>();
-}

@@ -220,9 +220,3 @@ public sealed class EnvironmentService(IDbContextFactory<AutoDeployDbContext> fa
 
     private static SaveResult NotFound(int id) => SaveResult.NotFound($"Environment {id} does not exist.");
 }
-
-public static class EnvironmentServiceExtensions
-{
-    public static IServiceCollection AddEnvironments(this IServiceCollection services) =>
-        services.AddScoped<EnvironmentService>();
-}

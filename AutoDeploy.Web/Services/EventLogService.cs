@@ -83,8 +83,3 @@ public sealed class EventLogService(IDbContextFactory<AutoDeployDbContext> facto
 
     private static DateTimeOffset StartOfDay(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 }
-
-public static class EventLogServiceExtensions
-{
-    public static IServiceCollection AddEventLog(this IServiceCollection services) => services.AddScoped<EventLogService>();
-}

@@ -209,9 +209,3 @@ public sealed class MachinePolicyService(IDbContextFactory<AutoDeployDbContext> 
 
     private static SaveResult NotFound(int id) => SaveResult.NotFound($"Machine policy {id} does not exist.");
 }
-
-public static class MachinePolicyServiceExtensions
-{
-    public static IServiceCollection AddMachinePolicies(this IServiceCollection services) =>
-        services.AddScoped<MachinePolicyService>();
-}

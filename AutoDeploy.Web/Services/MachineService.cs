@@ -1,7 +1,5 @@
-using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Machines;
-using AutoDeploy.Web.Agents;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Signals;
 using FluentValidation;
@@ -213,10 +211,4 @@ public sealed class MachineService(
     }
 
     private static SaveResult NotFound(int id) => SaveResult.NotFound($"Machine {id} was not found.");
-}
-
-public static class MachineServiceExtensions
-{
-    public static IServiceCollection AddMachines(this IServiceCollection services) =>
-        services.AddScoped<MachineService>().AddScoped<MachineRegistrationService>();
 }

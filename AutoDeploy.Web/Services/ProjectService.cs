@@ -184,10 +184,3 @@ public sealed class ProjectService(IDbContextFactory<AutoDeployDbContext> factor
 
     private static SaveResult NotFound(int id) => SaveResult.NotFound($"Project {id} does not exist.");
 }
-
-public static class ProjectServiceExtensions
-{
-    /// <summary>Projects and their releases.</summary>
-    public static IServiceCollection AddProjects(this IServiceCollection services) =>
-        services.AddScoped<ProjectService>().AddScoped<ReleaseService>();
-}

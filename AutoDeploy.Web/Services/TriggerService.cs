@@ -1,7 +1,6 @@
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Web.Data;
-using AutoDeploy.Web.Engine;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 
@@ -204,11 +203,4 @@ public sealed class TriggerService(IDbContextFactory<AutoDeployDbContext> factor
     }
 
     private static SaveResult NotFound(int id) => SaveResult.NotFound($"Trigger {id} does not exist.");
-}
-
-public static class TriggerServiceExtensions
-{
-    /// <summary>Project triggers and auto-deploy overrides.</summary>
-    public static IServiceCollection AddTriggers(this IServiceCollection services) =>
-        services.AddScoped<TriggerService>().AddScoped<AutoDeployOverrideService>();
 }

@@ -1,0 +1,38 @@
+using AutoDeploy.Web.Agents;
+using AutoDeploy.Web.Engine;
+using AutoDeploy.Web.HealthChecks;
+using AutoDeploy.Web.Services;
+
+namespace AutoDeploy.Web.Hosting;
+
+/// <summary>What the pages and the REST API share, one feature at a time (bUnit tests register just the ones they need).</summary>
+public static class FeatureExtensions
+{
+    public static IServiceCollection AddEnvironments(this IServiceCollection services) =>
+        services.AddScoped<EnvironmentService>();
+
+    /// <summary>Machines, and their registration by agents.</summary>
+    public static IServiceCollection AddMachines(this IServiceCollection services) =>
+        services.AddScoped<MachineService>().AddScoped<MachineRegistrationService>();
+
+    public static IServiceCollection AddMachinePolicies(this IServiceCollection services) =>
+        services.AddScoped<MachinePolicyService>();
+
+    /// <summary>Projects and their releases.</summary>
+    public static IServiceCollection AddProjects(this IServiceCollection services) =>
+        services.AddScoped<ProjectService>().AddScoped<ReleaseService>();
+
+    /// <summary>Project triggers and auto-deploy overrides.</summary>
+    public static IServiceCollection AddTriggers(this IServiceCollection services) =>
+        services.AddScoped<TriggerService>().AddScoped<AutoDeployOverrideService>();
+
+    public static IServiceCollection AddEventLog(this IServiceCollection services) =>
+        services.AddScoped<EventLogService>();
+
+    public static IServiceCollection AddHealthCheckRuns(this IServiceCollection services) =>
+        services.AddScoped<HealthCheckRunQueries>();
+
+    /// <summary>The engine's decisions as the pages explain them, and the trigger editor's preview.</summary>
+    public static IServiceCollection AddAutoDeployDecisions(this IServiceCollection services) =>
+        services.AddScoped<AutoDeployDecisionQueries>().AddScoped<TriggerPreviewService>();
+}
