@@ -1,6 +1,7 @@
 using AutoDeploy.Domain.Environments;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 

@@ -2,6 +2,7 @@ using AutoDeploy.Domain.Environments;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -4,6 +4,7 @@ using AutoDeploy.Domain.Machines;
 using AutoDeploy.Domain.Policies;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 

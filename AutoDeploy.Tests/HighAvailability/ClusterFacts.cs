@@ -5,6 +5,7 @@ using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Machines;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Engine;
+using AutoDeploy.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 
 namespace AutoDeploy.Tests.HighAvailability;

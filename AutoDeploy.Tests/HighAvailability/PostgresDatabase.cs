@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 

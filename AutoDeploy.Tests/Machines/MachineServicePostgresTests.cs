@@ -2,6 +2,7 @@ using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Machines;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Hosting;
 using AutoDeploy.Web.Services;
 using AutoDeploy.Web.Signals;
 using Microsoft.EntityFrameworkCore;

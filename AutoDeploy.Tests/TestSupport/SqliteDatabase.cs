@@ -1,4 +1,5 @@
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 

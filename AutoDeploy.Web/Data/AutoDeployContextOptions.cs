@@ -1,5 +1,4 @@
 using AutoDeploy.Web.Signals;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace AutoDeploy.Web.Data;
@@ -37,26 +36,5 @@ public sealed class AutoDeployContextOptions(TimeProvider time, TaskSignals? sig
         public override void PopulateDebugInfo(IDictionary<string, string> debugInfo)
         {
         }
-    }
-}
-
-public static class AutoDeployContextOptionsExtensions
-{
-    /// <summary>Gives the contexts built from these options their clock and, in the app, its wake-up signals.</summary>
-    public static DbContextOptionsBuilder<TContext> UseAutoDeploy<TContext>(this DbContextOptionsBuilder<TContext> builder,
-        TimeProvider time, TaskSignals? signals = null) where TContext : DbContext
-    {
-        ((DbContextOptionsBuilder)builder).UseAutoDeploy(time, signals);
-        return builder;
-    }
-
-    /// <summary>
-    /// Also adds the interceptors every context needs (a pooled context cannot add them in OnConfiguring): wake-ups
-    /// on commit, and for SQLite the connection's pragmas and the write gate, which leave other providers alone.
-    /// </summary>
-    public static DbContextOptionsBuilder UseAutoDeploy(this DbContextOptionsBuilder builder, TimeProvider time, TaskSignals? signals = null)
-    {
-        ((IDbContextOptionsBuilderInfrastructure)builder).AddOrUpdateExtension(new AutoDeployContextOptions(time, signals));
-        return builder.AddInterceptors(EventCommitNotifier.Instance, SqlitePragmas.Instance, SqliteWriteGate.Instance);
     }
 }

@@ -33,5 +33,5 @@ public sealed class PostgresAutoDeployDbContext(DbContextOptions<PostgresAutoDep
 public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresAutoDeployDbContext>
 {
     public PostgresAutoDeployDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<PostgresAutoDeployDbContext>().UseNpgsql("Host=localhost;Database=design").UseAutoDeploy(TimeProvider.System).Options);
+        new(new DbContextOptionsBuilder<PostgresAutoDeployDbContext>().UseNpgsql("Host=localhost;Database=design").Options);
 }

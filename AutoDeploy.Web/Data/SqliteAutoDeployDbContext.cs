@@ -15,5 +15,5 @@ public sealed class SqliteAutoDeployDbContext(DbContextOptions<SqliteAutoDeployD
 public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteAutoDeployDbContext>
 {
     public SqliteAutoDeployDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<SqliteAutoDeployDbContext>().UseSqlite("Data Source=design.db").UseAutoDeploy(TimeProvider.System).Options);
+        new(new DbContextOptionsBuilder<SqliteAutoDeployDbContext>().UseSqlite("Data Source=design.db").Options);
 }
