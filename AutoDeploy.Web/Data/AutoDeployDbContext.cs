@@ -77,7 +77,6 @@ public abstract class AutoDeployDbContext(DbContextOptions options)
         try
         {
             var count = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-            await CloseClaimsOfEndedDeploymentsAsync(pending, cancellationToken);
             await LockEventAppendsAsync(cancellationToken);
             var now = time.GetUtcNow();
             Events.AddRange(pending.Select(p => EventRecorder.ToEvent(p, now, ActorContext.Current)));
@@ -116,17 +115,6 @@ public abstract class AutoDeployDbContext(DbContextOptions options)
 
     // A pooled context is handed out again: events of a save that never happened must not follow it.
     private void ForgetRecordedEvents() => _recorded.Clear();
-
-    /// <summary>A deployment that ended no longer holds its machines' auto-deploy claims (same transaction as its end).</summary>
-    private async Task CloseClaimsOfEndedDeploymentsAsync(List<PendingEvent> pending, CancellationToken cancellationToken)
-    {
-        var ended = pending.Where(p => p.Source is Deployment && EventCategories.DeploymentEnded.Contains(p.Category)).Select(p => p.Source!.Id).ToList();
-        if (ended.Count > 0)
-        {
-            await AutoDeployClaims.Where(c => ended.Contains(c.DeploymentId) && c.IsOpen == true)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.IsOpen, (bool?)null), cancellationToken);
-        }
-    }
 
     /// <summary>
     /// Makes event ids commit in id order, so a reader's cursor never skips an event that a slower

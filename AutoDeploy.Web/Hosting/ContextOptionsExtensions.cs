@@ -1,4 +1,5 @@
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Engine;
 using AutoDeploy.Web.Signals;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -18,11 +19,12 @@ public static class ContextOptionsExtensions
 
     /// <summary>
     /// Also adds the interceptors every context needs (a pooled context cannot add them in OnConfiguring): wake-ups
-    /// on commit, and for SQLite the connection's pragmas and the write gate, which leave other providers alone.
+    /// on commit, the closing of the auto-deploy claims of deployments that end, and for SQLite the connection's
+    /// pragmas and the write gate, which leave other providers alone.
     /// </summary>
     public static DbContextOptionsBuilder UseAutoDeploy(this DbContextOptionsBuilder builder, TimeProvider time, TaskSignals? signals = null)
     {
         ((IDbContextOptionsBuilderInfrastructure)builder).AddOrUpdateExtension(new AutoDeployContextOptions(time, signals));
-        return builder.AddInterceptors(EventCommitNotifier.Instance, SqlitePragmas.Instance, SqliteWriteGate.Instance);
+        return builder.AddInterceptors(EventCommitNotifier.Instance, ClaimCloser.Instance, SqlitePragmas.Instance, SqliteWriteGate.Instance);
     }
 }
