@@ -4,7 +4,7 @@ using AutoDeploy.Web.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace AutoDeploy.Tests.Agents;
+namespace AutoDeploy.Tests.Agent;
 
 /// <summary>
 /// An agent that stops talking mid-step. Kept apart from the other protocol tests: its one-second

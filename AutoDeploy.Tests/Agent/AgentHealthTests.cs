@@ -7,7 +7,7 @@ using AutoDeploy.Web.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace AutoDeploy.Tests.Agents;
+namespace AutoDeploy.Tests.Agent;
 
 /// <summary>Health through the real agent program: the first contact is checked at once; a killed agent is noticed and cleaned up.</summary>
 public sealed class AgentHealthTests : IAsyncLifetime

@@ -7,7 +7,7 @@ using AutoDeploy.Web.Services;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace AutoDeploy.Tests.Agents;
+namespace AutoDeploy.Tests.Agent;
 
 /// <summary>The real agent loop and real bash scripts against the server on Kestrel, over real HTTP.</summary>
 public sealed class RealAgentDeploymentTests : IAsyncLifetime

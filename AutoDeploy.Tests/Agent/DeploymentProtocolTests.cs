@@ -8,7 +8,7 @@ using AutoDeploy.Web.Services;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace AutoDeploy.Tests.Agents;
+namespace AutoDeploy.Tests.Agent;
 
 /// <summary>Deployments through the REST API, run by the TaskWorker on agents that speak the protocol over HTTP.</summary>
 public sealed class DeploymentProtocolTests : IAsyncLifetime
