@@ -6,7 +6,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
-namespace AutoDeploy.Tests.Workers;
+namespace AutoDeploy.Tests.Engine;
 
 /// <summary>
 /// A pass that fails is tried again after the worker's back-off, on its own: the events it failed on may be the last

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
-namespace AutoDeploy.Tests.Workers;
+namespace AutoDeploy.Tests.HealthChecks;
 
 /// <summary>The health-check worker against a real SQLite database, driven tick by tick with a fake clock.</summary>
 public sealed class HealthCheckWorkerTests : IAsyncLifetime
