@@ -1,5 +1,4 @@
 using AutoDeploy.Tests.TestSupport;
-using AutoDeploy.Tests.Triggers;
 using AutoDeploy.Web.Engine;
 using AutoDeploy.Web.Signals;
 using Microsoft.Data.Sqlite;

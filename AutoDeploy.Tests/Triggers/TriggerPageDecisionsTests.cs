@@ -1,6 +1,7 @@
 using AngleSharp.Dom;
 using AutoDeploy.Domain.Releases;
 using AutoDeploy.Domain.Triggers;
+using AutoDeploy.Tests.Engine;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Components.Pages.Triggers;
 using AutoDeploy.Web.Data;

@@ -3,7 +3,7 @@ using AutoDeploy.Domain.Machines;
 using AutoDeploy.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
-namespace AutoDeploy.Tests.Triggers;
+namespace AutoDeploy.Tests.Engine;
 
 /// <summary>
 /// Octopus 3358 and 3304 through the engine on a real database and a fake clock: a machine whose auto-deployment

@@ -3,7 +3,7 @@ using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Engine;
 using Microsoft.EntityFrameworkCore;
 
-namespace AutoDeploy.Tests.Triggers;
+namespace AutoDeploy.Tests.Engine;
 
 /// <summary>The machine and trigger pages' decisions, read from the events the engine really wrote.</summary>
 public sealed class AutoDeployDecisionQueriesTests : IAsyncLifetime

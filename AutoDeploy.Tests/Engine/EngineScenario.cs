@@ -12,7 +12,7 @@ using AutoDeploy.Web.Signals;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace AutoDeploy.Tests.Triggers;
+namespace AutoDeploy.Tests.Engine;
 
 /// <summary>
 /// The engine on a real SQLite database: machines and deployments change through the domain (so the listener

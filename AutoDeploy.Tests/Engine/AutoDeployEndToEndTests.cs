@@ -9,7 +9,7 @@ using AutoDeploy.Web.Services;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace AutoDeploy.Tests.Triggers;
+namespace AutoDeploy.Tests.Engine;
 
 /// <summary>The whole loop with real agents over HTTP: machines that come online get the release without anyone clicking.</summary>
 public sealed class AutoDeployEndToEndTests : IAsyncLifetime

@@ -8,7 +8,7 @@ using AutoDeploy.Web.Signals;
 using Microsoft.EntityFrameworkCore;
 using static AutoDeploy.Tests.Triggers.TriggerTestData;
 
-namespace AutoDeploy.Tests.Triggers;
+namespace AutoDeploy.Tests.Engine;
 
 public sealed class AutoDeployOverrideServiceTests : IAsyncLifetime
 {

@@ -6,7 +6,7 @@ using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
-namespace AutoDeploy.Tests.Triggers;
+namespace AutoDeploy.Tests.Engine;
 
 /// <summary>The Octopus regressions again, through the engine on a real database rather than the bare planner.</summary>
 public sealed class AutoDeployEngineTests : IAsyncLifetime

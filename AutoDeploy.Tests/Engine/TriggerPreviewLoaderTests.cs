@@ -4,7 +4,7 @@ using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Engine;
 using Microsoft.EntityFrameworkCore;
 
-namespace AutoDeploy.Tests.Triggers;
+namespace AutoDeploy.Tests.Engine;
 
 /// <summary>The trigger editor's preview: synthetic events, the database as it is, and the edited trigger, through the real planner.</summary>
 public sealed class TriggerPreviewLoaderTests : IAsyncLifetime

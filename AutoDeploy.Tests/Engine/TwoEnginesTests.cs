@@ -4,7 +4,7 @@ using AutoDeploy.Web.Signals;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace AutoDeploy.Tests.Triggers;
+namespace AutoDeploy.Tests.Engine;
 
 /// <summary>Two engines on one database working the same burst: no duplicate deployment, no missed machine.</summary>
 public sealed class TwoEnginesTests : IAsyncLifetime
