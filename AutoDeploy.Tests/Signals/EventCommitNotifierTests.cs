@@ -5,7 +5,7 @@ using AutoDeploy.Web.Hosting;
 using AutoDeploy.Web.Signals;
 using Microsoft.EntityFrameworkCore;
 
-namespace AutoDeploy.Tests.Data;
+namespace AutoDeploy.Tests.Signals;
 
 /// <summary>
 /// The engine and the feed are woken when events are committed, not merely saved: a wake-up inside a caller's
