@@ -139,7 +139,7 @@ public sealed class AgentRunner
         {
             try
             {
-                await shipper.ShipAsync(job.JobId, lines.Reader, () => { serverCanceled = true; cancel.Cancel(); }, delivery);
+                await shipper.ShipAsync(job, lines.Reader, () => { serverCanceled = true; cancel.Cancel(); }, delivery);
             }
             catch
             {

@@ -24,14 +24,19 @@ public enum AgentJobKind
     HealthCheck,
 }
 
-/// <summary>One unit of work for an agent: run this bash script with these environment variables.</summary>
+/// <summary>
+/// One unit of work for an agent: run this bash script with these environment variables. <paramref name="Heartbeat"/>
+/// is how often the server wants to hear from the agent while the script runs without output (it judges a silent agent
+/// lost after a few of them); null from an older server: the agent's own default.
+/// </summary>
 public sealed record AgentJob(
     long JobId,
     AgentJobKind Kind,
     string Name,
     string Script,
     IReadOnlyDictionary<string, string> Variables,
-    int TimeoutSeconds);
+    int TimeoutSeconds,
+    TimeSpan? Heartbeat = null);
 
 public enum LogStream { Output, Error }
 

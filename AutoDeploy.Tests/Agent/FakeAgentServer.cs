@@ -24,6 +24,7 @@ public sealed class FakeAgentServer : IAsyncDisposable
     private readonly Channel<AgentJob> jobs = Channel.CreateUnbounded<AgentJob>();
     private readonly ConcurrentDictionary<long, ConcurrentQueue<LogLine>> lines = new();
     private readonly ConcurrentDictionary<long, int> batches = new();
+    private readonly ConcurrentDictionary<long, int> heartbeats = new();
     private readonly ConcurrentDictionary<long, TaskCompletionSource<JobCompletion>> completions = new();
     private readonly ConcurrentDictionary<long, bool> cancels = new();
     private readonly List<(string Path, int Left)> failures = [];
@@ -71,6 +72,9 @@ public sealed class FakeAgentServer : IAsyncDisposable
 
     /// <summary>How many log batches with at least one line arrived for the job (heartbeats not counted).</summary>
     public int BatchesOf(long jobId) => batches.GetValueOrDefault(jobId);
+
+    /// <summary>How many empty log batches (heartbeats) arrived for the job.</summary>
+    public int HeartbeatsOf(long jobId) => heartbeats.GetValueOrDefault(jobId);
 
     /// <summary>Waits (30 s at most) until the condition holds, checking it whenever the server received something.</summary>
     public async Task WaitUntilAsync(Func<bool> condition)
@@ -131,10 +135,7 @@ public sealed class FakeAgentServer : IAsyncDisposable
             {
                 queue.Enqueue(line);
             }
-            if (batch.Lines.Count > 0)
-            {
-                batches.AddOrUpdate(id, 1, (_, n) => n + 1);
-            }
+            (batch.Lines.Count > 0 ? batches : heartbeats).AddOrUpdate(id, 1, (_, n) => n + 1);
             Pulse();
             return Results.Ok(new LogBatchResponse(cancels.ContainsKey(id)));
         });

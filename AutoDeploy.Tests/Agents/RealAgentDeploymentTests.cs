@@ -110,7 +110,8 @@ public sealed class RealAgentDeploymentTests : IAsyncLifetime
     {
         var runner = new AgentRunner(new AgentSettings(_server, machine.Id, name, machine.Token), new HttpClient(), TimeProvider.System,
             TextWriter.Null, FastAgent);
-        _agents.Add(runner.RunAsync(_stopAgents.Token));
+        // On the thread pool, as in its own process: not queued behind other tests on xunit's few threads.
+        _agents.Add(Task.Run(() => runner.RunAsync(_stopAgents.Token)));
     }
 
     private async Task<DeploymentDetails> DeployAndWaitAsync() =>

@@ -124,7 +124,8 @@ public sealed class AutoDeployEndToEndTests : IAsyncLifetime
     {
         var (id, token) = await _factory.AddAsync(name, [_scenario.Environment.Id], ["web"]);
         var runner = new AgentRunner(new AgentSettings(_server, id, name, token), new HttpClient(), TimeProvider.System, TextWriter.Null, FastAgent);
-        _agents.Add(runner.RunAsync(_stopAgents.Token));
+        // On the thread pool, as in its own process: not queued behind other tests on xunit's few threads.
+        _agents.Add(Task.Run(() => runner.RunAsync(_stopAgents.Token)));
         return id;
     }
 

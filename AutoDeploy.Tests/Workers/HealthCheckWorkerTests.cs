@@ -58,6 +58,24 @@ public sealed class HealthCheckWorkerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_machine_silent_only_while_this_node_was_stalled_stays_as_it_was_until_its_full_limit_passed()
+    {
+        var stalls = new ServerStalls(_time);
+        var worker = new HealthCheckWorker(_database, _healthChecks, new TaskSignals(), Microsoft.Extensions.Options.Options.Create(_options), _time,
+            NullLogger<HealthCheckWorker>.Instance, stalls: stalls);
+        var id = await AddMachineAsync("web-01", MachineHealthStatus.Healthy);
+        _time.Advance(TimeSpan.FromSeconds(31));
+        stalls.Record(_time.GetUtcNow(), TimeSpan.FromSeconds(5));
+
+        await worker.TickAsync(default);
+        var duringStall = await StatusAsync(id);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        await worker.TickAsync(default);
+
+        Assert.Equal((MachineHealthStatus.Healthy, MachineHealthStatus.Unavailable), (duringStall, await StatusAsync(id)));
+    }
+
+    [Fact]
     public async Task Due_checks_are_queued_once_each_and_no_more_than_the_concurrency_allows()
     {
         for (var i = 0; i < 3; i++)
