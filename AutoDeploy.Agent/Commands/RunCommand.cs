@@ -1,0 +1,24 @@
+using System.CommandLine;
+
+namespace AutoDeploy.Agent.Commands;
+
+/// <summary><c>run</c>: the agent itself, polling the server for work until it is stopped.</summary>
+public sealed class RunCommand : Command
+{
+    private readonly Option<string> home = AgentOptions.Home();
+
+    public RunCommand(HttpClient http)
+        : base("run", "Polls the server for work and runs it until stopped by Ctrl+C or SIGTERM (run it as a service)")
+    {
+        Options.Add(home);
+        SetAction(async (parseResult, ct) =>
+        {
+            var settings = AgentCommands.LoadRegistration(parseResult.HomeFolder(home), parseResult.InvocationConfiguration.Error);
+            if (settings is null)
+            {
+                return 1;
+            }
+            return await new AgentRunner(settings, http, TimeProvider.System, parseResult.InvocationConfiguration.Output).RunAsync(ct);
+        });
+    }
+}
