@@ -20,10 +20,11 @@ dotnet build AutoDeploy.sln -warnaserror
 rm -rf TestResults
 status=0
 dotnet test AutoDeploy.sln --no-build --logger trx --results-directory TestResults "$@" || status=$?
-# The app-level integration tests once more with the app on PostgreSQL (a throwaway server the tests start);
-# the PostgreSQL-only tests ran above, and the benchmarks' smoke runs have servers of their own.
+# The tests that start the app (marked [Trait("Database", "App")], checked by AppDatabaseTraitTests) once more with the
+# app on PostgreSQL (a throwaway server the tests start). Nothing else changes with the database: the PostgreSQL-only
+# tests ran above, and the benchmarks' smoke runs have servers of their own.
 AUTODEPLOY_TEST_DATABASE=Postgres dotnet test AutoDeploy.Tests --no-build --logger trx --results-directory TestResults/postgres \
-  --filter "FullyQualifiedName!~AutoDeploy.Tests.Bench&FullyQualifiedName!~AutoDeploy.Tests.HighAvailability" "$@" || status=$?
+  --filter "Database=App" "$@" || status=$?
 
 if ls TestResults/*.trx >/dev/null 2>&1; then
   read -r p f t e < <(grep -ho '<Counters [^>]*' TestResults/*.trx TestResults/postgres/*.trx | awk '{for(i=2;i<=NF;i++){split($i,a,"=");gsub(/"/,"",a[2]);v[a[1]]+=a[2]}} END{print v["passed"]+0, v["failed"]+v["error"]+v["timeout"]+v["aborted"], v["total"]+0, v["executed"]+0}')

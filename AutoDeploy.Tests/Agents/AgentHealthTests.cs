@@ -16,6 +16,7 @@ namespace AutoDeploy.Tests.Agents;
 /// The server keeps its production silence limit while the agent lives (a busy test machine can starve a live agent's
 /// process for seconds); a test shortens it only once its agent is dead.
 /// </summary>
+[Trait("Database", "App")]
 public sealed class AgentHealthTests : IAsyncLifetime
 {
     private readonly AutoDeployAppFactory _app = new();

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AutoDeploy.Tests.Agents;
 
 /// <summary>The real agent loop and real bash scripts against the server on Kestrel, over real HTTP.</summary>
+[Trait("Database", "App")]
 public sealed class RealAgentDeploymentTests : IAsyncLifetime
 {
     private static readonly AgentRunnerOptions FastAgent = new()

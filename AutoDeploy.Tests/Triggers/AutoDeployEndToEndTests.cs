@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AutoDeploy.Tests.Triggers;
 
 /// <summary>The whole loop with real agents over HTTP: machines that come online get the release without anyone clicking.</summary>
+[Trait("Database", "App")]
 public sealed class AutoDeployEndToEndTests : IAsyncLifetime
 {
     private static readonly AgentRunnerOptions FastAgent = new()
