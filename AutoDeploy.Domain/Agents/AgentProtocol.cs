@@ -1,6 +1,6 @@
 namespace AutoDeploy.Domain.Agents;
 
-// The HTTP protocol between AutoDeploy.Agent and the server (DESIGN.md §5). JSON in camelCase.
+// The HTTP protocol between AutoDeploy.Agent and the server (docs/architecture.md §9). JSON in camelCase.
 // Registration uses a user's API key (X-Api-Key); everything else the agent's own token
 // (Authorization: Bearer <token>), which gives access to that machine's work only.
 //
