@@ -13,13 +13,8 @@ public static class AgentCommands
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken ct)
     {
-        // Each call sets its own timeout (the long poll needs more than the default 100 s allows for others).
-        using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
         // No response files: a value that starts with @ (a name, a role) stays that value.
-        var parseResult = CreateRoot(http).Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        var parseResult = CreateRoot().Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parseResult.Action is ParseErrorAction)
         {
             // Our own report rather than System.CommandLine's: errors only, then a pointer to help, all on stderr
@@ -66,13 +61,35 @@ public static class AgentCommands
         return settings;
     }
 
-    private static RootCommand CreateRoot(HttpClient http)
+    /// <summary>
+    /// The registration in <paramref name="home"/> with a client that talks only to its server as trusted, or null after
+    /// saying why not (no registration: <see cref="ExitCodes.Failed"/>; a server it may not use: <see cref="ExitCodes.ServerNotTrusted"/>).
+    /// </summary>
+    internal static (AgentSettings Settings, HttpClient Http)? Connect(string home, TextWriter error, out int exitCode)
+    {
+        exitCode = ExitCodes.Failed;
+        var settings = LoadRegistration(home, error);
+        if (settings is null)
+        {
+            return null;
+        }
+        var trust = ServerTrust.Of(settings);
+        if (trust.Refusal is { } refusal)
+        {
+            error.WriteLine(refusal);
+            exitCode = ExitCodes.ServerNotTrusted;
+            return null;
+        }
+        return (settings, trust.CreateClient());
+    }
+
+    private static RootCommand CreateRoot()
     {
         var root = new RootCommand("AutoDeploy agent: registers this machine with an AutoDeploy server and runs the work the server gives it.")
         {
-            new RegisterCommand(http),
-            new RunCommand(http),
-            new DeregisterCommand(http),
+            new RegisterCommand(),
+            new RunCommand(),
+            new DeregisterCommand(),
         };
         root.HelpName = ProgramName;
 

@@ -12,6 +12,8 @@ public sealed class AgentHelpAction(HelpAction help) : SynchronousCommandLineAct
           0  done (or run stopped by Ctrl+C or SIGTERM)
           1  bad or missing arguments, no registration, or a request the server refused or could not answer
           2  the server refused this agent's token (deregistered or revoked): register again
+          3  the agent does not trust the server: plain http:// to another host without --insecure,
+             or a certificate that failed verification or does not match --server-thumbprint
         """;
 
     // As System.CommandLine's own help: 'register --help' shows help even without the options register requires.

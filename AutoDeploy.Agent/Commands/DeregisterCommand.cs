@@ -7,22 +7,22 @@ public sealed class DeregisterCommand : Command
 {
     private readonly Option<string> home = AgentOptions.Home();
 
-    public DeregisterCommand(HttpClient http)
+    public DeregisterCommand()
         : base("deregister", "Removes this machine from the server and forgets the registration")
     {
         Options.Add(home);
-        SetAction((parseResult, ct) => RunAsync(parseResult, http, ct));
+        SetAction(RunAsync);
     }
 
-    private async Task<int> RunAsync(ParseResult parseResult, HttpClient http, CancellationToken ct)
+    private async Task<int> RunAsync(ParseResult parseResult, CancellationToken ct)
     {
         var (output, error) = (parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error);
         var homeFolder = parseResult.HomeFolder(home);
-        var settings = AgentCommands.LoadRegistration(homeFolder, error);
-        if (settings is null)
+        if (AgentCommands.Connect(homeFolder, error, out var exitCode) is not ({ } settings, { } http))
         {
-            return 1;
+            return exitCode;
         }
+        using var client = http;
         try
         {
             await new AgentClient(http, settings.Server, settings.Token).DeregisterAsync(ct);
@@ -37,7 +37,12 @@ public sealed class DeregisterCommand : Command
             AgentSettings.Delete(homeFolder);
             error.WriteLine(TokenRefusedException.Explanation);
             error.WriteLine($"Removed the local registration {AgentSettings.PathIn(homeFolder)}.");
-            return AgentRunner.TokenRefusedExitCode;
+            return ExitCodes.TokenRefused;
+        }
+        catch (ServerNotTrustedException e)
+        {
+            error.WriteLine($"{e.Message} The registration is kept.");
+            return ExitCodes.ServerNotTrusted;
         }
         catch (AgentRequestException e)
         {

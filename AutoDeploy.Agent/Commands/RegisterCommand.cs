@@ -21,18 +21,21 @@ public sealed class RegisterCommand : Command
         AgentOptions.Text("--policy", "NAME", "Its machine policy (default: the server's default policy)");
     private readonly Option<string> home = AgentOptions.Home();
     private readonly Option<bool> force = new("--force") { Description = "Replace an existing registration in that home" };
+    private readonly Option<string> thumbprint = AgentOptions.Text("--server-thumbprint", "SHA256",
+        "Trust exactly the server certificate with this SHA-256 thumbprint (shown on the server's Getting started panel), self-signed too");
+    private readonly Option<bool> insecure = new("--insecure") { Description = "Allow plain http:// to a server that is not on this machine" };
 
-    public RegisterCommand(HttpClient http)
+    public RegisterCommand()
         : base("register", "Registers this machine with the server once, keeping its token in the agent's home")
     {
-        foreach (var option in new Option[] { server, apiKey, name, environments, roles, policy, home, force })
+        foreach (var option in new Option[] { server, apiKey, name, environments, roles, policy, home, force, thumbprint, insecure })
         {
             Options.Add(option);
         }
-        SetAction((parseResult, ct) => RunAsync(parseResult, http, ct));
+        SetAction(RunAsync);
     }
 
-    private async Task<int> RunAsync(ParseResult args, HttpClient http, CancellationToken ct)
+    private async Task<int> RunAsync(ParseResult args, CancellationToken ct)
     {
         var (output, error) = (args.InvocationConfiguration.Output, args.InvocationConfiguration.Error);
         var homeFolder = args.HomeFolder(home);
@@ -50,6 +53,18 @@ public sealed class RegisterCommand : Command
             error.WriteLine($"--server must be an http:// or https:// URL, such as https://deploy.example.com (not '{serverUrl}').");
             return 1;
         }
+        var pin = args.GetValue(thumbprint) is { } text ? ServerTrust.ParseThumbprint(text) : null;
+        if (args.GetValue(thumbprint) is { } given && pin is null)
+        {
+            error.WriteLine($"--server-thumbprint must be a SHA-256 thumbprint: 64 hex digits, colons allowed (not '{given}').");
+            return 1;
+        }
+        var trust = new ServerTrust(uri, pin, args.GetValue(insecure));
+        if (trust.Refusal is { } refusal)
+        {
+            error.WriteLine(refusal);
+            return ExitCodes.ServerNotTrusted;
+        }
         var key = args.GetValue(apiKey) ?? Environment.GetEnvironmentVariable("AUTODEPLOY_API_KEY");
         if (string.IsNullOrWhiteSpace(key))
         {
@@ -66,9 +81,15 @@ public sealed class RegisterCommand : Command
             AgentVersion = AgentProtocol.Version,
         };
         RegistrationResponse registered;
+        using var http = trust.CreateClient();
         try
         {
             registered = await new AgentClient(http, serverUrl).RegisterAsync(key, request, ct);
+        }
+        catch (ServerNotTrustedException e)
+        {
+            error.WriteLine($"{e.Message} Nothing was sent.");
+            return ExitCodes.ServerNotTrusted;
         }
         catch (ServerUnavailableException e)
         {
@@ -81,7 +102,7 @@ public sealed class RegisterCommand : Command
             return 1;
         }
 
-        new AgentSettings(serverUrl, registered.MachineId, request.Name, registered.Token).Save(homeFolder);
+        new AgentSettings(serverUrl, registered.MachineId, request.Name, registered.Token, pin, trust.Insecure).Save(homeFolder);
         output.WriteLine($"Registered machine '{request.Name}' with id {registered.MachineId} on {serverUrl}.");
         if (existing is not null)
         {

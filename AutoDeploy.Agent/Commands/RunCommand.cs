@@ -7,18 +7,21 @@ public sealed class RunCommand : Command
 {
     private readonly Option<string> home = AgentOptions.Home();
 
-    public RunCommand(HttpClient http)
+    public RunCommand()
         : base("run", "Polls the server for work and runs it until stopped by Ctrl+C or SIGTERM (run it as a service)")
     {
         Options.Add(home);
         SetAction(async (parseResult, ct) =>
         {
-            var settings = AgentCommands.LoadRegistration(parseResult.HomeFolder(home), parseResult.InvocationConfiguration.Error);
-            if (settings is null)
+            if (AgentCommands.Connect(parseResult.HomeFolder(home), parseResult.InvocationConfiguration.Error, out var exitCode)
+                is not ({ } settings, { } http))
             {
-                return 1;
+                return exitCode;
             }
-            return await new AgentRunner(settings, http, TimeProvider.System, parseResult.InvocationConfiguration.Output).RunAsync(ct);
+            using (http)
+            {
+                return await new AgentRunner(settings, http, TimeProvider.System, parseResult.InvocationConfiguration.Output).RunAsync(ct);
+            }
         });
     }
 }
