@@ -15,6 +15,9 @@ public sealed class E2EFixture : IAsyncLifetime
     public const string AdminPassword = "Admin-Passw0rd!";
     public const string AdminApiKey = "API-E2EADMINKEY0123456789ABCDEFGHI";
 
+    /// <summary>The browser storage (cookies) of each user's first sign-in, by email.</summary>
+    private readonly Dictionary<string, string> _signIns = [];
+    private readonly SemaphoreSlim _signingIn = new(1, 1);
     private E2EApp _app = null!;
     private IPlaywright _playwright = null!;
 
@@ -45,13 +48,42 @@ public sealed class E2EFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A new browser context and page, signed in through the sign-in page (as the bootstrap administrator by default).</summary>
+    /// <summary>
+    /// A new browser context and page, signed in as the user (the bootstrap administrator by default): through the
+    /// sign-in page the first time, then with the cookies that sign-in left (saving a sign-in per test).
+    /// </summary>
     public async Task<E2ESession> NewSessionAsync(string email = AdminEmail, string password = AdminPassword)
+    {
+        var signedIn = await SignedInStateAsync(email, password);
+        var context = await Browser.NewContextAsync(new() { BaseURL = BaseUrl, StorageState = signedIn });
+        return new E2ESession(context, await context.NewPageAsync());
+    }
+
+    /// <summary>A new browser context and page, signed in through the sign-in page: for tests of signing in and out.</summary>
+    public async Task<E2ESession> SignInThroughPageAsync(string email = AdminEmail, string password = AdminPassword)
     {
         var context = await Browser.NewContextAsync(new() { BaseURL = BaseUrl });
         var page = await context.NewPageAsync();
         await page.SignInAsync(email, password);
         return new E2ESession(context, page);
+    }
+
+    private async Task<string> SignedInStateAsync(string email, string password)
+    {
+        await _signingIn.WaitAsync();
+        try
+        {
+            if (!_signIns.TryGetValue(email, out var state))
+            {
+                await using var session = await SignInThroughPageAsync(email, password);
+                state = _signIns[email] = await session.Context.StorageStateAsync();
+            }
+            return state;
+        }
+        finally
+        {
+            _signingIn.Release();
+        }
     }
 
     /// <summary>Adds a user with one role (Administrator, Deployer or Viewer) directly, as an administrator would on /users.</summary>
@@ -82,6 +114,7 @@ public sealed class E2EFixture : IAsyncLifetime
     {
         await Browser.DisposeAsync();
         _playwright.Dispose();
+        _signingIn.Dispose();
         await _app.DisposeAsync();
     }
 }
