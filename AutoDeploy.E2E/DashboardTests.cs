@@ -53,11 +53,11 @@ public sealed class DashboardTests(E2EFixture fixture) : IAsyncLifetime
         await Expect(cell.Locator("[data-state]")).ToHaveAttributeAsync("data-state", "Executing");
         Directory.CreateDirectory(E2EFixture.ScreenshotFolder);
         await dashboard.ScreenshotAsync(new() { Path = Path.Combine(E2EFixture.ScreenshotFolder, "dashboard.png"), FullPage = true });
-        var deployment = await session.Context.NewPageAsync();
-        await deployment.GotoInteractiveAsync($"/deployments/{deploymentId}");
-        var log = deployment.GetByTestId("task-log");
+        var deployment = new DeploymentPageObject(await session.Context.NewPageAsync());
+        await deployment.GotoAsync(deploymentId);
+        var log = deployment.Log;
         await Expect(log).ToContainTextAsync("filler line 150");
-        await Expect(deployment.Locator("[data-state]").First).ToHaveAttributeAsync("data-state", "Executing");
+        await Expect(deployment.State).ToHaveAttributeAsync("data-state", "Executing");
         await Expect(log).ToHaveAttributeAsync("data-following", "true");
         Assert.True(await IsAtBottomAsync(log), "the log follows new lines while the reader is at the bottom");
 
@@ -75,7 +75,7 @@ public sealed class DashboardTests(E2EFixture fixture) : IAsyncLifetime
 
         await Expect(cell.Locator("[data-state]")).ToHaveAttributeAsync("data-state", "Success", new() { Timeout = 60_000 });
         await Expect(cell.GetByTestId("cell-progress")).ToHaveCountAsync(0);
-        await Expect(deployment.GetByTestId("progress")).ToHaveTextAsync("1 / 1 machines done");
+        await Expect(deployment.Progress).ToHaveTextAsync("1 / 1 machines done");
     }
 
     private static Task<bool> IsAtBottomAsync(ILocator log) =>

@@ -41,17 +41,17 @@ public sealed class DeploymentTests(E2EFixture fixture) : IAsyncLifetime
         await page.GetByTestId("deploy-environment").PickAsync(Environment);
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Deploy", Exact = true }).ClickAsync();
         await page.WaitForURLAsync("**/deployments/*");
-        var log = page.GetByTestId("task-log");
-        await Expect(log).ToContainTextAsync($"started on web-a-{_suffix}");
-        await Expect(log).ToContainTextAsync($"started on web-b-{_suffix}");
-        await Expect(page.Locator("[data-state]").First).ToHaveAttributeAsync("data-state", "Executing");
+        var deployment = new DeploymentPageObject(page);
+        await Expect(deployment.Log).ToContainTextAsync($"started on web-a-{_suffix}");
+        await Expect(deployment.Log).ToContainTextAsync($"started on web-b-{_suffix}");
+        await Expect(deployment.State).ToHaveAttributeAsync("data-state", "Executing");
         await File.WriteAllTextAsync(marker, "go");
 
-        await Expect(page.Locator("[data-state]").First).ToHaveAttributeAsync("data-state", "Success", new() { Timeout = 60_000 });
-        await Expect(log).ToContainTextAsync($"finished on web-a-{_suffix}");
-        await Expect(page.Locator($"[data-machine-state='web-a-{_suffix}']")).ToHaveTextAsync("Success");
-        await Expect(page.Locator($"[data-machine-state='web-b-{_suffix}']")).ToHaveTextAsync("Success");
-        await Expect(page.GetByTestId("progress")).ToHaveTextAsync("2 / 2 machines done");
+        await Expect(deployment.State).ToHaveAttributeAsync("data-state", "Success", new() { Timeout = 60_000 });
+        await Expect(deployment.Log).ToContainTextAsync($"finished on web-a-{_suffix}");
+        await Expect(deployment.MachineState($"web-a-{_suffix}")).ToHaveTextAsync("Success");
+        await Expect(deployment.MachineState($"web-b-{_suffix}")).ToHaveTextAsync("Success");
+        await Expect(deployment.Progress).ToHaveTextAsync("2 / 2 machines done");
         await page.ScreenshotAsync(new() { Path = Path.Combine(E2EFixture.ScreenshotFolder, "deployment.png"), FullPage = true });
         File.Delete(marker);
     }
@@ -63,14 +63,14 @@ public sealed class DeploymentTests(E2EFixture fixture) : IAsyncLifetime
         await _agents.StartAsync($"web-f-{_suffix}", Environment);
         var deploymentId = await _api.DeployAsync(releaseId, Environment);
         await using var session = await fixture.NewSessionAsync();
-        var page = session.Page;
+        var deployment = new DeploymentPageObject(session.Page);
 
-        await page.GotoInteractiveAsync($"/deployments/{deploymentId}");
+        await deployment.GotoAsync(deploymentId);
 
-        await Expect(page.Locator("[data-state]").First).ToHaveAttributeAsync("data-state", "Failed", new() { Timeout = 60_000 });
-        await Expect(page.GetByTestId("task-log")).ToContainTextAsync("disk full");
-        await Expect(page.Locator($"[data-machine-state='web-f-{_suffix}']")).ToHaveTextAsync("Failed");
-        await Expect(page.GetByText("exit code 4").First).ToBeVisibleAsync();
+        await Expect(deployment.State).ToHaveAttributeAsync("data-state", "Failed", new() { Timeout = 60_000 });
+        await Expect(deployment.Log).ToContainTextAsync("disk full");
+        await Expect(deployment.MachineState($"web-f-{_suffix}")).ToHaveTextAsync("Failed");
+        await Expect(session.Page.GetByText("exit code 4").First).ToBeVisibleAsync();
     }
 
     [Fact]
@@ -80,14 +80,14 @@ public sealed class DeploymentTests(E2EFixture fixture) : IAsyncLifetime
         await _agents.StartAsync($"web-c-{_suffix}", Environment);
         var deploymentId = await _api.DeployAsync(releaseId, Environment);
         await using var session = await fixture.NewSessionAsync();
-        var page = session.Page;
-        await page.GotoInteractiveAsync($"/deployments/{deploymentId}");
-        await Expect(page.GetByTestId("task-log")).ToContainTextAsync("long step started");
+        var deployment = new DeploymentPageObject(session.Page);
+        await deployment.GotoAsync(deploymentId);
+        await Expect(deployment.Log).ToContainTextAsync("long step started");
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await deployment.CancelAsync();
 
-        await Expect(page.Locator("[data-state]").First).ToHaveAttributeAsync("data-state", "Canceled", new() { Timeout = 60_000 });
-        await Expect(page.Locator($"[data-machine-state='web-c-{_suffix}']")).ToHaveTextAsync("Canceled");
+        await Expect(deployment.State).ToHaveAttributeAsync("data-state", "Canceled", new() { Timeout = 60_000 });
+        await Expect(deployment.MachineState($"web-c-{_suffix}")).ToHaveTextAsync("Canceled");
     }
 
     [Fact]
@@ -97,12 +97,10 @@ public sealed class DeploymentTests(E2EFixture fixture) : IAsyncLifetime
         await _agents.StartAsync($"web-l-{_suffix}", Environment);
         var deploymentId = await _api.DeployAsync(releaseId, Environment);
         await using var session = await fixture.NewSessionAsync();
-        var page = session.Page;
+        var deployment = new DeploymentPageObject(session.Page);
 
-        await page.GotoInteractiveAsync("/deployments");
-        await page.GetByRole(AriaRole.Link, new() { Name = deploymentId.ToString(), Exact = true }).ClickAsync();
+        await deployment.OpenFromListAsync(deploymentId);
 
-        await page.WaitForURLAsync($"**/deployments/{deploymentId}");
-        await Expect(page.Locator("[data-state]").First).ToHaveAttributeAsync("data-state", "Success", new() { Timeout = 60_000 });
+        await Expect(deployment.State).ToHaveAttributeAsync("data-state", "Success", new() { Timeout = 60_000 });
     }
 }
