@@ -52,9 +52,22 @@ public sealed class E2EFixture : IAsyncLifetime
     /// </summary>
     public async Task<E2ESession> NewSessionAsync(string email = AdminEmail, string password = AdminPassword)
     {
-        var signedIn = await SignedInStateAsync(email, password);
-        var context = await Browser.NewContextAsync(new() { BaseURL = BaseUrl, StorageState = signedIn });
-        return new E2ESession(context, await context.NewPageAsync());
+        await _signingIn.WaitAsync();
+        try
+        {
+            if (_signIns.TryGetValue(email, out var signedIn))
+            {
+                var context = await Browser.NewContextAsync(new() { BaseURL = BaseUrl, StorageState = signedIn });
+                return new E2ESession(context, await context.NewPageAsync());
+            }
+            var session = await SignInThroughPageAsync(email, password);
+            _signIns[email] = await session.Context.StorageStateAsync();
+            return session;
+        }
+        finally
+        {
+            _signingIn.Release();
+        }
     }
 
     /// <summary>A new browser context and page, signed in through the sign-in page: for tests of signing in and out.</summary>
@@ -64,24 +77,6 @@ public sealed class E2EFixture : IAsyncLifetime
         var page = await context.NewPageAsync();
         await page.SignInAsync(email, password);
         return new E2ESession(context, page);
-    }
-
-    private async Task<string> SignedInStateAsync(string email, string password)
-    {
-        await _signingIn.WaitAsync();
-        try
-        {
-            if (!_signIns.TryGetValue(email, out var state))
-            {
-                await using var session = await SignInThroughPageAsync(email, password);
-                state = _signIns[email] = await session.Context.StorageStateAsync();
-            }
-            return state;
-        }
-        finally
-        {
-            _signingIn.Release();
-        }
     }
 
     /// <summary>Adds a user with one role (Administrator, Deployer or Viewer) directly, as an administrator would on /users.</summary>
