@@ -5,6 +5,12 @@ namespace AutoDeploy.Agent;
 /// <summary>The server could not be reached, did not answer in time, or answered 5xx: worth retrying later.</summary>
 public sealed class ServerUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
+/// <summary>
+/// The server is not the one the agent trusts (its certificate failed verification or does not match the pinned one),
+/// or may not be used (plain http:// to another host): nothing was sent, and retrying cannot help.
+/// </summary>
+public sealed class ServerNotTrustedException(string message) : Exception(message);
+
 /// <summary>The server answered with a status the agent cannot carry on from (4xx), with its problem details.</summary>
 public class AgentRequestException(HttpStatusCode status, ServerProblem? problem, string message) : Exception(message)
 {

@@ -5,13 +5,12 @@ namespace AutoDeploy.Agent;
 
 /// <summary>
 /// The agent's loop: long-polls the server for work, runs each job while streaming its output, reports how it
-/// ended, and carries on through server outages. Ends when stopped (exit code 0) or when the server refuses the
-/// agent's token (exit code 2).
+/// ended, and carries on through server outages. Ends when stopped (<see cref="ExitCodes.Done"/>), when the server refuses
+/// the agent's token (<see cref="ExitCodes.TokenRefused"/>) or when the server is not the one it trusts
+/// (<see cref="ExitCodes.ServerNotTrusted"/>: retrying cannot help, and the agent talks to no one else).
 /// </summary>
 public sealed class AgentRunner
 {
-    public const int TokenRefusedExitCode = 2;
-
     private readonly AgentSettings settings;
     private readonly TimeProvider time;
     private readonly TextWriter log;
@@ -55,7 +54,8 @@ public sealed class AgentRunner
                     }
                     trouble.Reset();
                 }
-                catch (Exception e) when (e is not TokenRefusedException && !(e is OperationCanceledException && stopping.IsCancellationRequested))
+                catch (Exception e) when (e is not (TokenRefusedException or ServerNotTrustedException)
+                                          && !(e is OperationCanceledException && stopping.IsCancellationRequested))
                 {
                     var delay = trouble.NextDelay();
                     Log($"Unexpected trouble: {e.Message}. Trying again in {delay.TotalSeconds:0.0} s.");
@@ -66,7 +66,12 @@ public sealed class AgentRunner
         catch (TokenRefusedException)
         {
             Log(TokenRefusedException.Explanation);
-            return TokenRefusedExitCode;
+            return ExitCodes.TokenRefused;
+        }
+        catch (ServerNotTrustedException e)
+        {
+            Log($"{e.Message} Stopping.");
+            return ExitCodes.ServerNotTrusted;
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -139,7 +144,7 @@ public sealed class AgentRunner
         {
             try
             {
-                await shipper.ShipAsync(job.JobId, lines.Reader, () => { serverCanceled = true; cancel.Cancel(); }, delivery);
+                await shipper.ShipAsync(job, lines.Reader, () => { serverCanceled = true; cancel.Cancel(); }, delivery);
             }
             catch
             {

@@ -3,9 +3,11 @@ using System.Text.Json;
 namespace AutoDeploy.Agent;
 
 /// <summary>
-/// An agent's registration, kept in <c>&lt;home&gt;/agent.json</c> readable by its owner only (the token is a secret).
+/// An agent's registration, kept in <c>&lt;home&gt;/agent.json</c> readable by its owner only (the token is a secret), with
+/// how far the agent trusts its server (<see cref="ServerTrust"/>): a pinned certificate thumbprint, plain HTTP allowed.
 /// </summary>
-public sealed record AgentSettings(string Server, int MachineId, string Name, string Token)
+public sealed record AgentSettings(string Server, int MachineId, string Name, string Token, string? ServerThumbprint = null,
+    bool Insecure = false)
 {
     public const string FileName = "agent.json";
 

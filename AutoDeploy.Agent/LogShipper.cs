@@ -10,9 +10,14 @@ namespace AutoDeploy.Agent;
 /// </summary>
 public sealed class LogShipper(AgentClient client, ServerRetry retry, TimeProvider time, AgentRunnerOptions options)
 {
-    /// <summary>Ships until the channel is complete and empty; calls <paramref name="onCancelRequested"/> once if asked to cancel.</summary>
-    public async Task ShipAsync(long jobId, ChannelReader<LogLine> lines, Action onCancelRequested, CancellationToken ct)
+    /// <summary>
+    /// Ships until the channel is complete and empty; calls <paramref name="onCancelRequested"/> once if asked to cancel.
+    /// Heartbeats go at the agent's interval or the one the server asked for in the job, whichever is shorter.
+    /// </summary>
+    public async Task ShipAsync(AgentJob job, ChannelReader<LogLine> lines, Action onCancelRequested, CancellationToken ct)
     {
+        var jobId = job.JobId;
+        var heartbeat = HeartbeatFor(job.Heartbeat, options.HeartbeatInterval);
         var batch = new List<LogLine>(options.LogBatchMaxLines);
         var batchStarted = 0L;
         var lastSent = time.GetTimestamp();
@@ -30,7 +35,7 @@ public sealed class LogShipper(AgentClient client, ServerRetry retry, TimeProvid
             var finished = lines.Completion.IsCompleted;
             var due = batch.Count >= options.LogBatchMaxLines
                 || (batch.Count > 0 && (finished || time.GetElapsedTime(batchStarted) >= options.LogFlushInterval))
-                || (!finished && time.GetElapsedTime(lastSent) >= options.HeartbeatInterval);
+                || (!finished && time.GetElapsedTime(lastSent) >= heartbeat);
             if (due)
             {
                 var answer = await retry.CallAsync($"sending the output of job {jobId}",
@@ -50,10 +55,16 @@ public sealed class LogShipper(AgentClient client, ServerRetry retry, TimeProvid
             }
             var wait = batch.Count > 0
                 ? options.LogFlushInterval - time.GetElapsedTime(batchStarted)
-                : options.HeartbeatInterval - time.GetElapsedTime(lastSent);
+                : heartbeat - time.GetElapsedTime(lastSent);
             await WaitForLinesAsync(lines, wait, ct);
         }
     }
+
+    /// <summary>The agent's own interval, or the shorter one the server asked for, but never below <see cref="AgentHeartbeat.Shortest"/>.</summary>
+    public static TimeSpan HeartbeatFor(TimeSpan? asked, TimeSpan own) =>
+        asked is { } interval && interval < own ? Max(interval, AgentHeartbeat.Shortest) : own;
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private async Task WaitForLinesAsync(ChannelReader<LogLine> lines, TimeSpan wait, CancellationToken ct)
     {

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using AutoDeploy.Agent;
+using AutoDeploy.Agent.Commands;
 
 // Ctrl+C or SIGTERM stops the agent cleanly (a running script is killed and reported Canceled);
 // a second Ctrl+C ends it at once.

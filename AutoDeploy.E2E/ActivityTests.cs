@@ -44,8 +44,7 @@ public sealed class ActivityTests(E2EFixture fixture)
         await using var watcher = await fixture.NewSessionAsync();
         var page = watcher.Page;
         await page.GotoInteractiveAsync("/activity");
-        await page.Locator("div.mud-select").Filter(new() { Has = page.GetByText("Group", new() { Exact = true }) }).First.ClickAsync();
-        await page.Locator(".mud-popover-open").GetByText("Releases", new() { Exact = true }).ClickAsync();
+        await page.Select("Group").PickAsync("Releases");
         await Expect(page.Locator(".activity-item[data-group='Changes']")).ToHaveCountAsync(0);
 
         var project = await api.PostAsJsonAsync("/api/projects", new

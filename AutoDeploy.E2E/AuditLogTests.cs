@@ -19,8 +19,7 @@ public sealed class AuditLogTests(E2EFixture fixture)
         var page = session.Page;
         await page.GotoInteractiveAsync("/audit");
 
-        await CategorySelect(page).ClickAsync();
-        await page.Locator(".mud-popover-open").GetByText("MachineDisabled", new() { Exact = true }).ClickAsync();
+        await page.Select("Category").PickAsync("MachineDisabled");
         await page.Keyboard.PressAsync("Escape");
 
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(@"/audit\?category=MachineDisabled$"));
@@ -38,11 +37,8 @@ public sealed class AuditLogTests(E2EFixture fixture)
 
         await Expect(MessageCell(page, $"Machine '{machine}' was disabled")).ToBeVisibleAsync();
         await Expect(page.Locator("[data-category]:not([data-category='MachineDisabled'])")).ToHaveCountAsync(0);
-        await Expect(CategorySelect(page).Locator("input").First).ToHaveValueAsync("MachineDisabled");
+        await Expect(page.Select("Category").Locator("input").First).ToHaveValueAsync("MachineDisabled");
     }
-
-    private static ILocator CategorySelect(IPage page) =>
-        page.Locator("div.mud-select").Filter(new() { Has = page.GetByText("Category", new() { Exact = true }) }).First;
 
     private static ILocator MessageCell(IPage page, string message) =>
         page.Locator("td[data-label='Message']").GetByText(message, new() { Exact = true });

@@ -1,18 +1,16 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using AutoDeploy.Agent;
 using AutoDeploy.Tests.TestSupport;
-using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace AutoDeploy.E2E;
 
-/// <summary>Machines served by real agent processes get the release by themselves; the browser shows it.</summary>
+/// <summary>Machines served by real agents get the release by themselves; the browser shows it.</summary>
 [Collection("e2e")]
 public sealed class AutoDeployTests(E2EFixture fixture) : IAsyncLifetime
 {
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
-    private readonly List<AgentProcess> _agents = [];
+    private readonly E2EAgents _agents = new(fixture);
     private readonly HttpClient _api = fixture.CreateApiClient();
     private readonly string _marker = Path.Combine(Path.GetTempPath(), $"autodeploy-auto-{Guid.NewGuid():N}");
     private int _environmentId;
@@ -41,10 +39,7 @@ public sealed class AutoDeployTests(E2EFixture fixture) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var agent in _agents)
-        {
-            await agent.DisposeAsync();
-        }
+        await _agents.DisposeAsync();
         File.Delete(_marker);
         _api.Dispose();
     }
@@ -52,19 +47,19 @@ public sealed class AutoDeployTests(E2EFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task A_machine_arriving_during_a_deployment_gets_it_when_it_ends_and_re_enabling_redeploys()
     {
-        var first = await StartAgentAsync($"auto-a-{_suffix}");
+        var first = await _agents.StartAsync($"auto-a-{_suffix}", Environment);
         var running = await PostAsync("/api/deployments", new { releaseId = _releaseId, environmentId = _environmentId });
         await WaitForLogAsync(running, $"deploying 1.0.0 on auto-a-{_suffix}");
 
-        var late = await StartAgentAsync($"auto-b-{_suffix}");
+        var late = await _agents.StartAsync($"auto-b-{_suffix}", Environment);
         await File.WriteAllTextAsync(_marker, "go");
         await ExplainedAsync(late, () => Eventually.TrueAsync(async () => await SuccessfulDeploymentsAsync(late) == 1, TimeSpan.FromSeconds(60)));
         await using var session = await fixture.NewSessionAsync();
-        var page = session.Page;
-        await page.GotoInteractiveAsync($"/machines/{late}");
-        await Expect(page.Locator(".machine-releases")).ToContainTextAsync("1.0.0");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Disable" }).ClickAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Enable" }).ClickAsync();
+        var machines = new MachinesPageObject(session.Page);
+        await machines.GotoAsync(late);
+        await Expect(machines.Releases).ToContainTextAsync("1.0.0");
+        await machines.DisableAsync();
+        await machines.EnableAsync();
 
         await ExplainedAsync(late, () => Eventually.TrueAsync(async () => await SuccessfulDeploymentsAsync(late) == 2, TimeSpan.FromSeconds(60)));
         Assert.True(await SuccessfulDeploymentsAsync(first) == 1, await HistoryAsync(first));
@@ -80,7 +75,8 @@ public sealed class AutoDeployTests(E2EFixture fixture) : IAsyncLifetime
         catch (TimeoutException timeout)
         {
             var deployments = await _api.GetFromJsonAsync<JsonElement>($"/api/deployments?environmentId={_environmentId}&take=100");
-            throw new TimeoutException($"{timeout.Message}\nDeployments: {deployments}\nEvents:\n{await HistoryAsync(machineId)}", timeout);
+            throw new TimeoutException($"{timeout.Message}\nDeployments: {deployments}\nEvents:\n{await HistoryAsync(machineId)}\n"
+                + $"Agents:\n{_agents.Output}", timeout);
         }
     }
 
@@ -117,20 +113,5 @@ public sealed class AutoDeployTests(E2EFixture fixture) : IAsyncLifetime
         var response = await _api.PostAsJsonAsync(path, body);
         Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
-    }
-
-    private async Task<int> StartAgentAsync(string name)
-    {
-        var agent = new AgentProcess();
-        _agents.Add(agent);
-        var exit = await agent.RunToEndAsync("register", "--server", fixture.BaseUrl, "--api-key", E2EFixture.AdminApiKey,
-            "--name", name, "--environment", Environment, "--role", "web");
-        Assert.True(exit == 0, agent.Output);
-        agent.StartRun();
-        var id = AgentSettings.Load(agent.Home)!.MachineId;
-        await Eventually.TrueAsync(async () =>
-            (await _api.GetFromJsonAsync<JsonElement>($"/api/machines/{id}")).GetProperty("healthStatus").GetString() == "Healthy",
-            TimeSpan.FromSeconds(60), () => agent.Output);
-        return id;
     }
 }

@@ -1,6 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json;
-using AutoDeploy.Tests.TestSupport;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -12,7 +10,7 @@ public sealed class DashboardTests(E2EFixture fixture) : IAsyncLifetime
 {
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
     private readonly HttpClient _api = fixture.CreateApiClient();
-    private readonly AgentProcess _agent = new();
+    private readonly E2EAgents _agents = new(fixture);
     private readonly List<string> _markers = [];
     private string Environment => $"Live {_suffix}";
     private string Project => $"Live shop {_suffix}";
@@ -22,7 +20,7 @@ public sealed class DashboardTests(E2EFixture fixture) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await _agent.DisposeAsync();
+        await _agents.DisposeAsync();
         _api.Dispose();
         foreach (var marker in _markers)
         {
@@ -42,7 +40,7 @@ public sealed class DashboardTests(E2EFixture fixture) : IAsyncLifetime
             "for i in $(seq 1 50); do echo \"more line $i\"; done",
             $"while [ ! -f {second} ]; do sleep 0.1; done",
             "echo 'phase three'"));
-        await StartAgentAsync($"live-{_suffix}");
+        await _agents.StartAsync($"live-{_suffix}", Environment);
         await using var session = await fixture.NewSessionAsync();
         var dashboard = session.Page;
         await dashboard.GotoInteractiveAsync("/");
@@ -55,11 +53,11 @@ public sealed class DashboardTests(E2EFixture fixture) : IAsyncLifetime
         await Expect(cell.Locator("[data-state]")).ToHaveAttributeAsync("data-state", "Executing");
         Directory.CreateDirectory(E2EFixture.ScreenshotFolder);
         await dashboard.ScreenshotAsync(new() { Path = Path.Combine(E2EFixture.ScreenshotFolder, "dashboard.png"), FullPage = true });
-        var deployment = await session.Context.NewPageAsync();
-        await deployment.GotoInteractiveAsync($"/deployments/{deploymentId}");
-        var log = deployment.GetByTestId("task-log");
+        var deployment = new DeploymentPageObject(await session.Context.NewPageAsync());
+        await deployment.GotoAsync(deploymentId);
+        var log = deployment.Log;
         await Expect(log).ToContainTextAsync("filler line 150");
-        await Expect(deployment.Locator("[data-state]").First).ToHaveAttributeAsync("data-state", "Executing");
+        await Expect(deployment.State).ToHaveAttributeAsync("data-state", "Executing");
         await Expect(log).ToHaveAttributeAsync("data-following", "true");
         Assert.True(await IsAtBottomAsync(log), "the log follows new lines while the reader is at the bottom");
 
@@ -77,7 +75,7 @@ public sealed class DashboardTests(E2EFixture fixture) : IAsyncLifetime
 
         await Expect(cell.Locator("[data-state]")).ToHaveAttributeAsync("data-state", "Success", new() { Timeout = 60_000 });
         await Expect(cell.GetByTestId("cell-progress")).ToHaveCountAsync(0);
-        await Expect(deployment.GetByTestId("progress")).ToHaveTextAsync("1 / 1 machines done");
+        await Expect(deployment.Progress).ToHaveTextAsync("1 / 1 machines done");
     }
 
     private static Task<bool> IsAtBottomAsync(ILocator log) =>
@@ -92,19 +90,5 @@ public sealed class DashboardTests(E2EFixture fixture) : IAsyncLifetime
         var path = Path.Combine(Path.GetTempPath(), $"autodeploy-e2e-{_suffix}-{name}");
         _markers.Add(path);
         return path;
-    }
-
-    /// <summary>Registers the machine with the real agent program, starts it, and waits until its first health check made it Healthy.</summary>
-    private async Task StartAgentAsync(string name)
-    {
-        var exit = await _agent.RunToEndAsync("register", "--server", fixture.BaseUrl, "--api-key", E2EFixture.AdminApiKey,
-            "--name", name, "--environment", Environment, "--role", "web");
-        Assert.True(exit == 0, _agent.Output);
-        _agent.StartRun();
-        await Eventually.TrueAsync(async () =>
-        {
-            var machines = await _api.GetFromJsonAsync<JsonElement>($"/api/machines?search={name}");
-            return machines.GetProperty("items").EnumerateArray().Any(m => m.GetProperty("healthStatus").GetString() == "Healthy");
-        }, TimeSpan.FromSeconds(60), () => _agent.Output);
     }
 }

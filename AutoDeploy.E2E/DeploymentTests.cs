@@ -1,17 +1,15 @@
 using System.Net.Http.Json;
-using System.Text.Json;
-using AutoDeploy.Tests.TestSupport;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace AutoDeploy.E2E;
 
-/// <summary>Releases deployed from the browser to machines served by real agent processes.</summary>
+/// <summary>Releases deployed from the browser to machines served by real agents.</summary>
 [Collection("e2e")]
 public sealed class DeploymentTests(E2EFixture fixture) : IAsyncLifetime
 {
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
-    private readonly List<AgentProcess> _agents = [];
+    private readonly E2EAgents _agents = new(fixture);
     private readonly HttpClient _api = fixture.CreateApiClient();
     private string Environment => $"Deploy {_suffix}";
 
@@ -23,10 +21,7 @@ public sealed class DeploymentTests(E2EFixture fixture) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var agent in _agents)
-        {
-            await agent.DisposeAsync();
-        }
+        await _agents.DisposeAsync();
         _api.Dispose();
     }
 
@@ -36,28 +31,27 @@ public sealed class DeploymentTests(E2EFixture fixture) : IAsyncLifetime
         var marker = Path.Combine(Path.GetTempPath(), $"autodeploy-e2e-{_suffix}");
         var releaseId = await _api.CreateReleaseAsync(NewProject,
             $"echo \"started on $AUTODEPLOY_MACHINE\"\nwhile [ ! -f {marker} ]; do sleep 0.1; done\necho \"finished on $AUTODEPLOY_MACHINE\"");
-        await StartAgentAsync($"web-a-{_suffix}");
-        await StartAgentAsync($"web-b-{_suffix}");
+        await _agents.StartAsync($"web-a-{_suffix}", Environment);
+        await _agents.StartAsync($"web-b-{_suffix}", Environment);
         await using var session = await fixture.NewSessionAsync();
         var page = session.Page;
         await page.GotoInteractiveAsync($"/releases/{releaseId}");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Deploy", Exact = true }).ClickAsync();
-        await page.GetByTestId("deploy-environment").ClickAsync();
-        await page.Locator(".mud-popover-open").GetByText(Environment, new() { Exact = true }).ClickAsync();
+        await page.GetByTestId("deploy-environment").PickAsync(Environment);
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Deploy", Exact = true }).ClickAsync();
         await page.WaitForURLAsync("**/deployments/*");
-        var log = page.GetByTestId("task-log");
-        await Expect(log).ToContainTextAsync($"started on web-a-{_suffix}");
-        await Expect(log).ToContainTextAsync($"started on web-b-{_suffix}");
-        await Expect(page.Locator("[data-state]").First).ToHaveAttributeAsync("data-state", "Executing");
+        var deployment = new DeploymentPageObject(page);
+        await Expect(deployment.Log).ToContainTextAsync($"started on web-a-{_suffix}");
+        await Expect(deployment.Log).ToContainTextAsync($"started on web-b-{_suffix}");
+        await Expect(deployment.State).ToHaveAttributeAsync("data-state", "Executing");
         await File.WriteAllTextAsync(marker, "go");
 
-        await Expect(page.Locator("[data-state]").First).ToHaveAttributeAsync("data-state", "Success", new() { Timeout = 60_000 });
-        await Expect(log).ToContainTextAsync($"finished on web-a-{_suffix}");
-        await Expect(page.Locator($"[data-machine-state='web-a-{_suffix}']")).ToHaveTextAsync("Success");
-        await Expect(page.Locator($"[data-machine-state='web-b-{_suffix}']")).ToHaveTextAsync("Success");
-        await Expect(page.GetByTestId("progress")).ToHaveTextAsync("2 / 2 machines done");
+        await Expect(deployment.State).ToHaveAttributeAsync("data-state", "Success", new() { Timeout = 60_000 });
+        await Expect(deployment.Log).ToContainTextAsync($"finished on web-a-{_suffix}");
+        await Expect(deployment.MachineState($"web-a-{_suffix}")).ToHaveTextAsync("Success");
+        await Expect(deployment.MachineState($"web-b-{_suffix}")).ToHaveTextAsync("Success");
+        await Expect(deployment.Progress).ToHaveTextAsync("2 / 2 machines done");
         await page.ScreenshotAsync(new() { Path = Path.Combine(E2EFixture.ScreenshotFolder, "deployment.png"), FullPage = true });
         File.Delete(marker);
     }
@@ -66,71 +60,47 @@ public sealed class DeploymentTests(E2EFixture fixture) : IAsyncLifetime
     public async Task A_failing_script_shows_Failed_with_its_output()
     {
         var releaseId = await _api.CreateReleaseAsync(NewProject, "echo 'disk full' >&2\nexit 4");
-        await StartAgentAsync($"web-f-{_suffix}");
+        await _agents.StartAsync($"web-f-{_suffix}", Environment);
         var deploymentId = await _api.DeployAsync(releaseId, Environment);
         await using var session = await fixture.NewSessionAsync();
-        var page = session.Page;
+        var deployment = new DeploymentPageObject(session.Page);
 
-        await page.GotoInteractiveAsync($"/deployments/{deploymentId}");
+        await deployment.GotoAsync(deploymentId);
 
-        await Expect(page.Locator("[data-state]").First).ToHaveAttributeAsync("data-state", "Failed", new() { Timeout = 60_000 });
-        await Expect(page.GetByTestId("task-log")).ToContainTextAsync("disk full");
-        await Expect(page.Locator($"[data-machine-state='web-f-{_suffix}']")).ToHaveTextAsync("Failed");
-        await Expect(page.GetByText("exit code 4").First).ToBeVisibleAsync();
+        await Expect(deployment.State).ToHaveAttributeAsync("data-state", "Failed", new() { Timeout = 60_000 });
+        await Expect(deployment.Log).ToContainTextAsync("disk full");
+        await Expect(deployment.MachineState($"web-f-{_suffix}")).ToHaveTextAsync("Failed");
+        await Expect(session.Page.GetByText("exit code 4").First).ToBeVisibleAsync();
     }
 
     [Fact]
     public async Task Canceling_a_long_step_from_the_page_ends_the_deployment_Canceled()
     {
         var releaseId = await _api.CreateReleaseAsync(NewProject, "echo 'long step started'\nsleep 600");
-        await StartAgentAsync($"web-c-{_suffix}");
+        await _agents.StartAsync($"web-c-{_suffix}", Environment);
         var deploymentId = await _api.DeployAsync(releaseId, Environment);
         await using var session = await fixture.NewSessionAsync();
-        var page = session.Page;
-        await page.GotoInteractiveAsync($"/deployments/{deploymentId}");
-        await Expect(page.GetByTestId("task-log")).ToContainTextAsync("long step started");
+        var deployment = new DeploymentPageObject(session.Page);
+        await deployment.GotoAsync(deploymentId);
+        await Expect(deployment.Log).ToContainTextAsync("long step started");
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await deployment.CancelAsync();
 
-        await Expect(page.Locator("[data-state]").First).ToHaveAttributeAsync("data-state", "Canceled", new() { Timeout = 60_000 });
-        await Expect(page.Locator($"[data-machine-state='web-c-{_suffix}']")).ToHaveTextAsync("Canceled");
+        await Expect(deployment.State).ToHaveAttributeAsync("data-state", "Canceled", new() { Timeout = 60_000 });
+        await Expect(deployment.MachineState($"web-c-{_suffix}")).ToHaveTextAsync("Canceled");
     }
 
     [Fact]
     public async Task The_deployments_list_shows_a_deployment_and_opens_it()
     {
         var releaseId = await _api.CreateReleaseAsync(NewProject, "echo listed");
-        await StartAgentAsync($"web-l-{_suffix}");
+        await _agents.StartAsync($"web-l-{_suffix}", Environment);
         var deploymentId = await _api.DeployAsync(releaseId, Environment);
         await using var session = await fixture.NewSessionAsync();
-        var page = session.Page;
+        var deployment = new DeploymentPageObject(session.Page);
 
-        await page.GotoInteractiveAsync("/deployments");
-        await page.GetByRole(AriaRole.Link, new() { Name = deploymentId.ToString(), Exact = true }).ClickAsync();
+        await deployment.OpenFromListAsync(deploymentId);
 
-        await page.WaitForURLAsync($"**/deployments/{deploymentId}");
-        await Expect(page.Locator("[data-state]").First).ToHaveAttributeAsync("data-state", "Success", new() { Timeout = 60_000 });
-    }
-
-    /// <summary>Registers a machine with the real agent program, starts it, and waits until its first health check made it Healthy.</summary>
-    private async Task StartAgentAsync(string name)
-    {
-        var agent = new AgentProcess();
-        _agents.Add(agent);
-        var exit = await agent.RunToEndAsync("register", "--server", fixture.BaseUrl, "--api-key", E2EFixture.AdminApiKey,
-            "--name", name, "--environment", Environment, "--role", "web");
-        Assert.True(exit == 0, agent.Output);
-        agent.StartRun();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (!await IsHealthyAsync(name))
-        {
-            await Task.Delay(100, timeout.Token);
-        }
-    }
-
-    private async Task<bool> IsHealthyAsync(string name)
-    {
-        var machines = await _api.GetFromJsonAsync<JsonElement>($"/api/machines?search={name}");
-        return machines.GetProperty("items").EnumerateArray().Any(m => m.GetProperty("healthStatus").GetString() == "Healthy");
+        await Expect(deployment.State).ToHaveAttributeAsync("data-state", "Success", new() { Timeout = 60_000 });
     }
 }

@@ -1,7 +1,3 @@
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using AutoDeploy.Web.Identity;
@@ -15,6 +11,9 @@ public sealed class E2EFixture : IAsyncLifetime
     public const string AdminPassword = "Admin-Passw0rd!";
     public const string AdminApiKey = "API-E2EADMINKEY0123456789ABCDEFGHI";
 
+    /// <summary>The browser storage (cookies) of each user's first sign-in, by email.</summary>
+    private readonly Dictionary<string, string> _signIns = [];
+    private readonly SemaphoreSlim _signingIn = new(1, 1);
     private E2EApp _app = null!;
     private IPlaywright _playwright = null!;
 
@@ -30,7 +29,8 @@ public sealed class E2EFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Assertions.SetDefaultExpectTimeout(15_000);
-        _app = E2EApp.Start(bootstrap: true);
+        // The app migrates its database while Chromium starts.
+        var app = Task.Run(() => E2EApp.Start(bootstrap: true));
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -43,10 +43,35 @@ public sealed class E2EFixture : IAsyncLifetime
                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run", "--no-default-browser-check",
             ],
         });
+        _app = await app;
     }
 
-    /// <summary>A new browser context and page, signed in through the sign-in page (as the bootstrap administrator by default).</summary>
+    /// <summary>
+    /// A new browser context and page, signed in as the user (the bootstrap administrator by default): through the
+    /// sign-in page the first time, then with the cookies that sign-in left (saving a sign-in per test).
+    /// </summary>
     public async Task<E2ESession> NewSessionAsync(string email = AdminEmail, string password = AdminPassword)
+    {
+        await _signingIn.WaitAsync();
+        try
+        {
+            if (_signIns.TryGetValue(email, out var signedIn))
+            {
+                var context = await Browser.NewContextAsync(new() { BaseURL = BaseUrl, StorageState = signedIn });
+                return new E2ESession(context, await context.NewPageAsync());
+            }
+            var session = await SignInThroughPageAsync(email, password);
+            _signIns[email] = await session.Context.StorageStateAsync();
+            return session;
+        }
+        finally
+        {
+            _signingIn.Release();
+        }
+    }
+
+    /// <summary>A new browser context and page, signed in through the sign-in page: for tests of signing in and out.</summary>
+    public async Task<E2ESession> SignInThroughPageAsync(string email = AdminEmail, string password = AdminPassword)
     {
         var context = await Browser.NewContextAsync(new() { BaseURL = BaseUrl });
         var page = await context.NewPageAsync();
@@ -82,59 +107,8 @@ public sealed class E2EFixture : IAsyncLifetime
     {
         await Browser.DisposeAsync();
         _playwright.Dispose();
+        _signingIn.Dispose();
         await _app.DisposeAsync();
-    }
-}
-
-/// <summary>
-/// The app on real Kestrel at a free port with its own SQLite file. With <c>bootstrap</c> it has the
-/// headless administrator and API key of <see cref="E2EFixture"/>; without, it starts at the first-run set-up.
-/// </summary>
-public sealed class E2EApp : IAsyncDisposable
-{
-    private readonly AppFactory _factory;
-
-    private E2EApp(AppFactory factory)
-    {
-        _factory = factory;
-        BaseUrl = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-    }
-
-    public string BaseUrl { get; }
-    public IServiceProvider Services => _factory.Services;
-
-    public static E2EApp Start(bool bootstrap)
-    {
-        var factory = new AppFactory(bootstrap);
-        factory.UseKestrel(0);
-        factory.StartServer();
-        return new E2EApp(factory);
-    }
-
-    public ValueTask DisposeAsync() => _factory.DisposeAsync();
-
-    private sealed class AppFactory(bool bootstrap) : WebApplicationFactory<Program>
-    {
-        private readonly string _dbPath = Path.Combine(Path.GetTempPath(), $"autodeploy-e2e-{Guid.NewGuid():N}.db");
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Development");
-            builder.UseSetting("Database:Provider", "Sqlite");
-            builder.UseSetting("ConnectionStrings:Default", $"Data Source={_dbPath};Pooling=False");
-            builder.UseSetting("Bootstrap:AdminEmail", bootstrap ? E2EFixture.AdminEmail : "");
-            builder.UseSetting("Bootstrap:AdminPassword", bootstrap ? E2EFixture.AdminPassword : "");
-            builder.UseSetting("Bootstrap:AdminApiKey", bootstrap ? E2EFixture.AdminApiKey : "");
-        }
-
-        public override async ValueTask DisposeAsync()
-        {
-            await base.DisposeAsync();
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
-            {
-                File.Delete(_dbPath + suffix);
-            }
-        }
     }
 }
 

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
-using AutoDeploy.Agent;
-using AutoDeploy.Tests.TestSupport;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -21,21 +19,16 @@ public sealed class HealthCheckTests(E2EFixture fixture)
         using var api = fixture.CreateApiClient();
         Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync("/api/environments", new { name = environment })).StatusCode);
         var policyId = await CreatePolicyAsync(api, policy);
-        await using var agent = new AgentProcess();
-        Assert.True(await agent.RunToEndAsync("register", "--server", fixture.BaseUrl, "--api-key", E2EFixture.AdminApiKey,
-            "--name", machine, "--environment", environment, "--role", "web") == 0, agent.Output);
-        var machineId = AgentSettings.Load(agent.Home)!.MachineId;
-        agent.StartRun();
+        await using var agents = new E2EAgents(fixture);
+        var machineId = await agents.StartAsync(machine, environment);
         await using var session = await fixture.NewSessionAsync();
         var page = session.Page;
-        await page.GotoInteractiveAsync($"/machines/{machineId}");
+        var machines = new MachinesPageObject(page);
+        await machines.GotoAsync(machineId);
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
-        await page.Locator(".mud-dialog div.mud-select").Filter(new() { Has = page.GetByText("Machine policy", new() { Exact = true }) }).First.ClickAsync();
-        await page.Locator(".mud-popover-open").GetByText(policy, new() { Exact = true }).ClickAsync();
-        await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
-        await Expect(page.Locator($"a[href='/machine-policies/{policyId}']")).ToHaveTextAsync(policy);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Check health" }).ClickAsync();
+        await machines.SetPolicyAsync(policy);
+        await Expect(machines.PolicyLink(policyId)).ToHaveTextAsync(policy);
+        await machines.CheckHealthAsync();
 
         await Expect(page).ToHaveURLAsync(new Regex(@"/health-checks/\d+$"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Check health of {machine}" })).ToBeVisibleAsync();

@@ -36,7 +36,7 @@ public sealed class SignInTests(E2EFixture fixture)
     [Fact]
     public async Task Signing_out_from_the_user_menu_returns_to_the_sign_in_page()
     {
-        await using var session = await fixture.NewSessionAsync();
+        await using var session = await fixture.SignInThroughPageAsync();
         var page = session.Page;
         await page.GotoInteractiveAsync("/");
 

@@ -1,6 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace AutoDeploy.E2E;
@@ -14,24 +11,19 @@ public sealed class TriggersTests(E2EFixture fixture)
         var projectId = await CreateProjectAsync();
         var name = Unique("Web servers");
         await using var session = await fixture.NewSessionAsync();
-        var page = session.Page;
-        await page.GotoInteractiveAsync($"/projects/{projectId}");
+        var triggers = new TriggersPageObject(session.Page);
+        await triggers.GotoListAsync(projectId);
 
-        await page.GetByRole(AriaRole.Tab, new() { Name = "Triggers" }).ClickAsync();
-        await page.GetByRole(AriaRole.Link, new() { Name = "Add trigger" }).ClickAsync();
-        await page.WaitForURLAsync($"**/projects/{projectId}/triggers/new");
-        await page.WaitForInteractiveAsync();
-        await page.GetByLabel("Name", new() { Exact = true }).FillAsync(name);
-        await Group(page, "MachineAvailableForDeployment").CheckAsync();
-        await page.GetByLabel("Add a role").FillAsync("web");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Add role" }).ClickAsync();
-        await Expect(page.Locator(".trigger-roles")).ToContainTextAsync("web");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
-        await Expect(page.GetByText($"Saved trigger '{name}'.")).ToBeVisibleAsync();
-        await page.GotoInteractiveAsync($"/projects/{projectId}");
-        await page.GetByRole(AriaRole.Tab, new() { Name = "Triggers" }).ClickAsync();
+        await triggers.OpenAddAsync(projectId);
+        await triggers.NameField.FillAsync(name);
+        await triggers.EventGroup("MachineAvailableForDeployment").CheckAsync();
+        await triggers.AddRoleAsync("web");
+        await Expect(triggers.Roles).ToContainTextAsync("web");
+        await triggers.SaveAsync();
+        await Expect(triggers.Saved(name)).ToBeVisibleAsync();
+        await triggers.GotoListAsync(projectId);
 
-        var row = page.Locator(".triggers-table tbody tr").Filter(new() { HasText = name });
+        var row = triggers.Row(name);
         await Expect(row).ToContainTextAsync("MachineAvailableForDeployment");
         await Expect(row).ToContainTextAsync("roles web");
     }
@@ -41,29 +33,22 @@ public sealed class TriggersTests(E2EFixture fixture)
     {
         var projectId = await CreateProjectAsync();
         await using var session = await fixture.NewSessionAsync();
-        var page = session.Page;
-        await page.GotoInteractiveAsync($"/projects/{projectId}/triggers/new");
+        var triggers = new TriggersPageObject(session.Page);
+        await triggers.GotoNewAsync(projectId);
 
-        await page.GetByLabel("Name", new() { Exact = true }).FillAsync(Unique("No events"));
-        await Group(page, "MachineAvailableForDeployment").UncheckAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await triggers.NameField.FillAsync(Unique("No events"));
+        await triggers.EventGroup("MachineAvailableForDeployment").UncheckAsync();
+        await triggers.SaveAsync();
 
-        await Expect(page.Locator(".trigger-events-section .trigger-events-error"))
-            .ToHaveTextAsync("Choose at least one event group or category.");
+        await Expect(triggers.EventsError).ToHaveTextAsync("Choose at least one event group or category.");
     }
-
-    private static ILocator Group(IPage page, string group) =>
-        page.Locator($".trigger-event-group[data-group='{group}']").GetByRole(AriaRole.Checkbox);
 
     private static string Unique(string name) => $"{name}-{Guid.NewGuid():N}"[..(name.Length + 9)];
 
     /// <summary>Arranges a project through the API, as CI would.</summary>
     private async Task<int> CreateProjectAsync()
     {
-        using var client = fixture.CreateApiClient();
-        var steps = new[] { new { name = "Deploy", roles = new[] { "web" }, script = "echo hi" } };
-        var response = await client.PostAsJsonAsync("/api/projects", new { name = Unique("Shop"), steps });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+        using var api = fixture.CreateApiClient();
+        return await api.CreateProjectAsync(Unique("Shop"), "echo hi");
     }
 }

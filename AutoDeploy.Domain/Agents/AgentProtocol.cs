@@ -1,6 +1,6 @@
 namespace AutoDeploy.Domain.Agents;
 
-// The HTTP protocol between AutoDeploy.Agent and the server (DESIGN.md §5). JSON in camelCase.
+// The HTTP protocol between AutoDeploy.Agent and the server (docs/architecture.md §9). JSON in camelCase.
 // Registration uses a user's API key (X-Api-Key); everything else the agent's own token
 // (Authorization: Bearer <token>), which gives access to that machine's work only.
 //
@@ -24,14 +24,19 @@ public enum AgentJobKind
     HealthCheck,
 }
 
-/// <summary>One unit of work for an agent: run this bash script with these environment variables.</summary>
+/// <summary>
+/// One unit of work for an agent: run this bash script with these environment variables. <paramref name="Heartbeat"/>
+/// is how often the server wants to hear from the agent while the script runs without output (it judges a silent agent
+/// lost after a few of them); null from an older server: the agent's own default.
+/// </summary>
 public sealed record AgentJob(
     long JobId,
     AgentJobKind Kind,
     string Name,
     string Script,
     IReadOnlyDictionary<string, string> Variables,
-    int TimeoutSeconds);
+    int TimeoutSeconds,
+    TimeSpan? Heartbeat = null);
 
 public enum LogStream { Output, Error }
 

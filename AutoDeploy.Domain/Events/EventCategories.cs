@@ -1,6 +1,6 @@
 namespace AutoDeploy.Domain.Events;
 
-/// <summary>The categories of the Event table, in Octopus's vocabulary (DESIGN.md §1).</summary>
+/// <summary>The categories of the Event table, in Octopus's vocabulary (docs/architecture.md §3).</summary>
 public static class EventCategories
 {
     public const string Created = "Created";

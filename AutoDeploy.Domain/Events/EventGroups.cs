@@ -2,7 +2,7 @@ namespace AutoDeploy.Domain.Events;
 
 using static EventCategories;
 
-/// <summary>Named groups of machine event categories that triggers filter on (DESIGN.md §1).</summary>
+/// <summary>Named groups of machine event categories that triggers filter on (docs/architecture.md §3).</summary>
 public static class EventGroups
 {
     public const string MachineAvailableForDeployment = "MachineAvailableForDeployment";

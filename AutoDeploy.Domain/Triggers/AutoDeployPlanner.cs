@@ -5,7 +5,7 @@ using AutoDeploy.Domain.Machines;
 namespace AutoDeploy.Domain.Triggers;
 
 /// <summary>
-/// The auto-deploy engine's rules (DESIGN.md §3) as one pure function: from the events after the cursor and the
+/// The auto-deploy engine's rules (docs/architecture.md §4) as one pure function: from the events after the cursor and the
 /// state they refer to, the deployments to queue, one explained decision per machine, trigger and environment,
 /// and the new cursor. The worker commits all three together; the trigger editor's preview calls it too.
 /// </summary>
@@ -56,7 +56,7 @@ public static class AutoDeployPlanner
         return new AutoDeployPlan(context.Batches(), context.Decisions, cursor) { Retries = retries, Superseded = [.. fresh] };
     }
 
-    /// <summary>Bounded retries (DESIGN.md §3): schedule the next attempt after a doubling back-off, or block once all are spent.</summary>
+    /// <summary>Bounded retries (docs/architecture.md §4): schedule the next attempt after a doubling back-off, or block once all are spent.</summary>
     private static AutoDeployDecision AfterFailure(PlannerInput input, PlannerMachine machine, PlannerTrigger trigger, PlannerProject project,
         FailedAttempt failed, List<PlannedRetry> retries)
     {

@@ -4,12 +4,19 @@ using AutoDeploy.Domain.Machines;
 using AutoDeploy.Domain.Policies;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace AutoDeploy.Tests.Agent;
 
-/// <summary>Health through the real agent program: the first contact is checked at once; a killed agent is noticed and cleaned up.</summary>
+/// <summary>
+/// Health through the real agent program: the first contact is checked at once; a killed agent is noticed and cleaned up.
+/// The server keeps its production silence limit while the agent lives (a busy test machine can starve a live agent's
+/// process for seconds); a test shortens it only once its agent is dead.
+/// </summary>
+[Trait("Database", "App")]
 public sealed class AgentHealthTests : IAsyncLifetime
 {
     private readonly AutoDeployAppFactory _app = new();
@@ -20,7 +27,6 @@ public sealed class AgentHealthTests : IAsyncLifetime
     {
         _app.Settings["Tasks:LongPoll"] = "00:00:01";
         _app.Settings["Tasks:LastSeenResolution"] = "00:00:00.2";
-        _app.Settings["HealthChecks:UnavailableAfter"] = "00:00:03";
         _app.Settings["HealthChecks:TickInterval"] = "00:00:00.2";
         _server = _app.StartOnKestrel();
         _factory = _app.Services.GetRequiredService<IDbContextFactory<AutoDeployDbContext>>();
@@ -38,6 +44,7 @@ public sealed class AgentHealthTests : IAsyncLifetime
         agent.StartRun();
         await Eventually.TrueAsync(async () => await StatusAsync(machineId) == MachineHealthStatus.Healthy, because: () => agent.Output);
         agent.Kill();
+        _app.Services.GetRequiredService<IOptions<HealthCheckOptions>>().Value.UnavailableAfter = TimeSpan.FromSeconds(3);
         await Eventually.TrueAsync(async () => !await ExistsAsync(machineId), because: () => "the policy deletes unavailable machines at once");
 
         await using var db = await _factory.CreateDbContextAsync();

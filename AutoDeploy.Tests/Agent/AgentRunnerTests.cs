@@ -90,7 +90,7 @@ public sealed class AgentRunnerTests : IAsyncLifetime
     {
         var exitCode = await StartAgent(token: "revoked-token").WaitAsync(Patience);
 
-        Assert.Equal(AgentRunner.TokenRefusedExitCode, exitCode);
+        Assert.Equal(ExitCodes.TokenRefused, exitCode);
         Assert.Contains(TokenRefusedException.Explanation, log.ToString());
     }
 

@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AutoDeploy.Tests.Agent;
 
 /// <summary>Deployments through the REST API, run by the TaskWorker on agents that speak the protocol over HTTP.</summary>
+[Trait("Database", "App")]
 public sealed class DeploymentProtocolTests : IAsyncLifetime
 {
     private readonly AutoDeployAppFactory _app = new();

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Serialization;
 using System.Threading.Channels;
 using AutoDeploy.Domain.Agents;
@@ -12,8 +14,8 @@ using Microsoft.Extensions.Logging;
 namespace AutoDeploy.Tests.Agent;
 
 /// <summary>
-/// The server side of the agent protocol in memory, on Kestrel at 127.0.0.1 with a free port: a job queue,
-/// the lines and results agents send, cancel requests, and 503s on demand.
+/// The server side of the agent protocol in memory, on Kestrel at 127.0.0.1 with a free port (over HTTPS with a
+/// certificate of the test's, if given): a job queue, the lines and results agents send, cancel requests, and 503s on demand.
 /// </summary>
 public sealed class FakeAgentServer : IAsyncDisposable
 {
@@ -24,24 +26,35 @@ public sealed class FakeAgentServer : IAsyncDisposable
     private readonly Channel<AgentJob> jobs = Channel.CreateUnbounded<AgentJob>();
     private readonly ConcurrentDictionary<long, ConcurrentQueue<LogLine>> lines = new();
     private readonly ConcurrentDictionary<long, int> batches = new();
+    private readonly ConcurrentDictionary<long, int> heartbeats = new();
     private readonly ConcurrentDictionary<long, TaskCompletionSource<JobCompletion>> completions = new();
     private readonly ConcurrentDictionary<long, bool> cancels = new();
     private readonly List<(string Path, int Left)> failures = [];
     private TaskCompletionSource changed = NewSignal();
+    private int requests;
     private WebApplication app = null!;
 
     public string Url { get; private set; } = "";
+
+    /// <summary>HTTP requests that reached the server (a connection refused in its TLS handshake sends none).</summary>
+    public int Requests => Volatile.Read(ref requests);
 
     public RegistrationRequest? LastRegistration { get; private set; }
 
     public bool Deregistered { get; private set; }
 
-    public static async Task<FakeAgentServer> StartAsync()
+    public static async Task<FakeAgentServer> StartAsync(X509Certificate2? certificate = null)
     {
         var server = new FakeAgentServer();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (certificate is not null)
+            {
+                listen.UseHttps(certificate);
+            }
+        }));
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         server.app = builder.Build();
         server.Map(server.app);
@@ -72,6 +85,9 @@ public sealed class FakeAgentServer : IAsyncDisposable
     /// <summary>How many log batches with at least one line arrived for the job (heartbeats not counted).</summary>
     public int BatchesOf(long jobId) => batches.GetValueOrDefault(jobId);
 
+    /// <summary>How many empty log batches (heartbeats) arrived for the job.</summary>
+    public int HeartbeatsOf(long jobId) => heartbeats.GetValueOrDefault(jobId);
+
     /// <summary>Waits (30 s at most) until the condition holds, checking it whenever the server received something.</summary>
     public async Task WaitUntilAsync(Func<bool> condition)
     {
@@ -97,6 +113,7 @@ public sealed class FakeAgentServer : IAsyncDisposable
     {
         web.Use(async (context, next) =>
         {
+            Interlocked.Increment(ref requests);
             if (ShouldFail(context.Request.Path))
             {
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
@@ -131,10 +148,7 @@ public sealed class FakeAgentServer : IAsyncDisposable
             {
                 queue.Enqueue(line);
             }
-            if (batch.Lines.Count > 0)
-            {
-                batches.AddOrUpdate(id, 1, (_, n) => n + 1);
-            }
+            (batch.Lines.Count > 0 ? batches : heartbeats).AddOrUpdate(id, 1, (_, n) => n + 1);
             Pulse();
             return Results.Ok(new LogBatchResponse(cancels.ContainsKey(id)));
         });

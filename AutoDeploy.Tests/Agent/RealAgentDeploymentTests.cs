@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AutoDeploy.Tests.Agent;
 
 /// <summary>The real agent loop and real bash scripts against the server on Kestrel, over real HTTP.</summary>
+[Trait("Database", "App")]
 public sealed class RealAgentDeploymentTests : IAsyncLifetime
 {
     private static readonly AgentRunnerOptions FastAgent = new()
@@ -110,7 +111,8 @@ public sealed class RealAgentDeploymentTests : IAsyncLifetime
     {
         var runner = new AgentRunner(new AgentSettings(_server, machine.Id, name, machine.Token), new HttpClient(), TimeProvider.System,
             TextWriter.Null, FastAgent);
-        _agents.Add(runner.RunAsync(_stopAgents.Token));
+        // On the thread pool, as in its own process: not queued behind other tests on xunit's few threads.
+        _agents.Add(Task.Run(() => runner.RunAsync(_stopAgents.Token)));
     }
 
     private async Task<DeploymentDetails> DeployAndWaitAsync() =>

@@ -10,6 +10,7 @@ namespace AutoDeploy.Tests.Agent;
 /// An agent that stops talking mid-step. Kept apart from the other protocol tests: its one-second
 /// lost-agent limit would fail their machines whenever a busy test machine pauses for a second.
 /// </summary>
+[Trait("Database", "App")]
 public sealed class SilentAgentTests : IAsyncLifetime
 {
     private readonly AutoDeployAppFactory _app = new();

@@ -14,6 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AutoDeploy.Tests.Api;
 
 /// <summary>One app for the class: every test uses names of its own.</summary>
+[Trait("Database", "App")]
 public sealed class EnvironmentsApiTests(AutoDeployAppFactory app) : IClassFixture<AutoDeployAppFactory>
 {
     private readonly HttpClient _client = app.CreateApiClient();

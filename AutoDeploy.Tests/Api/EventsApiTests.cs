@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AutoDeploy.Tests.Api;
 
+[Trait("Database", "App")]
 public sealed class EventsApiTests : IAsyncLifetime
 {
     private readonly AutoDeployAppFactory _app = new();

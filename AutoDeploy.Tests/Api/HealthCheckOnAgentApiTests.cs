@@ -12,6 +12,7 @@ namespace AutoDeploy.Tests.Api;
 /// A health check answered by an agent. Apart from <see cref="HealthChecksApiTests"/>, whose one-second
 /// pick-up timeout would fail this check whenever a busy machine delays the agent's poll.
 /// </summary>
+[Trait("Database", "App")]
 public sealed class HealthCheckOnAgentApiTests : IAsyncLifetime
 {
     private readonly AutoDeployAppFactory _app = new();

@@ -20,6 +20,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AutoDeploy.Tests.Api;
 
 /// <summary><c>/api/machines/{id}/health-check</c>, <c>/api/environments/{id}/health-check</c> and <c>/api/health-checks/{id}</c>.</summary>
+[Trait("Database", "App")]
 public sealed class HealthChecksApiTests : IAsyncLifetime
 {
     private readonly AutoDeployAppFactory _app = new();

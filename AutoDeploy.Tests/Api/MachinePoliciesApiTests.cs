@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AutoDeploy.Tests.Api;
 
+[Trait("Database", "App")]
 public sealed class MachinePoliciesApiTests(AutoDeployAppFactory app) : IClassFixture<AutoDeployAppFactory>
 {
     private readonly HttpClient _client = app.CreateApiClient();

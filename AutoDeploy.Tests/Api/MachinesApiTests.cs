@@ -16,6 +16,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AutoDeploy.Tests.Api;
 
+[Trait("Database", "App")]
 public sealed class MachinesApiTests : IAsyncLifetime
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };

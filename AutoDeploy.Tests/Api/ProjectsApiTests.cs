@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AutoDeploy.Tests.Api;
 
+[Trait("Database", "App")]
 public sealed class ProjectsApiTests(AutoDeployAppFactory app) : IClassFixture<AutoDeployAppFactory>
 {
     private readonly HttpClient _client = app.CreateApiClient();

@@ -5,6 +5,7 @@ using AutoDeploy.Tests.TestSupport;
 
 namespace AutoDeploy.Tests.Api;
 
+[Trait("Database", "App")]
 public sealed class TriggersApiTests(AutoDeployAppFactory app) : IClassFixture<AutoDeployAppFactory>
 {
     private readonly HttpClient _client = app.CreateApiClient();

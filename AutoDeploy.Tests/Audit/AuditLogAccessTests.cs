@@ -3,6 +3,7 @@ using AutoDeploy.Tests.TestSupport;
 
 namespace AutoDeploy.Tests.Audit;
 
+[Trait("Database", "App")]
 public sealed class AuditLogAccessTests : IAsyncLifetime
 {
     private readonly AutoDeployAppFactory _app = new();

@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AutoDeploy.Tests.Engine;
 
 /// <summary>The whole loop with real agents over HTTP: machines that come online get the release without anyone clicking.</summary>
+[Trait("Database", "App")]
 public sealed class AutoDeployEndToEndTests : IAsyncLifetime
 {
     private static readonly AgentRunnerOptions FastAgent = new()
@@ -124,7 +125,8 @@ public sealed class AutoDeployEndToEndTests : IAsyncLifetime
     {
         var (id, token) = await _factory.AddAsync(name, [_scenario.Environment.Id], ["web"]);
         var runner = new AgentRunner(new AgentSettings(_server, id, name, token), new HttpClient(), TimeProvider.System, TextWriter.Null, FastAgent);
-        _agents.Add(runner.RunAsync(_stopAgents.Token));
+        // On the thread pool, as in its own process: not queued behind other tests on xunit's few threads.
+        _agents.Add(Task.Run(() => runner.RunAsync(_stopAgents.Token)));
         return id;
     }
 

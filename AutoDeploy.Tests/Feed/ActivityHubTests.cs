@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AutoDeploy.Tests.Feed;
 
 /// <summary><c>/hubs/activity</c> through the SignalR client, on the whole app (TestServer, long polling).</summary>
+[Trait("Database", "App")]
 public sealed class ActivityHubTests : IAsyncLifetime
 {
     private readonly AutoDeployAppFactory _app = new();

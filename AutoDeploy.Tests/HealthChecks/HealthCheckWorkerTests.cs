@@ -7,6 +7,7 @@ using AutoDeploy.Domain.Policies;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.HealthChecks;
 using AutoDeploy.Web.Signals;
+using AutoDeploy.Web.Workers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -55,6 +56,24 @@ public sealed class HealthCheckWorkerTests : IAsyncLifetime
         await _worker.TickAsync(default);
 
         Assert.Equal(MachineHealthStatus.Healthy, await StatusAsync(id));
+    }
+
+    [Fact]
+    public async Task A_machine_silent_only_while_this_node_was_stalled_stays_as_it_was_until_its_full_limit_passed()
+    {
+        var stalls = new ServerStalls(_time);
+        var worker = new HealthCheckWorker(_database, _healthChecks, new TaskSignals(), Microsoft.Extensions.Options.Options.Create(_options), _time,
+            NullLogger<HealthCheckWorker>.Instance, stalls: stalls);
+        var id = await AddMachineAsync("web-01", MachineHealthStatus.Healthy);
+        _time.Advance(TimeSpan.FromSeconds(31));
+        stalls.Record(_time.GetUtcNow(), TimeSpan.FromSeconds(5));
+
+        await worker.TickAsync(default);
+        var duringStall = await StatusAsync(id);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        await worker.TickAsync(default);
+
+        Assert.Equal((MachineHealthStatus.Healthy, MachineHealthStatus.Unavailable), (duringStall, await StatusAsync(id)));
     }
 
     [Fact]

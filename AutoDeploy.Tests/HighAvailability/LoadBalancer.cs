@@ -98,7 +98,10 @@ internal sealed class BalancedAgent(LoadBalancer balancer, RegistrationResponse 
         _stop = new CancellationTokenSource();
         var runner = new AgentRunner(new AgentSettings(LoadBalancer.Address, registration.MachineId, name, registration.Token),
             balancer.Client(_killSwitch), TimeProvider.System, TextWriter.Null, Fast);
-        _run = runner.RunAsync(_stop.Token);
+        // On the thread pool, as in its own process: started from a test, its continuations would otherwise queue
+        // behind every other running test on xunit's few threads, and a busy suite would starve its heartbeats.
+        var stop = _stop.Token;
+        _run = Task.Run(() => runner.RunAsync(stop));
     }
 
     public async Task KillAsync()

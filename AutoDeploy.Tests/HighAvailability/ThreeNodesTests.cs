@@ -125,7 +125,8 @@ public sealed class ThreeNodesTests(PostgresServer server, ITestOutputHelper out
         await Eventually.TrueAsync(async () => await _facts.HealthAsync(first.MachineId) == MachineHealthStatus.Healthy, Patience);
         var deployment = await PostAsync<Created>("api/deployments", new DeployRequest(release.Id, environment.Id, null));
         await Eventually.TrueAsync(async () => (await _facts.DeploymentAsync(deployment.Id)).State.IsFinished(), Patience);
-        Assert.Equal(DeploymentState.Success, (await _facts.DeploymentAsync(deployment.Id)).State);
+        var ended = await _facts.DeploymentAsync(deployment.Id);
+        Assert.True(ended.State == DeploymentState.Success, $"The first deployment ended {ended.State}: {ended.FailureReason}");
         return (environment.Id, release.Id);
     }
 

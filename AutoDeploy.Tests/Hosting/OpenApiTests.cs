@@ -3,6 +3,7 @@ using AutoDeploy.Tests.TestSupport;
 
 namespace AutoDeploy.Tests.Hosting;
 
+[Trait("Database", "App")]
 public sealed class OpenApiTests : IAsyncLifetime
 {
     private readonly AutoDeployAppFactory _app = new();

@@ -6,6 +6,7 @@ using AutoDeploy.Web.Identity;
 
 namespace AutoDeploy.Tests.Identity;
 
+[Trait("Database", "App")]
 public sealed class ApiKeyAuthenticationTests : IAsyncLifetime
 {
     private readonly AutoDeployAppFactory _app = new();

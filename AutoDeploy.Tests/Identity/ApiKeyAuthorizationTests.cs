@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AutoDeploy.Tests.Identity;
 
+[Trait("Database", "App")]
 public sealed class ApiKeyAuthorizationTests : IAsyncLifetime
 {
     private readonly AutoDeployAppFactory _app = new();

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AutoDeploy.Tests.Identity;
 
+[Trait("Database", "App")]
 public sealed class IdentityWiringTests : IAsyncLifetime
 {
     private readonly AutoDeployAppFactory _app = new();

@@ -4,6 +4,7 @@ using AutoDeploy.Tests.TestSupport;
 namespace AutoDeploy.Tests.Identity;
 
 /// <summary>The first run, without Bootstrap settings: no user exists until someone fills in /setup.</summary>
+[Trait("Database", "App")]
 public sealed class SetupTests : IAsyncLifetime
 {
     private const string Email = "first@autodeploy.test";

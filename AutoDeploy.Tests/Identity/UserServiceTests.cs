@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AutoDeploy.Tests.Identity;
 
 /// <summary>The user rules, against the app's real Identity stores; the bootstrap administrator is the only administrator.</summary>
+[Trait("Database", "App")]
 public sealed class UserServiceTests : IAsyncLifetime
 {
     private readonly AutoDeployAppFactory _app = new();

@@ -5,7 +5,7 @@ using AutoDeploy.Domain.Triggers;
 
 namespace AutoDeploy.Tests.Triggers;
 
-/// <summary>Bounded retries with back-off, then blocked (DESIGN.md §3): never a loop, never stuck for good.</summary>
+/// <summary>Bounded retries with back-off, then blocked (docs/architecture.md §4): never a loop, never stuck for good.</summary>
 public sealed class AutoDeployRetryPlannerTests
 {
     private readonly PlannerScenario _scenario = new PlannerScenario().Machine(2).Deployed(50, 7, "1.0.0");

@@ -63,6 +63,26 @@ public sealed class JobSupervisionTests
         Assert.Contains("did not pick up", job.Message);
     }
 
+    [Fact]
+    public void A_silence_that_was_this_node_s_own_stall_does_not_fail_the_job()
+    {
+        var job = Running(lastContact: Now - Options.AgentLostAfter - TimeSpan.FromSeconds(5));
+
+        JobSupervision.Supervise(job, cancel: false, StepTimeout, Now, Options, stalled: TimeSpan.FromSeconds(10));
+
+        Assert.Equal(JobState.Running, job.State);
+    }
+
+    [Fact]
+    public void A_job_waiting_for_pickup_while_this_node_stalled_gets_its_full_pickup_time()
+    {
+        var job = new MachineJob { State = JobState.Pending, CreatedAt = Now - Options.PickupTimeout - TimeSpan.FromSeconds(1) };
+
+        JobSupervision.Supervise(job, cancel: false, StepTimeout, Now, Options, stalled: TimeSpan.FromSeconds(2));
+
+        Assert.Equal(JobState.Pending, job.State);
+    }
+
     private static MachineJob Running(DateTimeOffset lastContact, DateTimeOffset? started = null) =>
         new() { State = JobState.Running, CreatedAt = Now, StartedAt = started ?? Now, LastContactAt = lastContact };
 }

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AutoDeploy.Tests.Workers;
 
+[Trait("Database", "App")]
 public sealed class TaskWorkerTests
 {
     [Fact]

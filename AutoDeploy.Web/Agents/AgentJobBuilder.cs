@@ -9,11 +9,11 @@ namespace AutoDeploy.Web.Agents;
 /// <summary>Turns a claimed <see cref="MachineJob"/> into what the agent runs: the script and its variables.</summary>
 public static class AgentJobBuilder
 {
-    public static async Task<AgentJob> BuildAsync(AutoDeployDbContext db, MachineJob job, CancellationToken cancellationToken)
+    public static async Task<AgentJob> BuildAsync(AutoDeployDbContext db, MachineJob job, TimeSpan heartbeat, CancellationToken cancellationToken)
     {
         if (job.Kind == AgentJobKind.HealthCheck)
         {
-            return await HealthCheckAsync(db, job, cancellationToken);
+            return await HealthCheckAsync(db, job, heartbeat, cancellationToken);
         }
         if (job.DeploymentId is null || job.StepIndex is null)
         {
@@ -26,11 +26,11 @@ public static class AgentJobBuilder
         var context = new DeploymentContext(deployment.Id, deployment.ProjectName, deployment.ReleaseVersion,
             deployment.EnvironmentId, deployment.EnvironmentName, machine.Name, machine.Roles);
         var variables = DeploymentVariables.For(context, release.Variables);
-        return new AgentJob(job.Id, job.Kind, step.Name, step.Script, variables, job.TimeoutSeconds);
+        return new AgentJob(job.Id, job.Kind, step.Name, step.Script, variables, job.TimeoutSeconds, heartbeat);
     }
 
     /// <summary>Connectivity only: an empty script (answering is the check). RunScript: the policy's bash script.</summary>
-    private static async Task<AgentJob> HealthCheckAsync(AutoDeployDbContext db, MachineJob job, CancellationToken cancellationToken)
+    private static async Task<AgentJob> HealthCheckAsync(AutoDeployDbContext db, MachineJob job, TimeSpan heartbeat, CancellationToken cancellationToken)
     {
         var machine = await db.Machines.AsNoTracking().Include(m => m.MachinePolicy).SingleAsync(m => m.Id == job.MachineId, cancellationToken);
         var policy = machine.MachinePolicy!;
@@ -41,6 +41,6 @@ public static class AgentJobBuilder
             ["AUTODEPLOY_ROLES"] = string.Join(",", machine.Roles),
             ["AUTODEPLOY_MACHINE_POLICY"] = policy.Name,
         };
-        return new AgentJob(job.Id, job.Kind, job.Name, script, variables, job.TimeoutSeconds);
+        return new AgentJob(job.Id, job.Kind, job.Name, script, variables, job.TimeoutSeconds, heartbeat);
     }
 }

@@ -14,9 +14,11 @@ namespace AutoDeploy.Web.Agents;
 /// <summary>The server's side of the agent protocol: long polls, log batches, completions, deregistration.</summary>
 public sealed class AgentService(
     IDbContextFactory<AutoDeployDbContext> factory, HealthCheckService healthChecks, TaskSignals signals, IOptions<TaskOptions> options,
-    TimeProvider time)
+    IOptions<HealthCheckOptions> healthOptions, TimeProvider time)
 {
     private TaskOptions Options => options.Value;
+
+    private TimeSpan Heartbeat => AgentHeartbeat.For(Options.AgentLostAfter, healthOptions.Value.UnavailableAfter);
 
     /// <summary>Holds the poll open until the machine has a job (claimed for it here) or the long poll ends.</summary>
     public async Task<AgentJob?> PollAsync(int machineId, PollRequest request, CancellationToken cancellationToken)
@@ -90,28 +92,9 @@ public sealed class AgentService(
         {
             return false;
         }
-        if (!job.IsFinished)
+        if (!job.IsFinished && await EndAsync(db, job, completion, cancellationToken) && job.Kind == AgentJobKind.HealthCheck)
         {
-            job.State = completion.Outcome switch
-            {
-                JobOutcome.Succeeded => JobState.Succeeded,
-                JobOutcome.TimedOut => JobState.TimedOut,
-                JobOutcome.Canceled => JobState.Canceled,
-                _ => JobState.Failed,
-            };
-            job.ExitCode = completion.ExitCode;
-            job.Message = completion.Message ?? Describe(completion);
-            job.CompletedAt = job.LastContactAt = time.GetUtcNow();
-            await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
-            {
-                await TouchAsync(db, machineId, job.CompletedAt.Value, cancellationToken);
-                await db.SaveChangesAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-            }
-            if (job.Kind == AgentJobKind.HealthCheck)
-            {
-                await healthChecks.RecordAsync(job.Id, completion.Outcome, completion.ExitCode, cancellationToken);
-            }
+            await healthChecks.RecordAsync(job.Id, completion.Outcome, completion.ExitCode, cancellationToken);
         }
         if (job.DeploymentId is { } deploymentId)
         {
@@ -119,6 +102,31 @@ public sealed class AgentService(
             signals.Logs.Notify(deploymentId);
         }
         return true;
+    }
+
+    /// <summary>
+    /// Records the agent's outcome if the job is still open. Conditional: the server may have ended it since it was read
+    /// (its agent judged lost, its deployment canceled, its machine deleted), and that verdict stands.
+    /// </summary>
+    private async Task<bool> EndAsync(AutoDeployDbContext db, MachineJob job, JobCompletion completion, CancellationToken cancellationToken)
+    {
+        var state = completion.Outcome switch
+        {
+            JobOutcome.Succeeded => JobState.Succeeded,
+            JobOutcome.TimedOut => JobState.TimedOut,
+            JobOutcome.Canceled => JobState.Canceled,
+            _ => JobState.Failed,
+        };
+        var message = completion.Message ?? Describe(completion);
+        var now = time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await TouchAsync(db, job.MachineId, now, cancellationToken);
+        var ended = await db.MachineJobs.Where(j => j.Id == job.Id && (j.State == JobState.Pending || j.State == JobState.Running))
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, state).SetProperty(j => j.ExitCode, completion.ExitCode)
+                .SetProperty(j => j.Message, message).SetProperty(j => j.CompletedAt, now).SetProperty(j => j.LastContactAt, now),
+                cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return ended == 1;
     }
 
     /// <summary>The agent removes its machine: a MachineDeleted event; its unfinished jobs are canceled.</summary>
@@ -186,7 +194,7 @@ public sealed class AgentService(
                     signals.Deployments.Notify(deploymentId);
                     signals.Logs.Notify(deploymentId);
                 }
-                return await AgentJobBuilder.BuildAsync(db, job, cancellationToken);
+                return await AgentJobBuilder.BuildAsync(db, job, Heartbeat, cancellationToken);
             }
         }
         return null;

@@ -8,7 +8,7 @@ namespace AutoDeploy.Web.Api;
 
 public static class EventsApi
 {
-    /// <summary><c>GET /api/events?after=&amp;category=&amp;take=</c>: the event log after a cursor, oldest first (DESIGN.md §6).</summary>
+    /// <summary><c>GET /api/events?after=&amp;category=&amp;take=</c>: the event log after a cursor, oldest first (docs/architecture.md §3).</summary>
     public static RouteGroupBuilder MapEventsApi(this RouteGroupBuilder api)
     {
         api.MapGet("/events", GetAfterAsync)

@@ -118,7 +118,7 @@ public abstract class AutoDeployDbContext(DbContextOptions options)
 
     /// <summary>
     /// Makes event ids commit in id order, so a reader's cursor never skips an event that a slower
-    /// transaction fills in later (DESIGN.md §4). SQLite has one writer at a time already.
+    /// transaction fills in later (docs/architecture.md §3). SQLite has one writer at a time already.
     /// </summary>
     protected virtual Task LockEventAppendsAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -106,7 +106,7 @@ public sealed class AutoDeployOverrideService(IDbContextFactory<AutoDeployDbCont
 
     /// <summary>
     /// Stages, in the caller's context and save, the clear of the project's override for the environment because a
-    /// deployment there was queued: the next deployment always ends an override (DESIGN.md §1).
+    /// deployment there was queued: the next deployment always ends an override (docs/architecture.md §4).
     /// </summary>
     public static async Task ClearOverrideOnDeploymentAsync(
         AutoDeployDbContext db, int projectId, int environmentId, string deploymentTitle, CancellationToken cancellationToken = default)

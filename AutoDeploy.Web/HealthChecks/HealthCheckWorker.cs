@@ -6,6 +6,7 @@ using AutoDeploy.Domain.Policies;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Services;
 using AutoDeploy.Web.Signals;
+using AutoDeploy.Web.Workers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +20,8 @@ namespace AutoDeploy.Web.HealthChecks;
 /// </summary>
 public sealed class HealthCheckWorker(
     IDbContextFactory<AutoDeployDbContext> factory, HealthCheckService healthChecks, TaskSignals signals,
-    IOptions<HealthCheckOptions> options, TimeProvider time, ILogger<HealthCheckWorker> logger, ClusterLock? passLock = null)
+    IOptions<HealthCheckOptions> options, TimeProvider time, ILogger<HealthCheckWorker> logger, ClusterLock? passLock = null,
+    ServerStalls? stalls = null)
     : BackgroundService
 {
     private HealthCheckOptions Options => options.Value;
@@ -65,7 +67,9 @@ public sealed class HealthCheckWorker(
             .Where(m => m.LastSeenAt < silentSince || m.LastSeenAt == null)
             .ToListAsync(cancellationToken);
         var silent = candidates
-            .Where(m => HealthRules.IsUnresponsive(m.LastSeenAt, m.RegisteredAt, now, Options.UnavailableAfter, Options.FirstContactGrace))
+            // The time this node itself was stalled is not the agent's silence (ServerStalls).
+            .Where(m => HealthRules.IsUnresponsive(m.LastSeenAt, m.RegisteredAt, now - Stalled(m.LastSeenAt ?? m.RegisteredAt),
+                Options.UnavailableAfter, Options.FirstContactGrace))
             .ToList();
         foreach (var machine in silent)
         {
@@ -76,13 +80,15 @@ public sealed class HealthCheckWorker(
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    private TimeSpan Stalled(DateTimeOffset since) => stalls?.Since(since) ?? TimeSpan.Zero;
+
     private async Task ExpireUnansweredChecksAsync(CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow();
         var pickupDeadline = now - Options.PickupTimeout;
         var runDeadline = now - Options.ScriptTimeout - Options.PickupTimeout;
-        var expired = await db.MachineJobs
+        var expired = await db.MachineJobs.AsNoTracking()
             .Where(j => j.Kind == AgentJobKind.HealthCheck)
             .Where(j => (j.State == JobState.Pending && j.CreatedAt < pickupDeadline) || (j.State == JobState.Running && j.StartedAt < runDeadline))
             .ToListAsync(cancellationToken);
@@ -91,10 +97,17 @@ public sealed class HealthCheckWorker(
             var reason = job.State == JobState.Pending
                 ? $"The agent did not pick up the health check within {Options.PickupTimeout.TotalSeconds:0} s."
                 : "The agent did not report the health check's result in time.";
+            // Only if the job is still as read: an agent that claimed or answered it meanwhile is not unanswered.
+            var read = job.State;
+            if (await db.MachineJobs.Where(j => j.Id == job.Id && j.State == read).ExecuteUpdateAsync(
+                    u => u.SetProperty(j => j.State, JobState.Failed).SetProperty(j => j.Message, reason).SetProperty(j => j.CompletedAt, now),
+                    cancellationToken) == 0)
+            {
+                continue;
+            }
             job.State = JobState.Failed;
             job.Message = reason;
             job.CompletedAt = now;
-            await db.SaveChangesAsync(cancellationToken);
             await healthChecks.RecordUnansweredAsync(db, job, reason, cancellationToken);
         }
     }

@@ -23,6 +23,8 @@ public static class TaskExtensions
             .AddAuthenticationSchemes(AgentAuthenticationHandler.SchemeName)
             .RequireClaim(AgentAuthenticationHandler.MachineIdClaim));
         services.AddSingleton<TaskSignals>();
+        services.AddSingleton<ServerStalls>();
+        services.AddHostedService(sp => sp.GetRequiredService<ServerStalls>());
         services.AddSingleton<AgentService>();
         services.AddSingleton<DeploymentRunner>();
         services.AddSingleton<DeploymentRecovery>();

@@ -16,7 +16,7 @@ namespace AutoDeploy.Web.Workers;
 /// </summary>
 public sealed class DeploymentRunner(
     IDbContextFactory<AutoDeployDbContext> factory, DeploymentLeases leases, TaskSignals signals, IOptions<TaskOptions> options,
-    TimeProvider time, ILogger<DeploymentRunner> logger)
+    TimeProvider time, ILogger<DeploymentRunner> logger, ServerStalls? stalls = null)
 {
     private TaskOptions Options => options.Value;
 
@@ -123,14 +123,24 @@ public sealed class DeploymentRunner(
         {
             var wake = signals.Deployments.WaitAsync(deploymentId, Options.RecheckInterval, time, cancellationToken);
             await using var db = await factory.CreateDbContextAsync(cancellationToken);
-            var jobs = await db.MachineJobs.Where(j => jobIds.Contains(j.Id)).ToListAsync(cancellationToken);
+            var jobs = await db.MachineJobs.AsNoTracking().Where(j => jobIds.Contains(j.Id)).ToListAsync(cancellationToken);
             var cancel = await db.Deployments.Where(d => d.Id == deploymentId).Select(d => d.CancelRequested).SingleAsync(cancellationToken);
             var now = time.GetUtcNow();
+            var verdicts = new List<JobVerdict>();
             foreach (var job in jobs.Where(j => !j.IsFinished))
             {
-                JobSupervision.Supervise(job, cancel, stepTimeout, now, Options);
+                var read = new JobVerdict(job, job.State, job.LastContactAt, job.CancelRequested);
+                var stalled = stalls?.Since(job.LastContactAt ?? job.CreatedAt) ?? TimeSpan.Zero;
+                JobSupervision.Supervise(job, cancel, stepTimeout, now, Options, stalled);
+                if (read.Changed)
+                {
+                    verdicts.Add(read);
+                }
             }
-            await SaveAsync(db, deploymentId, cancellationToken);
+            if (!await ApplyAsync(db, deploymentId, verdicts, cancellationToken))
+            {
+                continue;
+            }
             if (cancel)
             {
                 foreach (var machineId in jobs.Where(j => j.State == JobState.Running).Select(j => j.MachineId))
@@ -144,6 +154,31 @@ public sealed class DeploymentRunner(
             }
             await wake;
         }
+    }
+
+    /// <summary>
+    /// Writes the supervisor's verdicts, each only if its job is as it was read: a log batch or a result that came in
+    /// since (a live agent, however slow the server was to hear it) wins over "the agent stopped responding".
+    /// False when a job had moved on, so the caller reads the jobs again.
+    /// </summary>
+    private async Task<bool> ApplyAsync(AutoDeployDbContext db, int deploymentId, List<JobVerdict> verdicts, CancellationToken cancellationToken)
+    {
+        if (verdicts.Count == 0)
+        {
+            return true;
+        }
+        var applied = 0;
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            await leases.HoldAsync(db, deploymentId, cancellationToken);
+            foreach (var verdict in verdicts)
+            {
+                applied += await verdict.ApplyAsync(db, cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+        }
+        signals.Logs.Notify(deploymentId);
+        return applied == verdicts.Count;
     }
 
     private async Task RecordFailedTargetsAsync(int deploymentId, List<MachineJob> jobs, CancellationToken cancellationToken)

@@ -1,9 +1,10 @@
 using System.Runtime.Versioning;
 using System.Text.Json;
 using AutoDeploy.Agent;
+using AutoDeploy.Agent.Commands;
 using AutoDeploy.Domain.Agents;
 
-namespace AutoDeploy.Tests.Agent;
+namespace AutoDeploy.Tests.Agent.Commands;
 
 public sealed class AgentCommandsTests : IAsyncLifetime
 {
@@ -125,11 +126,33 @@ public sealed class AgentCommandsTests : IAsyncLifetime
         Assert.Contains(TokenRefusedException.Explanation, output.ToString());
     }
 
+    [Fact]
+    public async Task Register_InlineValuesAndApiKeyFromTheEnvironment_AreAccepted()
+    {
+        Environment.SetEnvironmentVariable("AUTODEPLOY_API_KEY", FakeAgentServer.ApiKey);
+        try
+        {
+            var exitCode = await RunAsync("register", $"--server={server.Url}", "--name=web-01", "--environment=Test", "--role=web", $"--home={home}");
+
+            Assert.Equal(0, exitCode);
+            Assert.Equal("web-01", server.LastRegistration!.Name);
+            Assert.Equal(["Test"], server.LastRegistration.Environments);
+            Assert.Equal(["web"], server.LastRegistration.Roles);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("AUTODEPLOY_API_KEY", null);
+        }
+    }
+
     [Theory]
-    [InlineData("unknown option", "register", "--server", "http://x", "--name", "a", "--environment", "b", "--colour", "red")]
-    [InlineData("needs --name, --environment", "register", "--server", "http://x")]
-    [InlineData("--home needs a value", "run", "--home")]
-    [InlineData("Unknown command 'start'", "start")]
+    [InlineData("'--colour'", "register", "--server", "http://x", "--name", "a", "--environment", "b", "--colour", "red")]
+    [InlineData("'--name' is required", "register", "--server", "http://x")]
+    [InlineData("'--name'", "register", "--server", "http://x", "--name", "a", "--name", "b", "--environment", "b")]
+    [InlineData("--name needs a value", "register", "--server", "http://x", "--name", " ", "--environment", "b")]
+    [InlineData("'--home'", "run", "--home")]
+    [InlineData("--home needs a value, not the option '--force'", "run", "--home", "--force")]
+    [InlineData("'start'", "start")]
     [InlineData("not registered", "run", "--home", "/nonexistent/autodeploy-agent")]
     public async Task BadArguments_ExitWithCode1AndSayWhy(string expected, params string[] args)
     {
@@ -140,13 +163,78 @@ public sealed class AgentCommandsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Help_PrintsTheUsageOfEveryCommand()
+    public async Task UnknownOption_NamesItAndPointsToTheCommandsHelp()
     {
-        var exitCode = await RunAsync("--help");
+        var exitCode = await RunAsync("register", "--server", server.Url, "--name", "a", "--environment", "b", "--colour", "red", "--home", home);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Unrecognized command or argument '--colour'", error.ToString());
+        Assert.Contains("Run 'AutoDeploy.Agent register --help'", error.ToString());
+        Assert.Equal("", output.ToString());
+        Assert.Null(server.LastRegistration);
+    }
+
+    [Fact]
+    public async Task MissingRequiredOptions_NamesEachOfThemAndSendsNothing()
+    {
+        var exitCode = await RunAsync("register", "--server", server.Url, "--api-key", FakeAgentServer.ApiKey, "--home", home);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Option '--name' is required.", error.ToString());
+        Assert.Contains("Option '--environment' is required.", error.ToString());
+        Assert.Null(server.LastRegistration);
+    }
+
+    [Fact]
+    public async Task SingleOptionGivenTwice_ExitsWithCode1AndSendsNothing()
+    {
+        var exitCode = await RunAsync("register", "--server", server.Url, "--api-key", FakeAgentServer.ApiKey, "--name", "web-01",
+            "--name", "web-02", "--environment", "Test", "--home", home);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Option '--name' expects a single argument but 2 were provided.", error.ToString());
+        Assert.Null(server.LastRegistration);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    [InlineData("help")]
+    [InlineData]
+    public async Task Help_ListsEveryCommandAndTheExitCodes(params string[] args)
+    {
+        var exitCode = await RunAsync(args);
 
         Assert.Equal(0, exitCode);
-        Assert.Contains("register --server URL", output.ToString());
-        Assert.Contains("deregister [--home DIR]", output.ToString());
+        Assert.Contains("Usage:\n  AutoDeploy.Agent [command] [options]", output.ToString().ReplaceLineEndings("\n"));
+        foreach (var command in new[] { "register", "run", "deregister" })
+        {
+            Assert.Matches($@"(?m)^  {command} +\S", output.ToString());
+        }
+        Assert.Contains(AgentHelpAction.ExitCodes, output.ToString());
+        Assert.Equal("", error.ToString());
+    }
+
+    [Theory]
+    [InlineData("register --help", "--server <URL>", "--api-key <KEY>", "--name <NAME>", "--environment <ENV>", "--role <ROLE>",
+        "--policy <NAME>", "--home <DIR>", "--force")]
+    [InlineData("register -h", "--server <URL>", "--name <NAME>", "--environment <ENV>", "--home <DIR>", "--force")]
+    [InlineData("help register", "--server <URL>", "--name <NAME>", "--environment <ENV>", "--home <DIR>", "--force")]
+    [InlineData("run --help", "--home <DIR>")]
+    [InlineData("run -h", "--home <DIR>")]
+    [InlineData("deregister --help", "--home <DIR>")]
+    public async Task CommandHelp_ListsItsOptionsAndExitsWith0(string commandLine, params string[] options)
+    {
+        var exitCode = await RunAsync(commandLine.Split(' '));
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains($"AutoDeploy.Agent {commandLine.Split(' ').First(w => w != "help")} [options]", output.ToString());
+        foreach (var option in options)
+        {
+            Assert.Contains(option, output.ToString());
+        }
+        Assert.Contains(AgentHelpAction.ExitCodes, output.ToString());
+        Assert.Equal("", error.ToString());
     }
 
     private Task<int> RunAsync(params string[] args) =>

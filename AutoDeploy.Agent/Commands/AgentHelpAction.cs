@@ -1,0 +1,28 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+
+namespace AutoDeploy.Agent.Commands;
+
+/// <summary>Help as System.CommandLine writes it, followed by the agent's exit codes.</summary>
+public sealed class AgentHelpAction(HelpAction help) : SynchronousCommandLineAction
+{
+    public const string ExitCodes = """
+        Exit codes:
+          0  done (or run stopped by Ctrl+C or SIGTERM)
+          1  bad or missing arguments, no registration, or a request the server refused or could not answer
+          2  the server refused this agent's token (deregistered or revoked): register again
+          3  the agent does not trust the server: plain http:// to another host without --insecure,
+             or a certificate that failed verification or does not match --server-thumbprint
+        """;
+
+    // As System.CommandLine's own help: 'register --help' shows help even without the options register requires.
+    public override bool ClearsParseErrors => true;
+
+    public override int Invoke(ParseResult parseResult)
+    {
+        var exitCode = help.Invoke(parseResult);
+        parseResult.InvocationConfiguration.Output.WriteLine(ExitCodes);
+        return exitCode;
+    }
+}

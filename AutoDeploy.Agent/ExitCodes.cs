@@ -1,0 +1,17 @@
+namespace AutoDeploy.Agent;
+
+/// <summary>The agent's exit codes, as its help and README document them.</summary>
+public static class ExitCodes
+{
+    /// <summary>Done, or <c>run</c> stopped by Ctrl+C or SIGTERM.</summary>
+    public const int Done = 0;
+
+    /// <summary>Bad or missing arguments, no registration, or a request the server refused or could not answer.</summary>
+    public const int Failed = 1;
+
+    /// <summary>The server refused this agent's token (the machine was deregistered or its token revoked): register again.</summary>
+    public const int TokenRefused = 2;
+
+    /// <summary>The agent does not trust the server: plain http:// to another host without --insecure, or a certificate that failed verification or the pin.</summary>
+    public const int ServerNotTrusted = 3;
+}

@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AutoDeploy.E2E;
+
+/// <summary>
+/// The app on real Kestrel at a free port with its own SQLite file. With <c>bootstrap</c> it has the
+/// headless administrator and API key of <see cref="E2EFixture"/>; without, it starts at the first-run set-up.
+/// </summary>
+public sealed class E2EApp : IAsyncDisposable
+{
+    private readonly AppFactory _factory;
+
+    private E2EApp(AppFactory factory)
+    {
+        _factory = factory;
+        BaseUrl = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    }
+
+    public string BaseUrl { get; }
+    public IServiceProvider Services => _factory.Services;
+
+    public static E2EApp Start(bool bootstrap)
+    {
+        var factory = new AppFactory(bootstrap);
+        factory.UseKestrel(0);
+        factory.StartServer();
+        return new E2EApp(factory);
+    }
+
+    public ValueTask DisposeAsync() => _factory.DisposeAsync();
+
+    private sealed class AppFactory(bool bootstrap) : WebApplicationFactory<Program>
+    {
+        private readonly string _dbPath = Path.Combine(Path.GetTempPath(), $"autodeploy-e2e-{Guid.NewGuid():N}.db");
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Development");
+            builder.UseSetting("Database:Provider", "Sqlite");
+            builder.UseSetting("ConnectionStrings:Default", $"Data Source={_dbPath};Pooling=False");
+            builder.UseSetting("Bootstrap:AdminEmail", bootstrap ? E2EFixture.AdminEmail : "");
+            builder.UseSetting("Bootstrap:AdminPassword", bootstrap ? E2EFixture.AdminPassword : "");
+            builder.UseSetting("Bootstrap:AdminApiKey", bootstrap ? E2EFixture.AdminApiKey : "");
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await base.DisposeAsync();
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(_dbPath + suffix);
+            }
+        }
+    }
+}
