@@ -194,15 +194,10 @@ public sealed class DeploymentRunner(
             };
             AddLog(db, deploymentId, $"Step '{job.Name}' on '{targets[job.MachineId].MachineName}' {verdict}", job.MachineId,
                 job.State == JobState.Succeeded ? LogStream.Output : LogStream.Error);
-            if (job.State != JobState.Succeeded)
+            if (DeploymentOutcome.TargetStateAfter(job.State) is { } stopped)
             {
                 var target = targets[job.MachineId];
-                target.State = job.State switch
-                {
-                    JobState.Canceled => TargetState.Canceled,
-                    JobState.TimedOut => TargetState.TimedOut,
-                    _ => TargetState.Failed,
-                };
+                target.State = stopped;
                 target.Reason = $"Step '{job.Name}': {job.Message}";
                 target.CompletedAt = job.CompletedAt;
             }
@@ -225,28 +220,12 @@ public sealed class DeploymentRunner(
             target.State = deployment.CancelRequested ? TargetState.Canceled : TargetState.Success;
             target.CompletedAt = now;
         }
-        var (state, reason) = Verdict(deployment, targets);
+        var (state, reason) = DeploymentOutcome.Judge(deployment.CancelRequested, targets);
         deployment.Finish(state, reason, now);
         AddLog(db, deploymentId, state == DeploymentState.Success ? "The deployment succeeded." : $"The deployment {state.ToString().ToLowerInvariant()}: {reason}",
             stream: state == DeploymentState.Success ? LogStream.Output : LogStream.Error);
         await SaveAsync(db, deploymentId, cancellationToken);
         logger.LogInformation("Deployment {Id} ended {State}", deploymentId, state);
-    }
-
-    private static (DeploymentState, string?) Verdict(Deployment deployment, List<DeploymentTarget> targets)
-    {
-        if (deployment.CancelRequested)
-        {
-            return (DeploymentState.Canceled, "canceled by request");
-        }
-        var failed = targets.Where(t => t.State is TargetState.Failed or TargetState.TimedOut or TargetState.Canceled).ToList();
-        if (failed.Count == 0)
-        {
-            return (DeploymentState.Success, null);
-        }
-        var state = failed.All(t => t.State == TargetState.TimedOut) ? DeploymentState.TimedOut : DeploymentState.Failed;
-        return (state, $"{failed.Count} of {targets.Count(t => t.State != TargetState.Skipped)} machine(s) did not succeed: " +
-                       string.Join("; ", failed.Select(t => $"{t.MachineName}: {t.Reason}")));
     }
 
     private async Task<bool> IsCancelRequestedAsync(int deploymentId, CancellationToken cancellationToken)
