@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Tests.Machines;
 using AutoDeploy.Tests.TestSupport;

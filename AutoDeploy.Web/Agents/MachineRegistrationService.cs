@@ -1,3 +1,4 @@
+using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Machines;
 using AutoDeploy.Web.Data;
@@ -8,9 +9,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AutoDeploy.Web.Agents;
 
-/// <summary>A registered machine and its agent's token, which is shown only this once.</summary>
-public sealed record MachineRegistration(int MachineId, string Token);
-
 /// <summary>An agent registers its machine: environments and policy by name, a fresh token that is stored hashed.</summary>
 public sealed class MachineRegistrationService(
     IDbContextFactory<AutoDeployDbContext> factory, IValidator<RegistrationRequest> registrationValidator, TimeProvider time)
@@ -18,7 +16,7 @@ public sealed class MachineRegistrationService(
     private const int MaxAgentVersionLength = 50;
 
     /// <summary>An agent's registration: environments and policy by name, the default policy when none is named.</summary>
-    public async Task<SaveResult<MachineRegistration>> RegisterAsync(RegistrationRequest request, CancellationToken cancellationToken = default)
+    public async Task<SaveResult<RegistrationResponse>> RegisterAsync(RegistrationRequest request, CancellationToken cancellationToken = default)
     {
         // JSON may send nulls where the model has lists; treat them as empty rather than fail.
         request.Environments = (request.Environments ?? []).Select(n => n ?? "").ToList();
@@ -68,6 +66,6 @@ public sealed class MachineRegistrationService(
         machine.AgentTokenHash = AgentToken.HashOf(token);
         db.Machines.Add(machine);
         var saved = await MachineSaves.SaveAsync(db, request.Name, null, cancellationToken);
-        return saved.Succeeded ? new SaveResult<MachineRegistration>(saved, new(machine.Id, token)) : saved;
+        return saved.Succeeded ? new SaveResult<RegistrationResponse>(saved, new(machine.Id, token)) : saved;
     }
 }

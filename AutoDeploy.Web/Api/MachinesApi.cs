@@ -111,14 +111,10 @@ public static class MachinesApi
         RegistrationRequest request, MachineRegistrationService service, CancellationToken cancellationToken)
     {
         var (result, registration) = await service.RegisterAsync(request, cancellationToken);
-        return result.Succeeded
-            ? TypedResults.Created($"/api/machines/{registration!.MachineId}", new RegistrationResponse(registration.MachineId, registration.Token))
-            : result.ToProblem();
+        return result.Succeeded ? TypedResults.Created($"/api/machines/{registration!.MachineId}", registration) : result.ToProblem();
     }
 }
 
 /// <summary>The body of <c>PUT /api/machines/{id}</c>; <c>version</c> (optional) refuses a stale copy with 409.</summary>
 public sealed record MachineUpdateRequest(
     string? Name, List<int>? EnvironmentIds, List<string>? Roles, int? MachinePolicyId, bool? IsEnabled, int? Version);
-
-public sealed record RegistrationResponse(int MachineId, string Token);
