@@ -28,6 +28,9 @@ public static class EventCategories
     public const string AutoDeployBlocked = "AutoDeployBlocked";
     public const string AutoDeployOverrideSet = "AutoDeployOverrideSet";
     public const string AutoDeployOverrideCleared = "AutoDeployOverrideCleared";
+    public const string EnrolmentTokenCreated = "EnrolmentTokenCreated";
+    public const string EnrolmentTokenUsed = "EnrolmentTokenUsed";
+    public const string EnrolmentTokenRevoked = "EnrolmentTokenRevoked";
 
     public static readonly IReadOnlyList<string> Machine =
     [
@@ -52,5 +55,6 @@ public static class EventCategories
         Created, Modified, Deleted, .. Machine,
         DeploymentQueued, DeploymentStarted, DeploymentSucceeded, DeploymentFailed, DeploymentCanceled,
         ReleaseCreated, AutoDeployTriggered, AutoDeployBlocked, AutoDeployOverrideSet, AutoDeployOverrideCleared,
+        EnrolmentTokenCreated, EnrolmentTokenUsed, EnrolmentTokenRevoked,
     ];
 }

@@ -1,0 +1,54 @@
+using AutoDeploy.Domain.Enrolment;
+
+namespace AutoDeploy.Tests.Enrolment;
+
+public sealed class EnrolmentTokenInputValidatorTests
+{
+    private readonly EnrolmentTokenInputValidator _validator = new();
+
+    [Fact]
+    public void A_named_token_for_an_environment_and_a_policy_is_valid()
+    {
+        Assert.True(_validator.Validate(Valid()).IsValid);
+    }
+
+    [Fact]
+    public void Every_missing_part_is_named()
+    {
+        var input = new EnrolmentTokenInput { Name = " ", Roles = ["Web Server"] };
+
+        var errors = _validator.Validate(input).Errors.ToDictionary(e => e.PropertyName, e => e.ErrorMessage);
+
+        Assert.Equal(["EnvironmentIds", "Name", "PolicyIds", "Roles"], errors.Keys.Order());
+        Assert.Equal("Allow at least one environment.", errors["EnvironmentIds"]);
+        Assert.Equal("Allow at least one machine policy.", errors["PolicyIds"]);
+    }
+
+    [Theory]
+    [InlineData(0.5, false)]
+    [InlineData(1, true)]
+    [InlineData(365 * 24 * 60, true)]
+    [InlineData(365 * 24 * 60 + 1, false)]
+    public void A_token_is_valid_for_a_minute_at_least_and_a_year_at_most(double minutes, bool valid)
+    {
+        var input = Valid();
+        input.ValidFor = TimeSpan.FromMinutes(minutes);
+
+        Assert.Equal(valid, _validator.Validate(input).IsValid);
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData(1, true)]
+    [InlineData(0, false)]
+    [InlineData(EnrolmentTokenInputValidator.MostUses + 1, false)]
+    public void Uses_are_empty_or_at_least_one(int? maxUses, bool valid)
+    {
+        var input = Valid();
+        input.MaxUses = maxUses;
+
+        Assert.Equal(valid, _validator.Validate(input).IsValid);
+    }
+
+    private static EnrolmentTokenInput Valid() => new() { Name = "web fleet", EnvironmentIds = [1], Roles = ["web"], PolicyIds = [1] };
+}
