@@ -11,22 +11,22 @@ public static class AgentApi
     {
         var agent = api.MapGroup("/agent").RequireAuthorization(AgentAuthenticationHandler.PolicyName).WithTags("Agent");
 
-        agent.MapPost("/poll", async Task<IResult> (PollRequest request, ClaimsPrincipal user, AgentService agents, CancellationToken ct) =>
-            await agents.PollAsync(user.MachineId(), request, ct) is { } job ? TypedResults.Ok(job) : TypedResults.NoContent());
+        agent.MapPost("/poll", async Task<IResult> (PollRequest request, ClaimsPrincipal user, JobDispatch dispatch, CancellationToken ct) =>
+            await dispatch.PollAsync(user.MachineId(), request, ct) is { } job ? TypedResults.Ok(job) : TypedResults.NoContent());
 
-        agent.MapPost("/jobs/{id:long}/log", async Task<IResult> (long id, LogBatch batch, ClaimsPrincipal user, AgentService agents, CancellationToken ct) =>
-            await agents.AppendLogAsync(user.MachineId(), id, batch, ct) is { } response
+        agent.MapPost("/jobs/{id:long}/log", async Task<IResult> (long id, LogBatch batch, ClaimsPrincipal user, JobReports reports, CancellationToken ct) =>
+            await reports.AppendLogAsync(user.MachineId(), id, batch, ct) is { } response
                 ? TypedResults.Ok(response)
                 : TypedResults.Problem($"Job {id} is not this machine's.", statusCode: StatusCodes.Status404NotFound));
 
-        agent.MapPost("/jobs/{id:long}/complete", async Task<IResult> (long id, JobCompletion completion, ClaimsPrincipal user, AgentService agents, CancellationToken ct) =>
-            await agents.CompleteAsync(user.MachineId(), id, completion, ct)
+        agent.MapPost("/jobs/{id:long}/complete", async Task<IResult> (long id, JobCompletion completion, ClaimsPrincipal user, JobReports reports, CancellationToken ct) =>
+            await reports.CompleteAsync(user.MachineId(), id, completion, ct)
                 ? TypedResults.NoContent()
                 : TypedResults.Problem($"Job {id} is not this machine's.", statusCode: StatusCodes.Status404NotFound));
 
-        agent.MapDelete("/registration", async (ClaimsPrincipal user, AgentService agents, CancellationToken ct) =>
+        agent.MapDelete("/registration", async (ClaimsPrincipal user, JobReports reports, CancellationToken ct) =>
         {
-            await agents.DeregisterAsync(user.MachineId(), ct);
+            await reports.DeregisterAsync(user.MachineId(), ct);
             return TypedResults.NoContent();
         });
         return api;

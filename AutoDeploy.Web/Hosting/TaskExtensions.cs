@@ -25,7 +25,8 @@ public static class TaskExtensions
         services.AddSingleton<TaskSignals>();
         services.AddSingleton<ServerStalls>();
         services.AddHostedService(sp => sp.GetRequiredService<ServerStalls>());
-        services.AddSingleton<AgentService>();
+        services.AddSingleton<JobDispatch>();
+        services.AddSingleton<JobReports>();
         services.AddSingleton<DeploymentRunner>();
         services.AddSingleton<DeploymentRecovery>();
         services.AddScoped<DeploymentService>();

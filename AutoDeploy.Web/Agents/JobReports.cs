@@ -1,6 +1,5 @@
 using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Deployments;
-using AutoDeploy.Domain.Machines;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.HealthChecks;
 using AutoDeploy.Web.Services;
@@ -11,37 +10,15 @@ using Microsoft.Extensions.Options;
 
 namespace AutoDeploy.Web.Agents;
 
-/// <summary>The server's side of the agent protocol: long polls, log batches, completions, deregistration.</summary>
-public sealed class AgentService(
+/// <summary>
+/// What agents report about their jobs: log batches, how a job ended (a health check's result is judged at once), and
+/// the machine's deregistration. Every report is contact that keeps the machine from being found unresponsive.
+/// </summary>
+public sealed class JobReports(
     IDbContextFactory<AutoDeployDbContext> factory, HealthCheckService healthChecks, TaskSignals signals, IOptions<TaskOptions> options,
-    IOptions<HealthCheckOptions> healthOptions, TimeProvider time)
+    TimeProvider time)
 {
     private TaskOptions Options => options.Value;
-
-    private TimeSpan Heartbeat => AgentHeartbeat.For(Options.AgentLostAfter, healthOptions.Value.UnavailableAfter);
-
-    /// <summary>Holds the poll open until the machine has a job (claimed for it here) or the long poll ends.</summary>
-    public async Task<AgentJob?> PollAsync(int machineId, PollRequest request, CancellationToken cancellationToken)
-    {
-        await RecordContactAsync(machineId, request.AgentVersion, cancellationToken);
-        var deadline = time.GetUtcNow() + Options.LongPoll;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            var remaining = deadline - time.GetUtcNow();
-            // Register for the wake-up before looking, so a job queued in between is not missed. Every job is queued
-            // with a wake-up (relayed between nodes), so a waiting poll does not re-read on a timer: with 1,000 agents
-            // that was 500 queries a second. A wake-up lost with a node's connection costs one long poll at most,
-            // since the agent's next poll looks first.
-            var wake = signals.Machines.WaitAsync(machineId, Max(remaining, TimeSpan.Zero), time, cancellationToken);
-            var job = await TryClaimAsync(machineId, cancellationToken);
-            if (job is not null || remaining <= TimeSpan.Zero)
-            {
-                return job;
-            }
-            await wake;
-        }
-        return null;
-    }
 
     /// <summary>Appends a batch of log lines (masked, bounded) and tells the agent whether to cancel.</summary>
     public async Task<LogBatchResponse?> AppendLogAsync(int machineId, long jobId, LogBatch batch, CancellationToken cancellationToken)
@@ -143,61 +120,12 @@ public sealed class AgentService(
         MachineRemoval.Wake(signals, deployments);
     }
 
-    private async Task RecordContactAsync(int machineId, string agentVersion, CancellationToken cancellationToken)
-    {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var machine = await db.Machines.SingleAsync(m => m.Id == machineId, cancellationToken);
-        var now = time.GetUtcNow();
-        var firstContact = machine.HealthStatus is MachineHealthStatus.Unknown or MachineHealthStatus.Unavailable;
-        if (!firstContact && machine.LastSeenAt is { } seen && now - seen < Options.LastSeenResolution && machine.AgentVersion == agentVersion)
-        {
-            return;
-        }
-        machine.LastSeenAt = now;
-        machine.AgentVersion = agentVersion;
-        if (firstContact)
-        {
-            // The first contact after registration (or after being unavailable) is a reason to check at once:
-            // the check is queued here and this very poll hands it to the agent.
-            await healthChecks.QueueAsync(db, machineId, null, cancellationToken);
-        }
-        await db.SaveChangesAsync(cancellationToken);
-    }
-
     /// <summary>Any call of the agent is contact: it keeps the machine from being found unresponsive.</summary>
     private Task<int> TouchAsync(AutoDeployDbContext db, int machineId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var stale = now - Options.LastSeenResolution;
         return db.Machines.Where(m => m.Id == machineId && (m.LastSeenAt == null || m.LastSeenAt < stale))
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.LastSeenAt, now), cancellationToken);
-    }
-
-    private async Task<AgentJob?> TryClaimAsync(int machineId, CancellationToken cancellationToken)
-    {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var candidates = await db.MachineJobs.AsNoTracking()
-            .Where(j => j.MachineId == machineId && j.State == JobState.Pending && !j.CancelRequested)
-            // A health check goes first: a machine's first contact is checked before it runs any deployment step.
-            .OrderBy(j => j.Kind == AgentJobKind.HealthCheck ? 0 : 1).ThenBy(j => j.Id).Select(j => j.Id).Take(5).ToListAsync(cancellationToken);
-        foreach (var id in candidates)
-        {
-            var now = time.GetUtcNow();
-            // Conditional: of two polls (or two nodes) only one moves the job from Pending to Running.
-            var claimed = await db.MachineJobs.Where(j => j.Id == id && j.State == JobState.Pending)
-                .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, JobState.Running)
-                    .SetProperty(j => j.StartedAt, now).SetProperty(j => j.LastContactAt, now), cancellationToken);
-            if (claimed == 1)
-            {
-                var job = await db.MachineJobs.AsNoTracking().SingleAsync(j => j.Id == id, cancellationToken);
-                if (job.DeploymentId is { } deploymentId)
-                {
-                    signals.Deployments.Notify(deploymentId);
-                    signals.Logs.Notify(deploymentId);
-                }
-                return await AgentJobBuilder.BuildAsync(db, job, Heartbeat, cancellationToken);
-            }
-        }
-        return null;
     }
 
     private static async Task<List<string>> SensitiveValuesAsync(AutoDeployDbContext db, MachineJob job, CancellationToken cancellationToken)
@@ -232,6 +160,4 @@ public sealed class AgentService(
         JobOutcome.Canceled => "The script was canceled.",
         _ => $"The script failed with exit code {completion.ExitCode}.",
     };
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

@@ -11,19 +11,19 @@ using static Microsoft.Extensions.Options.Options;
 
 namespace AutoDeploy.Tests.Agent;
 
-/// <summary>The server's side of the agent protocol against a real SQLite file.</summary>
-public sealed class AgentServiceTests : IAsyncLifetime
+/// <summary>The server's side of the agent protocol against a real SQLite file: what agents report about their jobs.</summary>
+public sealed class JobReportsTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero));
     private SqliteDatabase _database = null!;
-    private AgentService _agents = null!;
+    private JobReports _reports = null!;
 
     public async Task InitializeAsync()
     {
         _database = await SqliteDatabase.CreateAsync(_time);
         var signals = new TaskSignals();
         var health = Create(new HealthCheckOptions());
-        _agents = new AgentService(_database, new HealthCheckService(_database, signals, health, _time), signals, Create(new TaskOptions()), health, _time);
+        _reports = new JobReports(_database, new HealthCheckService(_database, signals, health, _time), signals, Create(new TaskOptions()), _time);
     }
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
@@ -33,7 +33,7 @@ public sealed class AgentServiceTests : IAsyncLifetime
     {
         var id = await AddJobAsync(JobState.Failed, "The agent stopped responding (no contact for 30 s).");
 
-        var accepted = await _agents.CompleteAsync(machineId: 1, id, new JobCompletion(JobOutcome.Succeeded, 0, null), default);
+        var accepted = await _reports.CompleteAsync(machineId: 1, id, new JobCompletion(JobOutcome.Succeeded, 0, null), default);
 
         await using var db = _database.CreateDbContext();
         var job = await db.MachineJobs.SingleAsync(j => j.Id == id);
@@ -45,7 +45,7 @@ public sealed class AgentServiceTests : IAsyncLifetime
     {
         var id = await AddJobAsync(JobState.Running, null);
 
-        await _agents.CompleteAsync(machineId: 1, id, new JobCompletion(JobOutcome.Failed, 3, null), default);
+        await _reports.CompleteAsync(machineId: 1, id, new JobCompletion(JobOutcome.Failed, 3, null), default);
 
         await using var db = _database.CreateDbContext();
         var job = await db.MachineJobs.SingleAsync(j => j.Id == id);
