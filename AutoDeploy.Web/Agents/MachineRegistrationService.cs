@@ -55,9 +55,9 @@ public sealed class MachineRegistrationService(
         {
             return SaveResult.Invalid(new ValidationResult(unknown));
         }
-        if (await MachineSaves.NameTakenAsync(db, request.Name, null, cancellationToken))
+        if (await MachineSaves.Names.TakenAsync(db.Machines, request.Name, null, cancellationToken))
         {
-            return MachineSaves.NameConflict(request.Name);
+            return MachineSaves.Names.Conflict(request.Name);
         }
 
         var token = AgentToken.Generate();

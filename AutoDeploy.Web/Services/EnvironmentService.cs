@@ -1,5 +1,4 @@
 using AutoDeploy.Domain.Environments;
-using AutoDeploy.Domain.Events;
 using AutoDeploy.Web.Data;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
@@ -9,7 +8,8 @@ namespace AutoDeploy.Web.Services;
 /// <summary>Environments for the Environments screen and the REST API: list, create, change, reorder, delete.</summary>
 public sealed class EnvironmentService(IDbContextFactory<AutoDeployDbContext> factory, IValidator<EnvironmentInput> validator)
 {
-    private const string Label = "environment";
+    private static readonly DocumentSaves<DeploymentEnvironment> Saves =
+        new("environment", name => $"An environment named '{name}' already exists.");
 
     /// <summary>Every environment in display order, with its deployment targets counted by health.</summary>
     public async Task<IReadOnlyList<EnvironmentSummary>> ListAsync(CancellationToken cancellationToken = default)
@@ -42,27 +42,15 @@ public sealed class EnvironmentService(IDbContextFactory<AutoDeployDbContext> fa
             return SaveResult.Invalid(validation);
         }
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        if (await NameTakenAsync(db, input.Name, null, cancellationToken))
+        if (await Saves.TakenAsync(db.Environments, input.Name, null, cancellationToken))
         {
-            return NameConflict(input.Name);
+            return Saves.Conflict(input.Name);
         }
         var last = await db.Environments.MaxAsync(e => (int?)e.SortOrder, cancellationToken);
         var environment = DeploymentEnvironment.Create(input.Name, input.Description, (last ?? -1) + 1);
         db.Environments.Add(environment);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // Someone took the name between the check and the save: the unique index refused it.
-            if (!await NameTakenAsync(db, input.Name, null, cancellationToken))
-            {
-                throw;
-            }
-            return NameConflict(input.Name);
-        }
-        return new SaveResult<EnvironmentSummary>(SaveResult.Saved, EnvironmentSummary.From(environment, MachineCounts.None));
+        var saved = await Saves.SaveAsync(db, db.Environments, input.Name, null, cancellationToken);
+        return saved.Succeeded ? new SaveResult<EnvironmentSummary>(saved, EnvironmentSummary.From(environment, MachineCounts.None)) : saved;
     }
 
     /// <summary>
@@ -83,31 +71,19 @@ public sealed class EnvironmentService(IDbContextFactory<AutoDeployDbContext> fa
         {
             return NotFound(id);
         }
-        if (version is { } loaded && loaded != environment.Version)
+        if (Saves.IsStale(db, environment, version))
         {
-            return SaveResult.Stale(Label);
+            return SaveResult.Stale(Saves.Label);
         }
-        if (await NameTakenAsync(db, input.Name, id, cancellationToken))
+        if (await Saves.TakenAsync(db.Environments, input.Name, id, cancellationToken))
         {
-            return NameConflict(input.Name);
+            return Saves.Conflict(input.Name);
         }
         environment.Rename(input.Name);
         environment.Describe(input.Description);
-        try
+        if (await Saves.SaveAsync(db, db.Environments, input.Name, id, cancellationToken) is { Succeeded: false } refused)
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return SaveResult.Stale(Label);
-        }
-        catch (DbUpdateException)
-        {
-            if (!await NameTakenAsync(db, input.Name, id, cancellationToken))
-            {
-                throw;
-            }
-            return NameConflict(input.Name);
+            return refused;
         }
         var counts = await CountMachinesAsync(db, id, cancellationToken);
         return new SaveResult<EnvironmentSummary>(SaveResult.Saved, EnvironmentSummary.From(environment, counts.GetValueOrDefault(id, MachineCounts.None)));
@@ -134,15 +110,7 @@ public sealed class EnvironmentService(IDbContextFactory<AutoDeployDbContext> fa
         {
             ordered[position].SortOrder = position;
         }
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return SaveResult.Stale(Label);
-        }
-        return SaveResult.Saved;
+        return await Saves.SaveAsync(db, cancellationToken);
     }
 
     /// <summary>Deletes an environment; refused while deployment targets are in it.</summary>
@@ -165,7 +133,7 @@ public sealed class EnvironmentService(IDbContextFactory<AutoDeployDbContext> fa
         }
         catch (DbUpdateConcurrencyException)
         {
-            return SaveResult.Stale(Label);
+            return SaveResult.Stale(Saves.Label);
         }
         catch (DbUpdateException)
         {
@@ -201,19 +169,6 @@ public sealed class EnvironmentService(IDbContextFactory<AutoDeployDbContext> fa
 
     private static Task<int> MachinesInAsync(AutoDeployDbContext db, int id, CancellationToken cancellationToken) =>
         db.Machines.CountAsync(m => m.Environments.Any(e => e.Id == id), cancellationToken);
-
-    private static Task<bool> NameTakenAsync(AutoDeployDbContext db, string name, int? exceptId, CancellationToken cancellationToken)
-    {
-        var normalized = Document.Normalize(name);
-        return db.Environments.AnyAsync(e => e.NormalizedName == normalized && e.Id != exceptId, cancellationToken);
-    }
-
-    private static SaveResult NameConflict(string name)
-    {
-        var message = $"An environment named '{name.Trim()}' already exists.";
-        return new SaveResult(SaveStatus.Conflict, message,
-            new Dictionary<string, string[]> { [nameof(EnvironmentInput.Name)] = [message] });
-    }
 
     private static SaveResult InUse(string name, int machines) => SaveResult.Conflict(
         $"Environment '{name}' has {machines} deployment {(machines == 1 ? "target" : "targets")}; move or delete them first.");

@@ -1,4 +1,3 @@
-using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Policies;
 using AutoDeploy.Web.Data;
 using FluentValidation;
@@ -9,7 +8,8 @@ namespace AutoDeploy.Web.Services;
 /// <summary>Machine policies for the policy screens and the REST API: list, read, create, change, delete, make default.</summary>
 public sealed class MachinePolicyService(IDbContextFactory<AutoDeployDbContext> factory, IValidator<MachinePolicyInput> validator)
 {
-    private const string Label = "machine policy";
+    private static readonly DocumentSaves<MachinePolicy> Saves =
+        new("machine policy", name => $"A machine policy named '{name}' already exists.");
 
     /// <summary>How many machine names a refused delete lists before "and N more".</summary>
     public const int MaxMachinesNamed = 10;
@@ -44,9 +44,9 @@ public sealed class MachinePolicyService(IDbContextFactory<AutoDeployDbContext> 
             return SaveResult.Invalid(validation);
         }
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        if (await NameTakenAsync(db, input.Name, null, cancellationToken))
+        if (await Saves.TakenAsync(db.MachinePolicies, input.Name, null, cancellationToken))
         {
-            return NameConflict(input.Name);
+            return Saves.Conflict(input.Name);
         }
         var policy = new MachinePolicy();
         input.ApplyTo(policy);
@@ -72,18 +72,13 @@ public sealed class MachinePolicyService(IDbContextFactory<AutoDeployDbContext> 
         {
             return SaveResult.Invalid(validation);
         }
-        if (version is { } loaded)
+        if (Saves.IsStale(db, policy, version))
         {
-            if (loaded != policy.Version)
-            {
-                return SaveResult.Stale(Label);
-            }
-            // Also catches a save that lands between this read and ours.
-            db.Entry(policy).Property(p => p.Version).OriginalValue = loaded;
+            return SaveResult.Stale(Saves.Label);
         }
-        if (await NameTakenAsync(db, input.Name, id, cancellationToken))
+        if (await Saves.TakenAsync(db.MachinePolicies, input.Name, id, cancellationToken))
         {
-            return NameConflict(input.Name);
+            return Saves.Conflict(input.Name);
         }
         input.ApplyTo(policy);
         return await SaveAsync(db, policy, input.Name, id, cancellationToken);
@@ -113,7 +108,7 @@ public sealed class MachinePolicyService(IDbContextFactory<AutoDeployDbContext> 
         }
         catch (DbUpdateConcurrencyException)
         {
-            return SaveResult.Stale(Label);
+            return SaveResult.Stale(Saves.Label);
         }
         catch (DbUpdateException)
         {
@@ -138,16 +133,9 @@ public sealed class MachinePolicyService(IDbContextFactory<AutoDeployDbContext> 
         {
             other.IsDefault = other.Id == id;
         }
-        try
-        {
-            // Each previous default's version is checked, so two concurrent changes of the default cannot both win.
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return SaveResult.Stale(Label);
-        }
-        return new SaveResult<MachinePolicyDetails>(SaveResult.Saved, await DetailsAsync(db, policy, cancellationToken));
+        // Each previous default's version is checked, so two concurrent changes of the default cannot both win.
+        var saved = await Saves.SaveAsync(db, cancellationToken);
+        return saved.Succeeded ? new SaveResult<MachinePolicyDetails>(saved, await DetailsAsync(db, policy, cancellationToken)) : saved;
     }
 
     private static async Task<SaveResult?> InUseAsync(AutoDeployDbContext db, MachinePolicy policy, CancellationToken cancellationToken)
@@ -166,25 +154,8 @@ public sealed class MachinePolicyService(IDbContextFactory<AutoDeployDbContext> 
     private static async Task<SaveResult<MachinePolicyDetails>> SaveAsync(
         AutoDeployDbContext db, MachinePolicy policy, string name, int? exceptId, CancellationToken cancellationToken)
     {
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return SaveResult.Stale(Label);
-        }
-        catch (DbUpdateException)
-        {
-            // Someone took the name between the check and the save: the unique index refused it.
-            db.ChangeTracker.Clear();
-            if (!await NameTakenAsync(db, name, exceptId, cancellationToken))
-            {
-                throw;
-            }
-            return NameConflict(name);
-        }
-        return new SaveResult<MachinePolicyDetails>(SaveResult.Saved, await DetailsAsync(db, policy, cancellationToken));
+        var saved = await Saves.SaveAsync(db, db.MachinePolicies, name, exceptId, cancellationToken);
+        return saved.Succeeded ? new SaveResult<MachinePolicyDetails>(saved, await DetailsAsync(db, policy, cancellationToken)) : saved;
     }
 
     private static async Task<MachinePolicyDetails> DetailsAsync(AutoDeployDbContext db, MachinePolicy policy, CancellationToken cancellationToken)
@@ -192,19 +163,6 @@ public sealed class MachinePolicyService(IDbContextFactory<AutoDeployDbContext> 
         var machines = await db.Machines.AsNoTracking().Where(m => m.MachinePolicyId == policy.Id)
             .OrderBy(m => m.NormalizedName).Select(m => new PolicyMachine(m.Id, m.Name)).ToListAsync(cancellationToken);
         return MachinePolicyDetails.From(policy, machines);
-    }
-
-    private static Task<bool> NameTakenAsync(AutoDeployDbContext db, string name, int? exceptId, CancellationToken cancellationToken)
-    {
-        var normalized = Document.Normalize(name);
-        return db.MachinePolicies.AnyAsync(p => p.NormalizedName == normalized && p.Id != exceptId, cancellationToken);
-    }
-
-    private static SaveResult NameConflict(string name)
-    {
-        var message = $"A machine policy named '{name.Trim()}' already exists.";
-        return new SaveResult(SaveStatus.Conflict, message,
-            new Dictionary<string, string[]> { [nameof(MachinePolicyInput.Name)] = [message] });
     }
 
     private static SaveResult NotFound(int id) => SaveResult.NotFound($"Machine policy {id} does not exist.");

@@ -1,41 +1,20 @@
-using AutoDeploy.Domain.Events;
+using AutoDeploy.Domain.Machines;
 using AutoDeploy.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace AutoDeploy.Web.Services;
 
-/// <summary>Saving a machine: a stale copy, a vanished machine and a taken name each get their own answer.</summary>
+/// <summary>Saving a machine, by a user or at its agent's registration: as every named document, and a vanished machine is not found.</summary>
 internal static class MachineSaves
 {
+    public static readonly DocumentSaves<Machine> Names = new("machine", name => $"A machine named '{name}' already exists.");
+
     public static async Task<SaveResult> SaveAsync(AutoDeployDbContext db, string name, int? id, CancellationToken cancellationToken)
     {
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return SaveResult.Saved;
-        }
-        catch (DbUpdateConcurrencyException) when (id is not null)
-        {
-            return await db.Machines.AsNoTracking().AnyAsync(m => m.Id == id, cancellationToken)
-                ? SaveResult.Stale("machine")
-                : SaveResult.NotFound($"Machine {id} was not found.");
-        }
-        catch (DbUpdateException ex) when (ex is not DbUpdateConcurrencyException)
-        {
-            // Another save may have taken the name between our check and our write.
-            if (await NameTakenAsync(db, name, id, cancellationToken))
-            {
-                return NameConflict(name);
-            }
-            throw;
-        }
+        var saved = await Names.SaveAsync(db, db.Machines, name, id, cancellationToken);
+        // Deleted meanwhile (by a user, its agent or its policy's clean-up): the machine is gone rather than changed.
+        return saved.Status == SaveStatus.Stale && id is not null && !await db.Machines.AnyAsync(m => m.Id == id, cancellationToken)
+            ? SaveResult.NotFound($"Machine {id} was not found.")
+            : saved;
     }
-
-    public static Task<bool> NameTakenAsync(AutoDeployDbContext db, string name, int? exceptId, CancellationToken cancellationToken)
-    {
-        var normalized = Document.Normalize(name);
-        return db.Machines.AsNoTracking().AnyAsync(m => m.NormalizedName == normalized && m.Id != exceptId, cancellationToken);
-    }
-
-    public static SaveResult NameConflict(string name) => SaveResult.Conflict($"A machine named '{name.Trim()}' already exists.");
 }

@@ -154,9 +154,9 @@ public sealed class MachineService(
         {
             return SaveResult.Invalid(new ValidationResult(unknown));
         }
-        if (await MachineSaves.NameTakenAsync(db, input.Name, id, cancellationToken))
+        if (await MachineSaves.Names.TakenAsync(db.Machines, input.Name, id, cancellationToken))
         {
-            return MachineSaves.NameConflict(input.Name);
+            return MachineSaves.Names.Conflict(input.Name);
         }
 
         machine.Rename(input.Name);

@@ -1,5 +1,4 @@
 using AutoDeploy.Domain.Deployments;
-using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Projects;
 using AutoDeploy.Domain.Releases;
 using AutoDeploy.Web.Data;
@@ -11,7 +10,7 @@ namespace AutoDeploy.Web.Services;
 /// <summary>Projects for the project screens and the REST API: list, read, create, change as a whole, enable, delete.</summary>
 public sealed class ProjectService(IDbContextFactory<AutoDeployDbContext> factory, IValidator<ProjectInput> validator)
 {
-    private const string Label = "project";
+    private static readonly DocumentSaves<Project> Saves = new("project", name => $"A project named '{name}' already exists.");
 
     /// <summary>Every project by name, with its step count and its latest release by SemVer precedence.</summary>
     public async Task<IReadOnlyList<ProjectSummary>> ListAsync(CancellationToken cancellationToken = default)
@@ -49,9 +48,9 @@ public sealed class ProjectService(IDbContextFactory<AutoDeployDbContext> factor
         {
             return problems;
         }
-        if (await NameTakenAsync(db, input.Name, null, cancellationToken))
+        if (await Saves.TakenAsync(db.Projects, input.Name, null, cancellationToken))
         {
-            return NameConflict(input.Name);
+            return Saves.Conflict(input.Name);
         }
         var project = Project.Create(input.Name, input.Description);
         project.IsEnabled = input.IsEnabled;
@@ -80,18 +79,13 @@ public sealed class ProjectService(IDbContextFactory<AutoDeployDbContext> factor
         {
             return problems;
         }
-        if (version is { } loaded)
+        if (Saves.IsStale(db, project, version))
         {
-            if (loaded != project.Version)
-            {
-                return SaveResult.Stale(Label);
-            }
-            // Also catches a save that lands between this read and ours.
-            db.Entry(project).Property(p => p.Version).OriginalValue = loaded;
+            return SaveResult.Stale(Saves.Label);
         }
-        if (await NameTakenAsync(db, input.Name, id, cancellationToken))
+        if (await Saves.TakenAsync(db.Projects, input.Name, id, cancellationToken))
         {
-            return NameConflict(input.Name);
+            return Saves.Conflict(input.Name);
         }
         project.Change(input.Name, input.Description, input.IsEnabled, changes.Steps, changes.Variables, changes.Connectivity);
         return await SaveAsync(db, project, input.Name, id, cancellationToken);
@@ -124,15 +118,7 @@ public sealed class ProjectService(IDbContextFactory<AutoDeployDbContext> factor
             return SaveResult.Conflict($"Project '{project.Name}' has a deployment in progress; wait for it to finish or cancel it first.");
         }
         db.Projects.Remove(project);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return SaveResult.Stale(Label);
-        }
-        return SaveResult.Saved;
+        return await Saves.SaveAsync(db, cancellationToken);
     }
 
     /// <summary>Validates the input and turns it into the stored form; problems per field if it cannot be saved.</summary>
@@ -150,36 +136,8 @@ public sealed class ProjectService(IDbContextFactory<AutoDeployDbContext> factor
     private static async Task<SaveResult<ProjectDetails>> SaveAsync(
         AutoDeployDbContext db, Project project, string name, int? exceptId, CancellationToken cancellationToken)
     {
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return SaveResult.Stale(Label);
-        }
-        catch (DbUpdateException)
-        {
-            // Someone took the name between the check and the save: the unique index refused it.
-            if (!await NameTakenAsync(db, name, exceptId, cancellationToken))
-            {
-                throw;
-            }
-            return NameConflict(name);
-        }
-        return new SaveResult<ProjectDetails>(SaveResult.Saved, ProjectDetails.From(project));
-    }
-
-    private static Task<bool> NameTakenAsync(AutoDeployDbContext db, string name, int? exceptId, CancellationToken cancellationToken)
-    {
-        var normalized = Document.Normalize(name);
-        return db.Projects.AnyAsync(p => p.NormalizedName == normalized && p.Id != exceptId, cancellationToken);
-    }
-
-    private static SaveResult NameConflict(string name)
-    {
-        var message = $"A project named '{name.Trim()}' already exists.";
-        return new SaveResult(SaveStatus.Conflict, message, new Dictionary<string, string[]> { [nameof(ProjectInput.Name)] = [message] });
+        var saved = await Saves.SaveAsync(db, db.Projects, name, exceptId, cancellationToken);
+        return saved.Succeeded ? new SaveResult<ProjectDetails>(saved, ProjectDetails.From(project)) : saved;
     }
 
     private static SaveResult NotFound(int id) => SaveResult.NotFound($"Project {id} does not exist.");

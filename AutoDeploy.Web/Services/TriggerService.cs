@@ -1,4 +1,3 @@
-using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Web.Data;
 using FluentValidation;
@@ -9,7 +8,8 @@ namespace AutoDeploy.Web.Services;
 /// <summary>A project's triggers for the trigger screens and the REST API: list, read, create, change as a whole, enable, delete.</summary>
 public sealed class TriggerService(IDbContextFactory<AutoDeployDbContext> factory, IValidator<TriggerInput> validator)
 {
-    private const string Label = "trigger";
+    private static readonly DocumentSaves<ProjectTrigger> Saves =
+        new("trigger", name => $"This project already has a trigger named '{name}'.");
 
     /// <summary>The project's triggers by name; null when the project does not exist.</summary>
     public async Task<IReadOnlyList<TriggerDetails>?> ListAsync(int projectId, CancellationToken cancellationToken = default)
@@ -57,9 +57,9 @@ public sealed class TriggerService(IDbContextFactory<AutoDeployDbContext> factor
         {
             return problems;
         }
-        if (await NameTakenAsync(db, projectId, input.Name, null, cancellationToken))
+        if (await Saves.TakenAsync(ProjectTriggers(db, projectId), input.Name, null, cancellationToken))
         {
-            return NameConflict(input.Name);
+            return Saves.Conflict(input.Name);
         }
         var trigger = ProjectTrigger.Create(projectId, input.Name);
         Apply(trigger, input);
@@ -84,18 +84,13 @@ public sealed class TriggerService(IDbContextFactory<AutoDeployDbContext> factor
         {
             return problems;
         }
-        if (version is { } loaded)
+        if (Saves.IsStale(db, trigger, version))
         {
-            if (loaded != trigger.Version)
-            {
-                return SaveResult.Stale(Label);
-            }
-            // Also catches a save that lands between this read and ours.
-            db.Entry(trigger).Property(t => t.Version).OriginalValue = loaded;
+            return SaveResult.Stale(Saves.Label);
         }
-        if (await NameTakenAsync(db, trigger.ProjectId, input.Name, id, cancellationToken))
+        if (await Saves.TakenAsync(ProjectTriggers(db, trigger.ProjectId), input.Name, id, cancellationToken))
         {
-            return NameConflict(input.Name);
+            return Saves.Conflict(input.Name);
         }
         trigger.Rename(input.Name);
         Apply(trigger, input);
@@ -123,15 +118,7 @@ public sealed class TriggerService(IDbContextFactory<AutoDeployDbContext> factor
             return NotFound(id);
         }
         db.Triggers.Remove(trigger);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return SaveResult.Stale(Label);
-        }
-        return SaveResult.Saved;
+        return await Saves.SaveAsync(db, cancellationToken);
     }
 
     /// <summary>The validator's messages and any environment that does not exist, per field; null when the input may be saved.</summary>
@@ -169,38 +156,14 @@ public sealed class TriggerService(IDbContextFactory<AutoDeployDbContext> factor
 
     private static async Task<SaveResult<TriggerDetails>> SaveAsync(AutoDeployDbContext db, ProjectTrigger trigger, CancellationToken cancellationToken)
     {
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return SaveResult.Stale(Label);
-        }
-        catch (DbUpdateException)
-        {
-            // Someone took the name between the check and the save: the unique index refused it.
-            var exceptId = trigger.Id == 0 ? (int?)null : trigger.Id;
-            if (!await NameTakenAsync(db, trigger.ProjectId, trigger.Name, exceptId, cancellationToken))
-            {
-                throw;
-            }
-            return NameConflict(trigger.Name);
-        }
-        return new SaveResult<TriggerDetails>(SaveResult.Saved, TriggerDetails.From(trigger));
+        var exceptId = trigger.Id == 0 ? (int?)null : trigger.Id;
+        var saved = await Saves.SaveAsync(db, ProjectTriggers(db, trigger.ProjectId), trigger.Name, exceptId, cancellationToken);
+        return saved.Succeeded ? new SaveResult<TriggerDetails>(saved, TriggerDetails.From(trigger)) : saved;
     }
 
-    private static Task<bool> NameTakenAsync(AutoDeployDbContext db, int projectId, string name, int? exceptId, CancellationToken cancellationToken)
-    {
-        var normalized = Document.Normalize(name);
-        return db.Triggers.AnyAsync(t => t.ProjectId == projectId && t.NormalizedName == normalized && t.Id != exceptId, cancellationToken);
-    }
-
-    private static SaveResult NameConflict(string name)
-    {
-        var message = $"This project already has a trigger named '{name.Trim()}'.";
-        return new SaveResult(SaveStatus.Conflict, message, new Dictionary<string, string[]> { [nameof(TriggerInput.Name)] = [message] });
-    }
+    /// <summary>A trigger's name is unique within its project.</summary>
+    private static IQueryable<ProjectTrigger> ProjectTriggers(AutoDeployDbContext db, int projectId) =>
+        db.Triggers.Where(t => t.ProjectId == projectId);
 
     private static SaveResult NotFound(int id) => SaveResult.NotFound($"Trigger {id} does not exist.");
 }
