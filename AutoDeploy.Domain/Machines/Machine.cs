@@ -1,6 +1,7 @@
 using AutoDeploy.Domain.Environments;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Policies;
+using AutoDeploy.Domain.Validation;
 
 namespace AutoDeploy.Domain.Machines;
 
@@ -135,8 +136,7 @@ public sealed class Machine : Document
         Raise(new DomainEvent(EventCategories.MachineDeleted, $"Machine '{Name}' was deleted: {reason}",
             new EventLinks(PolicyId: MachinePolicyId)));
 
-    public static List<string> NormalizeRoles(IEnumerable<string> roles) =>
-        roles.Select(r => r.Trim()).Where(r => r.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+    public static List<string> NormalizeRoles(IEnumerable<string> roles) => RoleRules.Normalize(roles);
 
     private static string Describe(IEnumerable<DeploymentEnvironment> environments)
     {

@@ -60,7 +60,7 @@ public sealed class MachineDialogTests : MachineComponentContext
         var (dialog, _) = await OpenAsync(machine.Id);
 
         Field(dialog, "Add a role").Input("Worker Pool");
-        await Button(dialog, "Add").ClickAsync(new());
+        await Button(dialog, "Add role").ClickAsync(new());
 
         dialog.WaitForAssertion(() => Assert.Contains("'Worker Pool'", ErrorBeside(dialog, "Add a role")));
         Assert.Equal(["web"], Chips(dialog));
@@ -73,7 +73,7 @@ public sealed class MachineDialogTests : MachineComponentContext
         var (dialog, reference) = await OpenAsync(machine.Id);
 
         Field(dialog, "Add a role").Input("worker");
-        await Button(dialog, "Add").ClickAsync(new());
+        await Button(dialog, "Add role").ClickAsync(new());
         dialog.WaitForAssertion(() => Assert.Equal(["web", "worker"], Chips(dialog)));
         await Button(dialog, "Save").ClickAsync(new());
 
