@@ -5,16 +5,12 @@ using FluentValidation;
 
 namespace AutoDeploy.Web.Components.Pages.Policies;
 
-/// <summary>
-/// The machine policy being edited: the input saved as a whole with the version it was loaded at, and the messages
-/// for each field from the shared validator plus what the service refused (shown while that field is unchanged).
-/// </summary>
-public sealed class MachinePolicyForm(IValidator<MachinePolicyInput> validator)
+/// <summary>The machine policy being edited: the input saved as a whole with the version it was loaded at, and its fields' messages.</summary>
+public sealed class MachinePolicyForm
 {
-    private static readonly IReadOnlyDictionary<string, string[]> None = new Dictionary<string, string[]>();
-    private readonly Func<object, string, Task<IEnumerable<string>>> _shared = FormValidation.For(validator);
-    private IReadOnlyDictionary<string, string[]> _refused = None;
-    private Dictionary<string, object?> _submitted = [];
+    private readonly FieldMessages<MachinePolicyInput> _messages;
+
+    public MachinePolicyForm(IValidator<MachinePolicyInput> validator) => _messages = new(validator, () => Input);
 
     public MachinePolicyInput Input { get; private set; } = new();
 
@@ -22,34 +18,20 @@ public sealed class MachinePolicyForm(IValidator<MachinePolicyInput> validator)
     public int? Version { get; private set; }
 
     /// <summary>For a MudForm field's <c>Validation</c> (it names the field through <c>For</c>).</summary>
-    public Func<object, string, Task<IEnumerable<string>>> Validation => (_, property) => MessagesAsync(property);
+    public Func<object, string, Task<IEnumerable<string>>> Validation => _messages.Validation;
 
     public void Load(MachinePolicyDetails? policy)
     {
         Input = policy?.ToInput() ?? new MachinePolicyInput();
         Version = policy?.Version;
-        _refused = None;
+        _messages.Refused(null);
     }
 
-    public async Task<IEnumerable<string>> MessagesAsync(string property)
-    {
-        var messages = (await _shared(Input, property)).ToList();
-        if (_refused.TryGetValue(property, out var refused) && Equals(Value(property), _submitted.GetValueOrDefault(property)))
-        {
-            messages.AddRange(refused.Except(messages));
-        }
-        return messages;
-    }
+    public Task<IEnumerable<string>> MessagesAsync(string property) => _messages.OfAsync(property);
 
-    public bool HasMessages(string property) =>
-        validator.Validate(Input, o => o.IncludeProperties(property)).Errors.Count > 0 || _refused.ContainsKey(property);
+    /// <summary>Whether the field has something to say: a section shows a field it would hide otherwise.</summary>
+    public bool HasMessages(string property) => _messages.Any(property) || _messages.WasRefused(property);
 
     /// <summary>Remembers what the service refused, to show beside the fields it names.</summary>
-    public void Refused(IReadOnlyDictionary<string, string[]>? errors)
-    {
-        _refused = errors ?? None;
-        _submitted = _refused.Keys.ToDictionary(k => k, Value);
-    }
-
-    private object? Value(string property) => typeof(MachinePolicyInput).GetProperty(property)?.GetValue(Input);
+    public void Refused(IReadOnlyDictionary<string, string[]>? errors) => _messages.Refused(errors);
 }

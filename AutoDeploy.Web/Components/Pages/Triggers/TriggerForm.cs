@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Web.Components.Shared;
@@ -7,17 +6,12 @@ using FluentValidation;
 
 namespace AutoDeploy.Web.Components.Pages.Triggers;
 
-/// <summary>
-/// The trigger being edited: the input saved as a whole with the version it was loaded at, and the messages for each
-/// field from the shared validator plus what the service refused (shown while that field is unchanged).
-/// </summary>
-public sealed class TriggerForm(IValidator<TriggerInput> validator)
+/// <summary>The trigger being edited: the input saved as a whole with the version it was loaded at, and its fields' messages.</summary>
+public sealed class TriggerForm
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private static readonly IReadOnlyDictionary<string, string[]> None = new Dictionary<string, string[]>();
-    private readonly Func<object, string, Task<IEnumerable<string>>> _shared = FormValidation.For(validator);
-    private IReadOnlyDictionary<string, string[]> _refused = None;
-    private Dictionary<string, string> _submitted = [];
+    private readonly FieldMessages<TriggerInput> _messages;
+
+    public TriggerForm(IValidator<TriggerInput> validator) => _messages = new(validator, () => Input);
 
     public TriggerInput Input { get; private set; } = new();
 
@@ -28,7 +22,7 @@ public sealed class TriggerForm(IValidator<TriggerInput> validator)
     public bool Submitted { get; private set; }
 
     /// <summary>For a MudForm field's <c>Validation</c> (it names the field through <c>For</c>).</summary>
-    public Func<object, string, Task<IEnumerable<string>>> Validation => (_, property) => MessagesAsync(property);
+    public Func<object, string, Task<IEnumerable<string>>> Validation => _messages.Validation;
 
     /// <summary>Loads a saved trigger, or for a new one the recommended filter: machines that become available for deployment.</summary>
     public void Load(TriggerDetails? trigger)
@@ -39,36 +33,16 @@ public sealed class TriggerForm(IValidator<TriggerInput> validator)
         Refused(null);
     }
 
-    public async Task<IEnumerable<string>> MessagesAsync(string property) =>
-        WithRefused(property, await _shared(Input, property));
-
     /// <summary>The messages about one property now, for fields that are not MudForm inputs.</summary>
-    public IReadOnlyList<string> Messages(string property) =>
-        WithRefused(property, validator.Validate(Input, o => o.IncludeProperties(property)).Errors.Select(e => e.ErrorMessage));
+    public IReadOnlyList<string> Messages(string property) => _messages.Of(property);
 
     /// <summary>Checks the whole input with the validator the service uses; true when it may be saved.</summary>
     public bool Validate()
     {
         Submitted = true;
-        return validator.Validate(Input).IsValid;
+        return _messages.IsValid();
     }
 
     /// <summary>Remembers what the service refused, to show beside the fields it names.</summary>
-    public void Refused(IReadOnlyDictionary<string, string[]>? errors)
-    {
-        _refused = errors ?? None;
-        _submitted = _refused.Keys.ToDictionary(k => k, Value);
-    }
-
-    private List<string> WithRefused(string property, IEnumerable<string> messages)
-    {
-        var all = messages.ToList();
-        if (_refused.TryGetValue(property, out var refused) && Value(property) == _submitted.GetValueOrDefault(property))
-        {
-            all.AddRange(refused.Except(all));
-        }
-        return all;
-    }
-
-    private string Value(string property) => JsonSerializer.Serialize(typeof(TriggerInput).GetProperty(property)?.GetValue(Input), Json);
+    public void Refused(IReadOnlyDictionary<string, string[]>? errors) => _messages.Refused(errors);
 }
