@@ -17,7 +17,9 @@ public sealed class FieldMessages<TInput>(IValidator<TInput> validator, Func<TIn
     private IReadOnlyDictionary<string, string[]> _refused = None;
     private Dictionary<string, string> _judged = [];
 
-    public Func<object, string, Task<IEnumerable<string>>> Validation => (_, property) => OfAsync(property);
+    /// <summary>One message joining them all: a MudForm field shows only the first message it is given.</summary>
+    public Func<object, string, Task<IEnumerable<string>>> Validation => async (_, property) =>
+        await OfAsync(property) is { } messages && messages.Any() ? [string.Join(" ", messages)] : [];
 
     public async Task<IEnumerable<string>> OfAsync(string property) => WithRefused(property, await _shared(input()!, property));
 
