@@ -1,8 +1,5 @@
 using System.Collections.Immutable;
-using System.Reflection;
-using System.Reflection.Emit;
 using System.Reflection.Metadata;
-using System.Reflection.Metadata.Ecma335;
 using System.Reflection.PortableExecutable;
 
 namespace AutoDeploy.Tests.Architecture;
@@ -15,14 +12,9 @@ namespace AutoDeploy.Tests.Architecture;
 /// </summary>
 public sealed class TypeReferenceReader
 {
-    private static readonly Dictionary<short, OperandType> OperandTypes = typeof(OpCodes)
-        .GetFields(BindingFlags.Public | BindingFlags.Static)
-        .Select(f => (OpCode)f.GetValue(null)!)
-        .ToDictionary(o => o.Value, o => o.OperandType);
-
     private readonly PEReader _pe;
     private readonly MetadataReader _reader;
-    private readonly OwnTypes _signatures = new();
+    private readonly OwnTypeSignatures _signatures = new();
 
     public TypeReferenceReader(PEReader pe)
     {
@@ -112,45 +104,8 @@ public sealed class TypeReferenceReader
         {
             used.AddRange(Resolve(region.CatchType));
         }
-        used.AddRange(InstructionOperands(body.GetILReader()).SelectMany(Resolve));
+        used.AddRange(InstructionTokens.Read(body.GetILReader()).SelectMany(Resolve));
         return used;
-    }
-
-    /// <summary>The type, method and field tokens of a method body's instructions (strings and branch targets skipped).</summary>
-    private static IEnumerable<EntityHandle> InstructionOperands(BlobReader il)
-    {
-        var handles = new List<EntityHandle>();
-        while (il.RemainingBytes > 0)
-        {
-            short code = il.ReadByte();
-            if (code == 0xFE)
-            {
-                code = (short)(0xFE00 | il.ReadByte());
-            }
-            switch (OperandTypes[code])
-            {
-                case OperandType.InlineField or OperandType.InlineMethod or OperandType.InlineTok or OperandType.InlineType:
-                    handles.Add(MetadataTokens.EntityHandle(il.ReadInt32()));
-                    break;
-                case OperandType.InlineSwitch:
-                    var targets = il.ReadInt32();
-                    il.Offset += 4 * targets;
-                    break;
-                case OperandType.InlineI8 or OperandType.InlineR:
-                    il.Offset += 8;
-                    break;
-                case OperandType.InlineBrTarget or OperandType.InlineI or OperandType.InlineSig or OperandType.InlineString or OperandType.ShortInlineR:
-                    il.Offset += 4;
-                    break;
-                case OperandType.InlineVar:
-                    il.Offset += 2;
-                    break;
-                case OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar:
-                    il.Offset += 1;
-                    break;
-            }
-        }
-        return handles;
     }
 
     /// <summary>The assembly's own types a handle names: a type, a generic instance, a member's declaring type.</summary>
@@ -192,40 +147,5 @@ public sealed class TypeReferenceReader
             .SelectMany(c => Resolve(_reader.GetGenericParameterConstraint(c).Type));
 
     private static IEnumerable<TypeDefinitionHandle> Method(MethodSignature<ImmutableArray<TypeDefinitionHandle>> signature) =>
-        signature.ReturnType.Concat(signature.ParameterTypes.SelectMany(p => p));
-
-    /// <summary>Decodes a signature into the assembly's own types it mentions (types of other assemblies are left out).</summary>
-    private sealed class OwnTypes : ISignatureTypeProvider<ImmutableArray<TypeDefinitionHandle>, object?>
-    {
-        public ImmutableArray<TypeDefinitionHandle> GetTypeFromDefinition(MetadataReader reader, TypeDefinitionHandle handle, byte rawTypeKind) => [handle];
-
-        public ImmutableArray<TypeDefinitionHandle> GetTypeFromReference(MetadataReader reader, TypeReferenceHandle handle, byte rawTypeKind) => [];
-
-        public ImmutableArray<TypeDefinitionHandle> GetTypeFromSpecification(MetadataReader reader, object? genericContext, TypeSpecificationHandle handle, byte rawTypeKind) =>
-            reader.GetTypeSpecification(handle).DecodeSignature(this, genericContext);
-
-        public ImmutableArray<TypeDefinitionHandle> GetGenericInstantiation(ImmutableArray<TypeDefinitionHandle> genericType, ImmutableArray<ImmutableArray<TypeDefinitionHandle>> typeArguments) =>
-            genericType.AddRange(typeArguments.SelectMany(a => a));
-
-        public ImmutableArray<TypeDefinitionHandle> GetModifiedType(ImmutableArray<TypeDefinitionHandle> modifier, ImmutableArray<TypeDefinitionHandle> unmodifiedType, bool isRequired) =>
-            unmodifiedType.AddRange(modifier);
-
-        public ImmutableArray<TypeDefinitionHandle> GetFunctionPointerType(MethodSignature<ImmutableArray<TypeDefinitionHandle>> signature) => [.. Method(signature)];
-
-        public ImmutableArray<TypeDefinitionHandle> GetPrimitiveType(PrimitiveTypeCode typeCode) => [];
-
-        public ImmutableArray<TypeDefinitionHandle> GetGenericMethodParameter(object? genericContext, int index) => [];
-
-        public ImmutableArray<TypeDefinitionHandle> GetGenericTypeParameter(object? genericContext, int index) => [];
-
-        public ImmutableArray<TypeDefinitionHandle> GetSZArrayType(ImmutableArray<TypeDefinitionHandle> elementType) => elementType;
-
-        public ImmutableArray<TypeDefinitionHandle> GetArrayType(ImmutableArray<TypeDefinitionHandle> elementType, ArrayShape shape) => elementType;
-
-        public ImmutableArray<TypeDefinitionHandle> GetByReferenceType(ImmutableArray<TypeDefinitionHandle> elementType) => elementType;
-
-        public ImmutableArray<TypeDefinitionHandle> GetPointerType(ImmutableArray<TypeDefinitionHandle> elementType) => elementType;
-
-        public ImmutableArray<TypeDefinitionHandle> GetPinnedType(ImmutableArray<TypeDefinitionHandle> elementType) => elementType;
-    }
+        OwnTypeSignatures.Of(signature);
 }
