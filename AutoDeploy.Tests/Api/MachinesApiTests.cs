@@ -6,7 +6,6 @@ using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Tests.Machines;
 using AutoDeploy.Tests.TestSupport;
-using AutoDeploy.Web.Api;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Identity;
 using AutoDeploy.Web.Services;

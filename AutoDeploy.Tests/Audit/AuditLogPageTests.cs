@@ -6,7 +6,6 @@ using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Components.Pages.Audit;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Hosting;
-using AutoDeploy.Web.Services;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;

@@ -1,7 +1,6 @@
 using AutoDeploy.Domain.Environments;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
-using AutoDeploy.Web.Engine;
 using AutoDeploy.Web.Feed;
 using AutoDeploy.Web.Hosting;
 using AutoDeploy.Web.Services;

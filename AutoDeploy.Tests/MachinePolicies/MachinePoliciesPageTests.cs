@@ -4,7 +4,6 @@ using AutoDeploy.Web.Components.Pages.Policies;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Hosting;
 using AutoDeploy.Web.Identity;
-using AutoDeploy.Web.Services;
 using Bunit;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;

@@ -5,7 +5,6 @@ using AutoDeploy.Domain.Policies;
 using AutoDeploy.Tests.HealthChecks;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
-using AutoDeploy.Web.Engine;
 using AutoDeploy.Web.Hosting;
 using AutoDeploy.Web.Identity;
 using AutoDeploy.Web.Services;

@@ -6,7 +6,6 @@ using AutoDeploy.Web.Components.Pages.Projects;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Hosting;
 using AutoDeploy.Web.Identity;
-using AutoDeploy.Web.Services;
 using Bunit;
 using FluentValidation;
 using Microsoft.AspNetCore.Components;

@@ -5,7 +5,6 @@ using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Components.Pages.Triggers;
 using AutoDeploy.Web.Data;
-using AutoDeploy.Web.Engine;
 using AutoDeploy.Web.Hosting;
 using AutoDeploy.Web.Identity;
 using AutoDeploy.Web.Services;

@@ -1,9 +1,7 @@
 using System.Text.Json.Serialization;
 using AutoDeploy.Domain.Environments;
-using AutoDeploy.Web.Engine;
 using AutoDeploy.Web.Api;
 using AutoDeploy.Web.Components;
-using AutoDeploy.Web.HealthChecks;
 using AutoDeploy.Web.Services;
 using FluentValidation;
 using MudBlazor.Services;
