@@ -10,7 +10,7 @@ namespace AutoDeploy.Web.Hosting;
 
 public static class TaskExtensions
 {
-    /// <summary>Agents (their token scheme and protocol), deployments and health checks, and the workers that run them.</summary>
+    /// <summary>Agents (their token scheme and protocol), deployments, health checks and the auto-deploy engine, and the workers that run them.</summary>
     public static WebApplicationBuilder AddAutoDeployTasks(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
