@@ -1,6 +1,7 @@
 using AutoDeploy.Domain.Environments;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Policies;
+using AutoDeploy.Domain.Validation;
 
 namespace AutoDeploy.Domain.Enrolment;
 
@@ -50,7 +51,7 @@ public sealed class EnrolmentToken : Document
         var token = new EnrolmentToken
         {
             SecretHash = secretHash, Hint = hint, CreatedAt = now, ExpiresAt = expiresAt, MaxUses = maxUses,
-            Environments = environments.ToList(), Roles = roles.Select(r => r.Trim().ToLowerInvariant()).Distinct().Order().ToList(),
+            Environments = environments.ToList(), Roles = RoleRules.Normalize(roles),
             Policies = policies.ToList(),
         };
         token.Rename(name);
@@ -73,7 +74,7 @@ public sealed class EnrolmentToken : Document
 
     /// <summary>
     /// Why a registration asking for these environments, roles and policy is outside what the token allows (a 403), or
-    /// null when it is within. Names compare case-insensitively; the policy null means the server's default.
+    /// null when it is within. Environment names compare case-insensitively; roles are lower-case already (RoleRules).
     /// </summary>
     public string? ScopeRefusal(IReadOnlyCollection<string> environments, IReadOnlyCollection<string> roles, MachinePolicy policy)
     {
@@ -82,7 +83,7 @@ public sealed class EnrolmentToken : Document
         {
             return $"The enrolment token '{Name}' does not allow environment '{environment}'; it allows {List(Environments.Select(e => e.Name))}.";
         }
-        if (roles.FirstOrDefault(r => !Roles.Contains(r.Trim().ToLowerInvariant())) is { } role)
+        if (roles.FirstOrDefault(r => !Roles.Contains(r.Trim())) is { } role)
         {
             return $"The enrolment token '{Name}' does not allow role '{role}'; it allows {List(Roles)}.";
         }

@@ -26,7 +26,7 @@ public sealed class EnrolmentTokenTests
 
     [Theory]
     [InlineData(new[] { "Test" }, new[] { "web" }, null)]
-    [InlineData(new[] { "test", "STAGING" }, new[] { "Web", "api" }, null)]
+    [InlineData(new[] { "test", "STAGING" }, new[] { "web", "api" }, null)]
     [InlineData(new[] { "Production" }, new[] { "web" }, "does not allow environment 'Production'; it allows Test, Staging.")]
     [InlineData(new[] { "Test" }, new[] { "db" }, "does not allow role 'db'; it allows api, web.")]
     public void A_registration_within_the_token_s_environments_and_roles_is_allowed_and_one_outside_says_why_not(
@@ -95,7 +95,7 @@ public sealed class EnrolmentTokenTests
     }
 
     private static EnrolmentToken Token(int? maxUses = null) =>
-        EnrolmentToken.Create(" web fleet ", "hash", "ENROL-abcd", [Test, Staging], ["web", "API"], [Spot], Now.AddDays(7), maxUses, Now);
+        EnrolmentToken.Create(" web fleet ", "hash", "ENROL-abcd", [Test, Staging], ["web", "api"], [Spot], Now.AddDays(7), maxUses, Now);
 
     private static DeploymentEnvironment Environment(int id, string name)
     {
