@@ -14,7 +14,8 @@ internal static class AppDatabase
 
     /// <summary>A new database on the shared server, migrated (the app finds nothing to migrate when it starts).</summary>
     public static string CreatePostgresDatabase() =>
-        Task.Run(async () => await (await Server.Value).CreateMigratedDatabaseAsync()).GetAwaiter().GetResult();
+        Task.Run(async () => await (await Server.Value).CreateMigratedDatabaseAsync()).GetAwaiter().GetResult()
+            .Replace("Pooling=false", "Pooling=true", StringComparison.Ordinal);
 
     private static async Task<PostgresServer> StartAsync()
     {

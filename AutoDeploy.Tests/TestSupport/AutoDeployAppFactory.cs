@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Data.Sqlite;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace AutoDeploy.Tests.TestSupport;
 
@@ -22,19 +24,15 @@ public sealed class AutoDeployAppFactory : WebApplicationFactory<Program>
     /// <summary>Extra configuration a test wants, applied after the defaults.</summary>
     public Dictionary<string, string?> Settings { get; } = [];
 
+    /// <summary>The app's database, pooled as in production; its pool is emptied when the app is disposed.</summary>
+    private string? _connectionString;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
-        if (AppDatabase.IsPostgres)
-        {
-            builder.UseSetting("Database:Provider", "Postgres");
-            builder.UseSetting("ConnectionStrings:Default", AppDatabase.CreatePostgresDatabase());
-        }
-        else
-        {
-            builder.UseSetting("Database:Provider", "Sqlite");
-            builder.UseSetting("ConnectionStrings:Default", $"Data Source={DbPath};Pooling=False");
-        }
+        _connectionString = AppDatabase.IsPostgres ? AppDatabase.CreatePostgresDatabase() : $"Data Source={DbPath}";
+        builder.UseSetting("Database:Provider", AppDatabase.IsPostgres ? "Postgres" : "Sqlite");
+        builder.UseSetting("ConnectionStrings:Default", _connectionString);
         builder.UseSetting("Bootstrap:AdminEmail", AdminEmail);
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("Bootstrap:AdminApiKey", AdminApiKey);
@@ -63,6 +61,18 @@ public sealed class AutoDeployAppFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (_connectionString is not null)
+        {
+            // Idle pooled connections would outlive the app: PostgreSQL's connection slots, SQLite's open file.
+            if (AppDatabase.IsPostgres)
+            {
+                NpgsqlConnection.ClearPool(new NpgsqlConnection(_connectionString));
+            }
+            else
+            {
+                SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+            }
+        }
         foreach (var suffix in new[] { "", "-wal", "-shm" })
         {
             File.Delete(DbPath + suffix);
