@@ -14,4 +14,16 @@ public static class ExitCodes
 
     /// <summary>The agent does not trust the server: plain http:// to another host without --insecure, or a certificate that failed verification or the pin.</summary>
     public const int ServerNotTrusted = 3;
+
+    /// <summary><c>register</c>: the server refused the enrolment token (unknown, expired, used up or revoked).</summary>
+    public const int EnrolmentTokenRefused = 4;
+
+    /// <summary><c>wait-ready</c>: a deployment of a release the machine should have failed on it.</summary>
+    public const int DeploymentFailed = 5;
+
+    /// <summary><c>wait-ready</c>: the engine blocked a release for the machine after its retries.</summary>
+    public const int DeploymentBlocked = 6;
+
+    /// <summary><c>wait-ready</c>: the machine was not ready within the timeout.</summary>
+    public const int NotReadyInTime = 7;
 }
