@@ -66,7 +66,9 @@ dir="$prefix/opt/autodeploy-agent"
 bin="$dir/autodeploy-agent"
 home="$prefix/var/lib/autodeploy-agent"
 unit="$prefix/etc/systemd/system/$service_name.service"
-[ -n "$user" ] || { [ "$service" = 1 ] && user=$default_user || user=$(id -un); }
+if [ -z "$user" ]; then
+  if [ "$service" = 1 ] || [ "$print_unit" = 1 ]; then user=$default_user; else user=$(id -un); fi
+fi
 
 unit_text() {
   local stop_flag=""
