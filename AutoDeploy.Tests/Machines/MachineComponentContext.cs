@@ -2,9 +2,11 @@ using AngleSharp.Dom;
 using AutoDeploy.Domain.Environments;
 using AutoDeploy.Domain.Machines;
 using AutoDeploy.Domain.Policies;
+using AutoDeploy.Tests.Feed;
 using AutoDeploy.Tests.HealthChecks;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Feed;
 using AutoDeploy.Web.Hosting;
 using AutoDeploy.Web.Identity;
 using AutoDeploy.Web.Services;
@@ -23,6 +25,9 @@ public abstract class MachineComponentContext : MudBunitContext
     protected DeploymentEnvironment Production { get; private set; } = null!;
     protected MachinePolicy Policy { get; private set; } = null!;
 
+    /// <summary>The live feed the machine page listens to; the test publishes.</summary>
+    protected FakeActivityFeed Feed { get; } = new();
+
     protected MachineService Machines => Services.GetRequiredService<MachineService>();
 
     public override async Task InitializeAsync()
@@ -33,6 +38,7 @@ public abstract class MachineComponentContext : MudBunitContext
         Services.AddSingleton<IValidator<MachineInput>, MachineInputValidator>();
         Services.AddSingleton<IValidator<RegistrationRequest>, RegistrationRequestValidator>();
         Services.AddSingleton<TaskSignals>();
+        Services.AddSingleton<IActivityFeed>(Feed);
         Services.AddMachines();
         Services.AddHealthCheckUi();
         Services.AddAutoDeployDecisions();
