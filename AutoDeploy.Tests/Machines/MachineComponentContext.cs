@@ -12,6 +12,7 @@ using AutoDeploy.Web.Identity;
 using AutoDeploy.Web.Services;
 using AutoDeploy.Web.Signals;
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,8 @@ namespace AutoDeploy.Tests.Machines;
 /// <summary>bUnit with the machine screens' services on a migrated SQLite file, signed in as an administrator.</summary>
 public abstract class MachineComponentContext : MudBunitContext
 {
+    private Bunit.TestDoubles.BunitAuthorizationContext? _authorization;
+
     protected SqliteDatabase Database { get; private set; } = null!;
     protected DeploymentEnvironment Production { get; private set; } = null!;
     protected MachinePolicy Policy { get; private set; } = null!;
@@ -43,6 +46,8 @@ public abstract class MachineComponentContext : MudBunitContext
         Services.AddHealthCheckUi();
         Services.AddAutoDeployDecisions();
         SignInAs(Roles.Administrator);
+        // Interactive, as on the server: the page's live sections subscribe to the feed.
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         Production = await Database.AddEnvironmentAsync("Production");
         Policy = await Database.AddPolicyAsync();
     }
@@ -51,7 +56,8 @@ public abstract class MachineComponentContext : MudBunitContext
 
     protected void SignInAs(string role)
     {
-        var authorization = AddAuthorization();
+        // Registered once: the renderer (its RendererInfo is set in InitializeAsync) has already read the services.
+        var authorization = _authorization ??= AddAuthorization();
         authorization.SetAuthorized($"{role.ToLowerInvariant()}@autodeploy.test");
         authorization.SetRoles(role);
         authorization.SetPolicies(role == Roles.Administrator ? [Policies.View, Policies.Deploy, Policies.Administer] : [Policies.View]);

@@ -7,7 +7,6 @@ using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Components.Pages.Machines;
 using Bunit;
-using Microsoft.AspNetCore.Components;
 using static AutoDeploy.Tests.Feed.ActivityTestData;
 
 namespace AutoDeploy.Tests.Machines;
@@ -35,7 +34,6 @@ public sealed class MachinePageReadinessTests : MachineComponentContext
     [Fact]
     public async Task An_event_about_the_machine_reads_its_readiness_again()
     {
-        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         var machine = await AddMachineAsync("web-01", ["web"], MachineHealthStatus.Healthy);
         var (project, release) = await AddProjectWithTriggerAndReleaseAsync();
         var page = RenderPage(machine.Id);
