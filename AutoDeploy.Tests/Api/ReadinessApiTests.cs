@@ -4,6 +4,7 @@ using System.Text.Json;
 using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -52,6 +53,22 @@ public sealed class ReadinessApiTests : IAsyncLifetime
         var item = Assert.Single(json.RootElement.GetProperty("items").EnumerateArray());
         Assert.Equal(("Waiting", _scenario.Project.Name, _scenario.Environment.Name, "1.0.0"), (item.GetProperty("state").GetString(),
             item.GetProperty("projectName").GetString(), item.GetProperty("environmentName").GetString(), item.GetProperty("releaseVersion").GetString()));
+    }
+
+    [Fact]
+    public async Task A_viewer_s_key_may_read_a_machine_s_readiness()
+    {
+        var (id, _) = await _scenario.AddMachineAsync("web-01", "web");
+        using var scope = _app.Services.CreateScope();
+        var user = await scope.ServiceProvider.GetRequiredService<UserService>().CreateAsync(new NewUserInput
+        {
+            Email = $"viewer-{Guid.NewGuid():N}@autodeploy.test", Password = "Some-Passw0rd!", Role = Roles.Viewer,
+        });
+        var key = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync(user.Value!.Id, "Test key");
+
+        var response = await _app.CreateApiClient(key.Value!.Secret).GetAsync($"/api/machines/{id}/readiness");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]
