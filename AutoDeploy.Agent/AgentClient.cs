@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Machines;
 using AutoDeploy.Domain.Triggers;
@@ -16,11 +16,11 @@ namespace AutoDeploy.Agent;
 /// </summary>
 public sealed class AgentClient(HttpClient http, string server, string? token = null)
 {
-    /// <summary>The server's JSON: camelCase, enums as names.</summary>
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter() },
-    };
+    /// <summary>The server's JSON: camelCase, enums as names; the types are <see cref="AgentJson"/>'s.</summary>
+    public static readonly JsonSerializerOptions Json = AgentJson.Default.Options;
+
+    /// <summary>What (de)serializes a <typeparamref name="T"/>, without reflection (the published agent is trimmed).</summary>
+    public static JsonTypeInfo<T> TypeOf<T>() => (JsonTypeInfo<T>)Json.GetTypeInfo(typeof(T));
 
     private readonly Uri baseUri = new(server.EndsWith('/') ? server : server + "/", UriKind.Absolute);
 
@@ -34,7 +34,7 @@ public sealed class AgentClient(HttpClient http, string server, string? token = 
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, "api/machines/register")
         {
-            Content = JsonContent.Create(request, options: Json),
+            Content = JsonContent.Create(request, TypeOf<RegistrationRequest>()),
         };
         message.Headers.Add("X-Api-Key", apiKey);
         using var response = await SendAsync(message, RequestTimeout, withToken: false, ct);
@@ -77,7 +77,7 @@ public sealed class AgentClient(HttpClient http, string server, string? token = 
 
     private async Task<HttpResponseMessage> PostAsync<T>(string path, T body, TimeSpan timeout, CancellationToken ct)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: Json) };
+        using var message = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, TypeOf<T>()) };
         return await SendAsync(message, timeout, withToken: true, ct);
     }
 
@@ -128,7 +128,7 @@ public sealed class AgentClient(HttpClient http, string server, string? token = 
     {
         try
         {
-            return await response.Content.ReadFromJsonAsync<T>(Json, ct)
+            return await response.Content.ReadFromJsonAsync(TypeOf<T>(), ct)
                 ?? throw new JsonException("the answer is empty");
         }
         catch (JsonException e)
@@ -141,7 +141,7 @@ public sealed class AgentClient(HttpClient http, string server, string? token = 
     {
         try
         {
-            return await response.Content.ReadFromJsonAsync<ServerProblem>(Json, ct);
+            return await response.Content.ReadFromJsonAsync(TypeOf<ServerProblem>(), ct);
         }
         catch (Exception e) when (e is JsonException or NotSupportedException)
         {

@@ -15,6 +15,11 @@ public static class FeatureExtensions
     public static IServiceCollection AddMachines(this IServiceCollection services) =>
         services.AddScoped<MachineService>().AddScoped<MachineRegistrationService>();
 
+    /// <summary>install.sh and the agent binaries a new machine downloads (Agents:Folder says where they are).</summary>
+    public static IServiceCollection AddAgentInstall(this IServiceCollection services, IConfiguration configuration) =>
+        services.Configure<AgentBinaryOptions>(configuration.GetSection("Agents"))
+            .AddSingleton<AgentBinaries>().AddSingleton<ServerCertificate>().AddSingleton<InstallScript>();
+
     public static IServiceCollection AddMachinePolicies(this IServiceCollection services) =>
         services.AddScoped<MachinePolicyService>();
 

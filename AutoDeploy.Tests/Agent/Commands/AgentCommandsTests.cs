@@ -171,7 +171,7 @@ public sealed class AgentCommandsTests : IAsyncLifetime
 
         Assert.Equal(1, exitCode);
         Assert.Contains("Unrecognized command or argument '--colour'", error.ToString());
-        Assert.Contains("Run 'AutoDeploy.Agent register --help'", error.ToString());
+        Assert.Contains("Run 'autodeploy-agent register --help'", error.ToString());
         Assert.Equal("", output.ToString());
         Assert.Null(server.LastRegistration);
     }
@@ -208,7 +208,7 @@ public sealed class AgentCommandsTests : IAsyncLifetime
         var exitCode = await RunAsync(args);
 
         Assert.Equal(0, exitCode);
-        Assert.Contains("Usage:\n  AutoDeploy.Agent [command] [options]", output.ToString().ReplaceLineEndings("\n"));
+        Assert.Contains("Usage:\n  autodeploy-agent [command] [options]", output.ToString().ReplaceLineEndings("\n"));
         foreach (var command in new[] { "register", "run", "deregister", "wait-ready" })
         {
             Assert.Matches($@"(?m)^  {command} +\S", output.ToString());
@@ -231,7 +231,7 @@ public sealed class AgentCommandsTests : IAsyncLifetime
         var exitCode = await RunAsync(commandLine.Split(' '));
 
         Assert.Equal(0, exitCode);
-        Assert.Contains($"AutoDeploy.Agent {commandLine.Split(' ').First(w => w != "help")} [options]", output.ToString());
+        Assert.Contains($"autodeploy-agent {commandLine.Split(' ').First(w => w != "help")} [options]", output.ToString());
         foreach (var option in options)
         {
             Assert.Contains(option, output.ToString());
