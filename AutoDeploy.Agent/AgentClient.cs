@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Machines;
+using AutoDeploy.Domain.Triggers;
 
 namespace AutoDeploy.Agent;
 
@@ -57,6 +58,14 @@ public sealed class AgentClient(HttpClient http, string server, string? token = 
     public async Task CompleteAsync(long jobId, JobCompletion completion, CancellationToken ct)
     {
         using var response = await PostAsync($"api/agent/jobs/{jobId}/complete", completion, RequestTimeout, ct);
+    }
+
+    /// <summary>Whether this machine has every release its triggers say it should (<c>wait-ready</c> asks this).</summary>
+    public async Task<MachineReadiness> ReadinessAsync(CancellationToken ct)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Get, "api/agent/readiness");
+        using var response = await SendAsync(message, RequestTimeout, withToken: true, ct);
+        return await ReadAsync<MachineReadiness>(response, ct);
     }
 
     /// <summary>Deletes this machine on the server; its token stops working.</summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Machines;
+using AutoDeploy.Domain.Triggers;
 
 namespace AutoDeploy.Agent;
 
@@ -19,5 +20,6 @@ namespace AutoDeploy.Agent;
 [JsonSerializable(typeof(LogBatchResponse))]
 [JsonSerializable(typeof(JobCompletion))]
 [JsonSerializable(typeof(ServerProblem))]
+[JsonSerializable(typeof(MachineReadiness))]
 [JsonSerializable(typeof(AgentSettings))]
 internal sealed partial class AgentJson : JsonSerializerContext;

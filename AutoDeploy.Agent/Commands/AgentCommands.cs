@@ -90,6 +90,7 @@ public static class AgentCommands
             new RegisterCommand(),
             new RunCommand(),
             new DeregisterCommand(),
+            new WaitReadyCommand(),
         };
         root.HelpName = ProgramName;
 

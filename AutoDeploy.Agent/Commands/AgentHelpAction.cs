@@ -14,6 +14,9 @@ public sealed class AgentHelpAction(HelpAction help) : SynchronousCommandLineAct
           2  the server refused this agent's token (deregistered or revoked): register again
           3  the agent does not trust the server: plain http:// to another host without --insecure,
              or a certificate that failed verification or does not match --server-thumbprint
+          5  wait-ready: a deployment of a release the machine should have failed on it
+          6  wait-ready: the engine blocked a release for the machine after its retries
+          7  wait-ready: the machine was not ready within --timeout
         """;
 
     // As System.CommandLine's own help: 'register --help' shows help even without the options register requires.

@@ -37,7 +37,7 @@ public static class FeatureExtensions
     public static IServiceCollection AddHealthCheckRuns(this IServiceCollection services) =>
         services.AddScoped<HealthCheckRunQueries>();
 
-    /// <summary>The engine's decisions as the pages explain them, and the trigger editor's preview.</summary>
+    /// <summary>The engine's decisions as the pages explain them, the trigger editor's preview, and machines' readiness.</summary>
     public static IServiceCollection AddAutoDeployDecisions(this IServiceCollection services) =>
-        services.AddScoped<AutoDeployDecisionQueries>().AddScoped<TriggerPreviewService>();
+        services.AddScoped<AutoDeployDecisionQueries>().AddScoped<TriggerPreviewService>().AddScoped<ReadinessLoader>();
 }

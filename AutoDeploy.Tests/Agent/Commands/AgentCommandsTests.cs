@@ -154,6 +154,8 @@ public sealed class AgentCommandsTests : IAsyncLifetime
     [InlineData("--home needs a value, not the option '--force'", "run", "--home", "--force")]
     [InlineData("'start'", "start")]
     [InlineData("not registered", "run", "--home", "/nonexistent/autodeploy-agent")]
+    [InlineData("--timeout must be a duration such as 90s, 10m, 1h or plain seconds (not 'soon')", "wait-ready", "--timeout", "soon")]
+    [InlineData("not registered", "wait-ready", "--home", "/nonexistent/autodeploy-agent")]
     public async Task BadArguments_ExitWithCode1AndSayWhy(string expected, params string[] args)
     {
         var exitCode = await RunAsync(args);
@@ -207,7 +209,7 @@ public sealed class AgentCommandsTests : IAsyncLifetime
 
         Assert.Equal(0, exitCode);
         Assert.Contains("Usage:\n  autodeploy-agent [command] [options]", output.ToString().ReplaceLineEndings("\n"));
-        foreach (var command in new[] { "register", "run", "deregister" })
+        foreach (var command in new[] { "register", "run", "deregister", "wait-ready" })
         {
             Assert.Matches($@"(?m)^  {command} +\S", output.ToString());
         }
@@ -223,6 +225,7 @@ public sealed class AgentCommandsTests : IAsyncLifetime
     [InlineData("run --help", "--home <DIR>")]
     [InlineData("run -h", "--home <DIR>")]
     [InlineData("deregister --help", "--home <DIR>")]
+    [InlineData("wait-ready --help", "--home <DIR>", "--timeout <DURATION>")]
     public async Task CommandHelp_ListsItsOptionsAndExitsWith0(string commandLine, params string[] options)
     {
         var exitCode = await RunAsync(commandLine.Split(' '));
