@@ -41,11 +41,36 @@ public sealed class AgentClient(HttpClient http, string server, string? token = 
         return await ReadAsync<RegistrationResponse>(response, ct);
     }
 
-    /// <summary>Waits for work: a job, or null when the server had none during its long poll.</summary>
-    public async Task<AgentJob?> PollAsync(CancellationToken ct)
+    /// <summary>Waits for work: a job, or none when the server had none during its long poll (or wants an update now).</summary>
+    public async Task<PollAnswer> PollAsync(CancellationToken ct)
     {
         using var response = await PostAsync("api/agent/poll", new PollRequest(AgentProtocol.Version), PollTimeout, ct);
-        return response.StatusCode == HttpStatusCode.NoContent ? null : await ReadAsync<AgentJob>(response, ct);
+        var updateTo = response.Headers.TryGetValues(AgentProtocol.UpdateHeader, out var values) ? values.FirstOrDefault() : null;
+        return new PollAnswer(response.StatusCode == HttpStatusCode.NoContent ? null : await ReadAsync<AgentJob>(response, ct), updateTo);
+    }
+
+    /// <summary>The agent binaries the server serves (anonymous, but through this client: only the trusted server answers).</summary>
+    public async Task<List<AgentBinaryInfo>> GetBinariesAsync(CancellationToken ct)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Get, "api/agent-binaries");
+        using var response = await SendAsync(message, RequestTimeout, withToken: false, ct);
+        return await ReadAsync<List<AgentBinaryInfo>>(response, ct);
+    }
+
+    /// <summary>Streams <paramref name="path"/> (relative to the server) into <paramref name="destination"/>.</summary>
+    public async Task DownloadAsync(string path, Stream destination, CancellationToken ct)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Get, path) { RequestUri = new Uri(baseUri, path) };
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timer.CancelAfter(TimeSpan.FromMinutes(10));
+        using var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timer.Token);
+        response.EnsureSuccessStatusCode();
+        await response.Content.CopyToAsync(destination, timer.Token);
+    }
+
+    public async Task ReportUpdateFailedAsync(AgentUpdateFailure failure, CancellationToken ct)
+    {
+        using var response = await PostAsync("api/agent/update-failed", failure, RequestTimeout, ct);
     }
 
     /// <summary>Sends a batch of output lines (empty as a heartbeat); the answer says whether to cancel the job.</summary>

@@ -22,4 +22,6 @@ namespace AutoDeploy.Agent;
 [JsonSerializable(typeof(ServerProblem))]
 [JsonSerializable(typeof(MachineReadiness))]
 [JsonSerializable(typeof(AgentSettings))]
+[JsonSerializable(typeof(AgentUpdateFailure))]
+[JsonSerializable(typeof(List<AgentBinaryInfo>))]
 internal sealed partial class AgentJson : JsonSerializerContext;

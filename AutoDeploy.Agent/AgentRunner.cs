@@ -19,6 +19,7 @@ public sealed class AgentRunner
     private readonly ServerRetry retry;
     private readonly LogShipper shipper;
     private readonly ScriptRunner scripts;
+    private readonly AgentUpdater updater;
 
     public AgentRunner(AgentSettings settings, HttpClient http, TimeProvider time, TextWriter log, AgentRunnerOptions? options = null)
     {
@@ -34,6 +35,7 @@ public sealed class AgentRunner
         retry = new ServerRetry(time, this.options, Log);
         shipper = new LogShipper(client, retry, time, this.options);
         scripts = new ScriptRunner(time);
+        updater = new AgentUpdater(client, Log);
     }
 
     public async Task<int> RunAsync(CancellationToken stopping)
@@ -47,10 +49,15 @@ public sealed class AgentRunner
             {
                 try
                 {
-                    var job = await retry.CallAsync("polling for work", client.PollAsync, stopping);
-                    if (job is not null)
+                    var answer = await retry.CallAsync("polling for work", client.PollAsync, stopping);
+                    if (answer.Job is not null)
                     {
-                        await RunJobAsync(job, stopping);
+                        await RunJobAsync(answer.Job, stopping);
+                    }
+                    else if (answer.UpdateTo is { } version)
+                    {
+                        // Between jobs by construction: the server offers an update only on a poll that brought none.
+                        await updater.UpdateAsync(version, stopping);
                     }
                     trouble.Reset();
                 }

@@ -100,7 +100,7 @@ public sealed class BenchAgent(string server, HttpClient http, string name)
             AgentJob? job;
             try
             {
-                job = await client.PollAsync(stop);
+                job = (await client.PollAsync(stop)).Job;
             }
             catch (ServerUnavailableException)
             {

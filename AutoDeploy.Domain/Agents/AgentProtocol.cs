@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace AutoDeploy.Domain.Agents;
 
 // The HTTP protocol between AutoDeploy.Agent and the server (docs/architecture.md §9). JSON in camelCase.
@@ -9,6 +11,9 @@ namespace AutoDeploy.Domain.Agents;
 //   POST   /api/agent/jobs/{id}/log        LogBatch -> 200 LogBatchResponse (tells the agent to cancel)
 //   POST   /api/agent/jobs/{id}/complete   JobCompletion -> 204
 //   DELETE /api/agent/registration         -> 204 (deregister: the machine is deleted)
+//   POST   /api/agent/update-failed        AgentUpdateFailure -> 204 (an event on the machine)
+// A poll's 204 may carry X-AutoDeploy-Agent-Update: <version>: the agent updates itself now, between jobs, from
+// GET /api/agent-binaries and GET /agents/<runtime>/autodeploy-agent (SHA-256 checked), then restarts in place.
 // A wrong or revoked token is 401 with problem details; the agent says so and stops.
 
 public sealed record RegistrationResponse(int MachineId, string Token);
@@ -38,6 +43,9 @@ public sealed record AgentJob(
     int TimeoutSeconds,
     TimeSpan? Heartbeat = null);
 
+/// <summary>An agent told to update itself could not, and runs on as it was: why (bounded by the server).</summary>
+public sealed record AgentUpdateFailure(string Version, string Reason);
+
 public enum LogStream { Output, Error }
 
 public sealed record LogLine(DateTimeOffset At, LogStream Stream, string Text);
@@ -53,7 +61,24 @@ public sealed record JobCompletion(JobOutcome Outcome, int? ExitCode, string? Me
 
 public static class AgentProtocol
 {
-    public const string Version = "1.0.0";
+    /// <summary>
+    /// The version of this build (Directory.Build.props' Version, without any +commit suffix): what an agent reports
+    /// and what the server's agent binaries are. An agent built with an older one is updated when its policy says so.
+    /// </summary>
+    public static readonly string Version =
+        (typeof(AgentProtocol).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "1.0.0")
+        .Split('+')[0];
+
+    /// <summary>Whether <paramref name="agentVersion"/> (unknown counts as older) is older than <paramref name="serverVersion"/>.</summary>
+    public static bool IsOlder(string? agentVersion, string serverVersion) =>
+        !Releases.SemanticVersion.TryParse(agentVersion, out var agent)
+        || (Releases.SemanticVersion.TryParse(serverVersion, out var server) && agent.CompareTo(server) < 0);
+
+    /// <summary>
+    /// The header on a poll's answer (204, no job) that tells an agent to update itself to this version now, between
+    /// jobs: its policy says Automatically and it is older than the server's agent.
+    /// </summary>
+    public const string UpdateHeader = "X-AutoDeploy-Agent-Update";
 
     /// <summary>How long the server holds a poll open when there is no work.</summary>
     public static readonly TimeSpan DefaultLongPoll = TimeSpan.FromSeconds(20);

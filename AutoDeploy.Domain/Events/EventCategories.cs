@@ -31,6 +31,8 @@ public static class EventCategories
     public const string EnrolmentTokenCreated = "EnrolmentTokenCreated";
     public const string EnrolmentTokenUsed = "EnrolmentTokenUsed";
     public const string EnrolmentTokenRevoked = "EnrolmentTokenRevoked";
+    public const string AgentUpdated = "AgentUpdated";
+    public const string AgentUpdateFailed = "AgentUpdateFailed";
 
     public static readonly IReadOnlyList<string> Machine =
     [
@@ -41,7 +43,7 @@ public static class EventCategories
     /// <summary>What the server observes about a machine, as opposed to what a user changed.</summary>
     public static readonly IReadOnlySet<string> Observed = new HashSet<string>
     {
-        MachineHealthy, MachineHasWarnings, MachineUnhealthy, MachineUnavailable, MachineCleanupFailed,
+        MachineHealthy, MachineHasWarnings, MachineUnhealthy, MachineUnavailable, MachineCleanupFailed, AgentUpdated, AgentUpdateFailed,
     };
 
     /// <summary>The categories that end a deployment, whatever its outcome.</summary>
@@ -55,6 +57,6 @@ public static class EventCategories
         Created, Modified, Deleted, .. Machine,
         DeploymentQueued, DeploymentStarted, DeploymentSucceeded, DeploymentFailed, DeploymentCanceled,
         ReleaseCreated, AutoDeployTriggered, AutoDeployBlocked, AutoDeployOverrideSet, AutoDeployOverrideCleared,
-        EnrolmentTokenCreated, EnrolmentTokenUsed, EnrolmentTokenRevoked,
+        EnrolmentTokenCreated, EnrolmentTokenUsed, EnrolmentTokenRevoked, AgentUpdated, AgentUpdateFailed,
     ];
 }

@@ -51,6 +51,27 @@ public sealed class Machine : Document
         return machine;
     }
 
+    /// <summary>The version the agent reported; a change from a known version is an update, and an event.</summary>
+    public void ReportAgentVersion(string? version)
+    {
+        if (version == AgentVersion)
+        {
+            return;
+        }
+        var previous = AgentVersion;
+        AgentVersion = version;
+        if (previous is not null && version is not null)
+        {
+            Raise(new DomainEvent(EventCategories.AgentUpdated, $"The agent on '{Name}' is now version {version} (was {previous})",
+                Covers: [nameof(AgentVersion)]));
+        }
+    }
+
+    /// <summary>The agent could not update itself to <paramref name="version"/> and runs on: an event with its reason.</summary>
+    public void ReportAgentUpdateFailed(string version, string reason) =>
+        Raise(new DomainEvent(EventCategories.AgentUpdateFailed,
+            $"The agent on '{Name}' could not update itself to version {version}: {reason}", Details: new { version, reason }));
+
     public void Enable()
     {
         if (IsEnabled)

@@ -28,7 +28,8 @@ public static class HealthRules
         }
         var warnings = output.Where(l => l.StartsWith(WarningPrefix, StringComparison.Ordinal))
             .Select(l => l[WarningPrefix.Length..].Trim()).ToList();
-        if (policy.AgentVersionCheck == AgentVersionCheck.Warn && IsOlder(agentVersion, serverAgentVersion))
+        // Automatically warns too while the agent is older: it is told once it has updated itself.
+        if (policy.AgentVersionCheck != AgentVersionCheck.Ignore && AgentProtocol.IsOlder(agentVersion, serverAgentVersion))
         {
             warnings.Add($"The agent's version {agentVersion ?? "(unknown)"} is older than the server's {serverAgentVersion}.");
         }
@@ -59,8 +60,4 @@ public static class HealthRules
     /// <summary>Whether a machine that could not be checked fails a health-check task, or is skipped.</summary>
     public static bool FailsTaskWhenUnavailable(MachinePolicy policy) =>
         policy.ConnectivityBehavior == ConnectivityBehavior.ExpectedToBeOnline;
-
-    private static bool IsOlder(string? agentVersion, string serverVersion) =>
-        !SemanticVersion.TryParse(agentVersion, out var agent)
-        || (SemanticVersion.TryParse(serverVersion, out var server) && agent.CompareTo(server) < 0);
 }

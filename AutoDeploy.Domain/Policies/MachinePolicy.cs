@@ -36,4 +36,8 @@ public enum ConnectivityBehavior { ExpectedToBeOnline, MayBeOfflineAndCanBeSkipp
 
 public enum CleanupBehavior { DoNotDelete, DeleteUnavailableMachines }
 
-public enum AgentVersionCheck { Warn, Ignore }
+/// <summary>
+/// What the server does about an agent older than its own: tells (Warn: the machine has warnings), updates it
+/// (Automatically: between jobs, then it warns until the agent reports the new version), or nothing (Ignore).
+/// </summary>
+public enum AgentVersionCheck { Warn, Ignore, Automatically }

@@ -152,9 +152,9 @@ public sealed class MachinePolicyInputValidatorTests
     public void An_undefined_agent_version_check_is_refused_naming_the_valid_ones()
     {
         var input = Input();
-        input.AgentVersionCheck = (AgentVersionCheck)2;
+        input.AgentVersionCheck = (AgentVersionCheck)3;
 
-        Assert.Equal(["The agent version check must be one of: Warn, Ignore."],
+        Assert.Equal(["The agent version check must be one of: Warn, Ignore, Automatically."],
             Messages(input, nameof(MachinePolicyInput.AgentVersionCheck)));
     }
 

@@ -1,6 +1,7 @@
 using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Domain.Machines;
+using AutoDeploy.Domain.Policies;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.HealthChecks;
 using AutoDeploy.Web.Signals;
@@ -10,22 +11,26 @@ using Microsoft.Extensions.Options;
 
 namespace AutoDeploy.Web.Agents;
 
+/// <summary>What a poll answers: a job, or none; and the agent version to update to now (between jobs), if any.</summary>
+public sealed record PollAnswer(AgentJob? Job, string? UpdateTo);
+
 /// <summary>
 /// The agent protocol's job dispatch: an agent's long poll, which records its contact (a first contact queues a health
-/// check), claims the machine's next job for it and hands it over.
+/// check), claims the machine's next job for it and hands it over, or tells an agent older than the server's to
+/// update itself when its policy says Automatically.
 /// </summary>
 public sealed class JobDispatch(
     IDbContextFactory<AutoDeployDbContext> factory, HealthCheckService healthChecks, TaskSignals signals, IOptions<TaskOptions> options,
-    IOptions<HealthCheckOptions> healthOptions, TimeProvider time)
+    IOptions<HealthCheckOptions> healthOptions, AgentBinaries binaries, TimeProvider time)
 {
     private TaskOptions Options => options.Value;
 
     private TimeSpan Heartbeat => AgentHeartbeat.For(Options.AgentLostAfter, healthOptions.Value.UnavailableAfter);
 
     /// <summary>Holds the poll open until the machine has a job (claimed for it here) or the long poll ends.</summary>
-    public async Task<AgentJob?> PollAsync(int machineId, PollRequest request, CancellationToken cancellationToken)
+    public async Task<PollAnswer> PollAsync(int machineId, PollRequest request, CancellationToken cancellationToken)
     {
-        await RecordContactAsync(machineId, request.AgentVersion, cancellationToken);
+        var updateTo = await RecordContactAsync(machineId, request.AgentVersion, cancellationToken);
         var deadline = time.GetUtcNow() + Options.LongPoll;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -36,27 +41,35 @@ public sealed class JobDispatch(
             // since the agent's next poll looks first.
             var wake = signals.Machines.WaitAsync(machineId, Max(remaining, TimeSpan.Zero), time, cancellationToken);
             var job = await TryClaimAsync(machineId, cancellationToken);
+            // An update rides on a poll that ends without a job (the agent updates between jobs), at the end of the
+            // hold like any such poll: an agent that cannot update and carries on asks no more often than before.
             if (job is not null || remaining <= TimeSpan.Zero)
             {
-                return job;
+                return new PollAnswer(job, job is null ? updateTo : null);
             }
             await wake;
         }
-        return null;
+        return new PollAnswer(null, null);
     }
 
-    private async Task RecordContactAsync(int machineId, string agentVersion, CancellationToken cancellationToken)
+    /// <returns>The version the agent should update itself to now, or null.</returns>
+    private async Task<string?> RecordContactAsync(int machineId, string agentVersion, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var machine = await db.Machines.SingleAsync(m => m.Id == machineId, cancellationToken);
+        // Only an outdated agent costs the policy's query, and only a server that has binaries offers them.
+        var updateTo = AgentProtocol.IsOlder(agentVersion, AgentProtocol.Version) && binaries.All().Count > 0
+            && await db.MachinePolicies.Where(p => p.Id == machine.MachinePolicyId).Select(p => p.AgentVersionCheck)
+                .SingleAsync(cancellationToken) == AgentVersionCheck.Automatically
+            ? AgentProtocol.Version : null;
         var now = time.GetUtcNow();
         var firstContact = machine.HealthStatus is MachineHealthStatus.Unknown or MachineHealthStatus.Unavailable;
         if (!firstContact && machine.LastSeenAt is { } seen && now - seen < Options.LastSeenResolution && machine.AgentVersion == agentVersion)
         {
-            return;
+            return updateTo;
         }
         machine.LastSeenAt = now;
-        machine.AgentVersion = agentVersion;
+        machine.ReportAgentVersion(agentVersion);
         if (firstContact)
         {
             // The first contact after registration (or after being unavailable) is a reason to check at once:
@@ -64,6 +77,7 @@ public sealed class JobDispatch(
             await healthChecks.QueueAsync(db, machineId, null, cancellationToken);
         }
         await db.SaveChangesAsync(cancellationToken);
+        return updateTo;
     }
 
     private async Task<AgentJob?> TryClaimAsync(int machineId, CancellationToken cancellationToken)

@@ -107,6 +107,24 @@ public sealed class JobReports(
     }
 
     /// <summary>The agent removes its machine: a MachineDeleted event; its unfinished jobs are canceled.</summary>
+    /// <summary>The agent could not update itself: an event on its machine, the texts bounded here.</summary>
+    public async Task ReportUpdateFailedAsync(int machineId, AgentUpdateFailure failure, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        if (await db.Machines.SingleOrDefaultAsync(m => m.Id == machineId, cancellationToken) is not { } machine)
+        {
+            return;
+        }
+        machine.ReportAgentUpdateFailed(Bounded(failure.Version, 50), Bounded(failure.Reason, 1000));
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static string Bounded(string? text, int length)
+    {
+        var clean = new string((text ?? "").Where(c => !char.IsControl(c)).ToArray()).Trim();
+        return clean.Length <= length ? clean : clean[..(length - 1)] + "…";
+    }
+
     public async Task DeregisterAsync(int machineId, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);

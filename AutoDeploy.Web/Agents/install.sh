@@ -183,6 +183,8 @@ else
 fi
 mv -f "$download" "$bin"
 trap - EXIT
+# The agent replaces itself when its machine policy updates agents Automatically: its folder is its user's.
+[ "$user" = "$(id -un)" ] || chown "$user:" "$dir" "$bin"
 
 if [ "$service" = 1 ]; then
   mkdir -p "$(dirname "$unit")"

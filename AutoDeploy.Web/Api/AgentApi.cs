@@ -13,8 +13,22 @@ public static class AgentApi
     {
         var agent = api.MapGroup("/agent").RequireAuthorization(AgentAuthenticationHandler.PolicyName).WithTags("Agent");
 
-        agent.MapPost("/poll", async Task<IResult> (PollRequest request, ClaimsPrincipal user, JobDispatch dispatch, CancellationToken ct) =>
-            await dispatch.PollAsync(user.MachineId(), request, ct) is { } job ? TypedResults.Ok(job) : TypedResults.NoContent());
+        agent.MapPost("/poll", async Task<IResult> (PollRequest request, ClaimsPrincipal user, HttpResponse response, JobDispatch dispatch,
+            CancellationToken ct) =>
+        {
+            var answer = await dispatch.PollAsync(user.MachineId(), request, ct);
+            if (answer.UpdateTo is { } version)
+            {
+                response.Headers[AgentProtocol.UpdateHeader] = version;
+            }
+            return answer.Job is { } job ? TypedResults.Ok(job) : TypedResults.NoContent();
+        });
+
+        agent.MapPost("/update-failed", async (AgentUpdateFailure failure, ClaimsPrincipal user, JobReports reports, CancellationToken ct) =>
+        {
+            await reports.ReportUpdateFailedAsync(user.MachineId(), failure, ct);
+            return TypedResults.NoContent();
+        });
 
         agent.MapPost("/jobs/{id:long}/log", async Task<IResult> (long id, LogBatch batch, ClaimsPrincipal user, JobReports reports, CancellationToken ct) =>
             await reports.AppendLogAsync(user.MachineId(), id, batch, ct) is { } response

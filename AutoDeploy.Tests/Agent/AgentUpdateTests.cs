@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
+using System.Security.Cryptography;
+using System.Text;
+using AutoDeploy.Domain.Agents;
+using AutoDeploy.Domain.Events;
+using AutoDeploy.Domain.Policies;
+using AutoDeploy.Tests.TestSupport;
+using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Services;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AutoDeploy.Tests.Agent;
+
+/// <summary>
+/// An installed agent of an older build (published here with Version 0.9.0) on a policy that updates agents
+/// Automatically: it replaces itself with the server's build and restarts in place, or, when the server's file is not
+/// an agent, runs on as it was and says why, once.
+/// </summary>
+[Trait("Database", "App")]
+[SupportedOSPlatform("linux")]
+public sealed class AgentUpdateTests(OlderAgentBuild older) : IClassFixture<OlderAgentBuild>, IAsyncLifetime
+{
+    private readonly AutoDeployAppFactory _app = new();
+    private readonly string _root = Directory.CreateTempSubdirectory("autodeploy-update-").FullName;
+    private readonly StringBuilder _output = new();
+    private Process? _agent;
+    private HttpClient _api = null!;
+    private string _server = "";
+    private IDbContextFactory<AutoDeployDbContext> _factory = null!;
+
+    private string Binary => Path.Combine(_root, "autodeploy-agent");
+    private string Home => Path.Combine(_root, "home");
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    private async Task StartAsync(string? agentsFolder = null)
+    {
+        _app.Settings["Tasks:LongPoll"] = "00:00:01";
+        if (agentsFolder is not null)
+        {
+            _app.Settings["Agents:Folder"] = agentsFolder;
+        }
+        _server = _app.StartOnKestrel();
+        _api = new HttpClient { BaseAddress = new Uri(_server) };
+        _api.DefaultRequestHeaders.Add("X-Api-Key", AutoDeployAppFactory.AdminApiKey);
+        _factory = _app.Services.GetRequiredService<IDbContextFactory<AutoDeployDbContext>>();
+        var scenario = await new DeploymentScenario(_factory).WithEnvironmentAsync();
+        await using (var db = await _factory.CreateDbContextAsync())
+        {
+            (await db.MachinePolicies.SingleAsync(p => p.IsDefault)).AgentVersionCheck = AgentVersionCheck.Automatically;
+            await db.SaveChangesAsync();
+        }
+        File.Copy(older.Binary, Binary);
+        File.SetUnixFileMode(Binary, File.GetUnixFileMode(older.Binary));
+        var (registered, output) = await ExecAsync(Binary, "register", "--server", _server, "--api-key", AutoDeployAppFactory.AdminApiKey,
+            "--name", "old-01", "--environment", scenario.Environment.Name, "--role", "web", "--home", Home);
+        Assert.True(registered == 0, output);
+        _agent = Process.Start(new ProcessStartInfo(Binary, ["run", "--home", Home]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        _agent.OutputDataReceived += (_, e) => { lock (_output) { _output.AppendLine(e.Data); } };
+        _agent.ErrorDataReceived += (_, e) => { lock (_output) { _output.AppendLine(e.Data); } };
+        _agent.BeginOutputReadLine();
+        _agent.BeginErrorReadLine();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_agent is { HasExited: false })
+        {
+            _agent.Kill(entireProcessTree: true);
+            await _agent.WaitForExitAsync();
+        }
+        _agent?.Dispose();
+        _api?.Dispose();
+        await _app.DisposeAsync();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    [Fact]
+    public async Task An_older_agent_replaces_itself_with_the_servers_build_and_restarts_in_place()
+    {
+        await StartAsync();
+        var machineId = await MachineIdAsync();
+
+        await Eventually.TrueAsync(async () => await AgentVersionAsync(machineId) == AgentProtocol.Version, TimeSpan.FromSeconds(120), Output);
+
+        Assert.Equal("0.9.0", older.Version);
+        Assert.False(_agent!.HasExited, Output());
+        Assert.Equal(Sha256Of(Path.Combine(AppContext.BaseDirectory, "agents", RuntimeInformation.RuntimeIdentifier, "autodeploy-agent")),
+            Sha256Of(Binary));
+        Assert.Equal(["autodeploy-agent"], Directory.GetFiles(_root).Select(Path.GetFileName));
+        var updated = Assert.Single(await EventsAsync(machineId, EventCategories.AgentUpdated));
+        Assert.Equal($"The agent on 'old-01' is now version {AgentProtocol.Version} (was 0.9.0)", updated);
+    }
+
+    [Fact]
+    public async Task An_update_that_does_not_run_leaves_the_old_agent_running_and_is_reported_once()
+    {
+        var served = Directory.CreateDirectory(Path.Combine(_root, "served", RuntimeInformation.RuntimeIdentifier));
+        await File.WriteAllTextAsync(Path.Combine(served.FullName, "autodeploy-agent"), "not an agent");
+        await StartAsync(Path.GetDirectoryName(served.FullName));
+        var machineId = await MachineIdAsync();
+
+        await Eventually.TrueAsync(async () => (await EventsAsync(machineId, EventCategories.AgentUpdateFailed)).Count > 0,
+            TimeSpan.FromSeconds(120), Output);
+        // Several more polls, each offering the update again: it is not tried again.
+        var polls = Count("update");
+        await Eventually.TrueAsync(() => LastSeenAfterFailureAsync(machineId), TimeSpan.FromSeconds(60), Output);
+
+        var failed = Assert.Single(await EventsAsync(machineId, EventCategories.AgentUpdateFailed));
+        Assert.StartsWith($"The agent on 'old-01' could not update itself to version {AgentProtocol.Version}: the downloaded agent does not run:", failed);
+        Assert.Equal("0.9.0", await AgentVersionAsync(machineId));
+        Assert.False(_agent!.HasExited, Output());
+        Assert.Equal(Sha256Of(older.Binary), Sha256Of(Binary));
+        Assert.Equal(polls, Count("update"));
+    }
+
+    /// <summary>True once the machine's last contact is 3 long polls after the failure was recorded.</summary>
+    private async Task<bool> LastSeenAfterFailureAsync(int machineId)
+    {
+        await using var db = await _factory.CreateDbContextAsync();
+        var failedAt = await db.Events.Where(e => e.MachineId == machineId && e.Category == EventCategories.AgentUpdateFailed)
+            .Select(e => e.OccurredAt).SingleAsync();
+        var seen = await db.Machines.Where(m => m.Id == machineId).Select(m => m.LastSeenAt).SingleAsync();
+        return seen > failedAt + TimeSpan.FromSeconds(3);
+    }
+
+    private int Count(string word)
+    {
+        lock (_output)
+        {
+            return _output.ToString().Split('\n').Count(l => l.Contains(word, StringComparison.OrdinalIgnoreCase));
+        }
+    }
+
+    private string Output()
+    {
+        lock (_output)
+        {
+            return $"agent output:\n{_output}";
+        }
+    }
+
+    private async Task<int> MachineIdAsync()
+    {
+        await using var db = await _factory.CreateDbContextAsync();
+        return await db.Machines.Where(m => m.Name == "old-01").Select(m => m.Id).SingleAsync();
+    }
+
+    private async Task<string?> AgentVersionAsync(int machineId) =>
+        (await _api.GetFromJsonAsync<MachineDetails>($"/api/machines/{machineId}", ProtocolAgent.Json))!.AgentVersion;
+
+    private async Task<List<string>> EventsAsync(int machineId, string category)
+    {
+        await using var db = await _factory.CreateDbContextAsync();
+        return await db.Events.Where(e => e.MachineId == machineId && e.Category == category).Select(e => e.Message).ToListAsync();
+    }
+
+    private static string Sha256Of(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    private static async Task<(int ExitCode, string Output)> ExecAsync(string program, params string[] arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(limit.Token);
+        return (process.ExitCode, await output + await error);
+    }
+}
+
+/// <summary>
+/// The agent as the previous release built it: this repository's agent published self-contained for this machine with
+/// Version 0.9.0, into a folder of its own (once for the class: about half a minute).
+/// </summary>
+public sealed class OlderAgentBuild : IAsyncLifetime
+{
+    public string Version => "0.9.0";
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("autodeploy-older-agent-").FullName;
+
+    public string Binary => Path.Combine(_folder, "out", "AutoDeploy.Agent");
+
+    public async Task InitializeAsync()
+    {
+        var repository = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(repository.FullName, "AutoDeploy.sln")))
+        {
+            repository = repository.Parent ?? throw new InvalidOperationException("The tests do not run inside the repository.");
+        }
+        var info = new ProcessStartInfo("dotnet",
+        [
+            "publish", Path.Combine(repository.FullName, "AutoDeploy.Agent", "AutoDeploy.Agent.csproj"), "-c", "Release",
+            "-r", RuntimeInformation.RuntimeIdentifier, $"-p:Version={Version}", "-p:DebugType=none", "-nologo", "-v:q", "-nodeReuse:false",
+            "--artifacts-path", Path.Combine(_folder, "build"), "-o", Path.Combine(_folder, "out"),
+        ]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        await process.WaitForExitAsync(limit.Token);
+        Assert.True(process.ExitCode == 0, $"publishing the older agent failed:\n{await output}{await error}");
+    }
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(_folder, recursive: true);
+        return Task.CompletedTask;
+    }
+}
