@@ -88,6 +88,7 @@ public sealed class AgentUpdateTests(OlderAgentBuild older) : IClassFixture<Olde
         await Eventually.TrueAsync(async () => await AgentVersionAsync(machineId) == AgentProtocol.Version, TimeSpan.FromSeconds(120), Output);
 
         Assert.Equal("0.9.0", older.Version);
+        Assert.Null((await _api.GetFromJsonAsync<MachineDetails>($"/api/machines/{machineId}", ProtocolAgent.Json))!.AgentUpdate);
         Assert.False(_agent!.HasExited, Output());
         Assert.Equal(Sha256Of(Path.Combine(AppContext.BaseDirectory, "agents", RuntimeInformation.RuntimeIdentifier, "autodeploy-agent")),
             Sha256Of(Binary));
@@ -113,6 +114,8 @@ public sealed class AgentUpdateTests(OlderAgentBuild older) : IClassFixture<Olde
         var failed = Assert.Single(await EventsAsync(machineId, EventCategories.AgentUpdateFailed));
         Assert.StartsWith($"The agent on 'old-01' could not update itself to version {AgentProtocol.Version}: the downloaded agent does not run:", failed);
         Assert.Equal("0.9.0", await AgentVersionAsync(machineId));
+        var shown = (await _api.GetFromJsonAsync<MachineDetails>($"/api/machines/{machineId}", ProtocolAgent.Json))!.AgentUpdate;
+        Assert.Equal($"{failed}. It runs on; it tries again when it restarts.", shown);
         Assert.False(_agent!.HasExited, Output());
         Assert.Equal(Sha256Of(older.Binary), Sha256Of(Binary));
         Assert.Equal(polls, Count("update"));

@@ -73,7 +73,11 @@ public sealed class InstallScriptTests : IAsyncLifetime
         var machineId = await MachineIdAsync("scaled-01");
 
         var agent = StartInstalledAgent();
-        await Eventually.TrueAsync(async () => await HasReleaseAsync(machineId), TimeSpan.FromSeconds(90), () => Output(agent));
+        var (ready, readyOutput) = await ExecAsync(Binary, ["wait-ready", "--home", Home, "--timeout", "90s"]);
+
+        Assert.True(ready == 0, readyOutput + Output(agent));
+        Assert.Contains("'scaled-01' is ready", readyOutput);
+        Assert.True(await HasReleaseAsync(machineId), Output(agent));
 
         // The agent is its own program: no dotnet host, and nothing of the machine's .NET (if any) loaded.
         Assert.Equal(Binary, new FileInfo($"/proc/{agent.Id}/exe").ResolveLinkTarget(returnFinalTarget: true)!.FullName);

@@ -39,7 +39,8 @@ public sealed record MachineDetails(
     DateTimeOffset RegisteredAt,
     DateTimeOffset? LastSeenAt,
     string? AgentVersion,
-    IReadOnlyList<MachineEvent> RecentEvents)
+    IReadOnlyList<MachineEvent> RecentEvents,
+    string? AgentUpdate = null)
 {
     /// <summary>What the edit form starts from.</summary>
     public MachineInput ToInput() => new()

@@ -1,5 +1,7 @@
+using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Machines;
+using AutoDeploy.Domain.Policies;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Signals;
 using FluentValidation;
@@ -83,7 +85,31 @@ public sealed class MachineService(
             machine.Environments.OrderBy(e => e.SortOrder).ThenBy(e => e.Name).Select(e => new NamedRef(e.Id, e.Name)).ToList(),
             machine.Roles, new NamedRef(machine.MachinePolicyId, machine.MachinePolicy?.Name ?? ""),
             machine.IsEnabled, machine.HealthStatus, machine.HealthSummary, machine.HealthChangedAt,
-            machine.RegisteredAt, machine.LastSeenAt, machine.AgentVersion, events);
+            machine.RegisteredAt, machine.LastSeenAt, machine.AgentVersion, events, await AgentUpdateAsync(db, machine, cancellationToken));
+    }
+
+    /// <summary>Where the machine's agent stands against the server's version, as its policy treats it (null: up to date).</summary>
+    private static async Task<string?> AgentUpdateAsync(AutoDeployDbContext db, Machine machine, CancellationToken cancellationToken)
+    {
+        var served = AgentProtocol.Version;
+        if (machine.AgentVersion is null || !AgentProtocol.IsOlder(machine.AgentVersion, served))
+        {
+            return null;
+        }
+        switch (machine.MachinePolicy?.AgentVersionCheck)
+        {
+            case AgentVersionCheck.Ignore:
+                return $"Older than the server's {served}; the machine policy ignores it.";
+            case AgentVersionCheck.Warn:
+                return $"Older than the server's {served}; the machine policy warns (choose Automatically to update it).";
+        }
+        // The newest failure since the agent last changed version, if any: the agent does not retry it until it restarts.
+        var failure = await db.Events.AsNoTracking()
+            .Where(e => e.MachineId == machine.Id && (e.Category == EventCategories.AgentUpdateFailed || e.Category == EventCategories.AgentUpdated))
+            .OrderByDescending(e => e.Id).Select(e => new { e.Category, e.Message }).FirstOrDefaultAsync(cancellationToken);
+        return failure?.Category == EventCategories.AgentUpdateFailed
+            ? $"{failure.Message}. It runs on; it tries again when it restarts."
+            : $"Updating to {served} between jobs (the machine policy updates agents automatically).";
     }
 
     /// <summary>The environments, policies and roles in use, for the form's choices and the list's filters.</summary>
