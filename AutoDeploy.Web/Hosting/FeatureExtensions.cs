@@ -11,9 +11,9 @@ public static class FeatureExtensions
     public static IServiceCollection AddEnvironments(this IServiceCollection services) =>
         services.AddScoped<EnvironmentService>();
 
-    /// <summary>Machines, and their registration by agents.</summary>
+    /// <summary>Machines, their registration by agents, and the enrolment tokens agents register with.</summary>
     public static IServiceCollection AddMachines(this IServiceCollection services) =>
-        services.AddScoped<MachineService>().AddScoped<MachineRegistrationService>();
+        services.AddScoped<MachineService>().AddScoped<MachineRegistrationService>().AddScoped<EnrolmentTokenService>();
 
     public static IServiceCollection AddMachinePolicies(this IServiceCollection services) =>
         services.AddScoped<MachinePolicyService>();
