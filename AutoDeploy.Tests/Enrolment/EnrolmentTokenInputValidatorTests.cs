@@ -69,7 +69,8 @@ public sealed class EnrolmentTokenInputValidatorTests
         var valid = _validator.Validate(input).IsValid;
         input.Name = new string('n', 201);
 
-        Assert.Equal((true, ["Name must be at most 200 characters."]), (valid, _validator.Validate(input).Errors.Select(e => e.ErrorMessage).ToArray()));
+        Assert.True(valid);
+        Assert.Equal(["Name must be at most 200 characters."], _validator.Validate(input).Errors.Select(e => e.ErrorMessage));
     }
 
     private static EnrolmentTokenInput Valid() => new() { Name = "web fleet", EnvironmentIds = [1], Roles = ["web"], PolicyIds = [1] };
