@@ -43,10 +43,11 @@ public sealed class EnrolmentTokensPageTests : MachineComponentContext
     {
         var page = RenderPage();
 
-        await OpenCreateDialogAsync(page);
+        var creating = OpenCreateDialog(page);
         Field("Name").Input("web fleet");
         await PickAsync("Environments", "Production");
         await Button(_dialogs, "Create").ClickAsync(new());
+        await creating;
 
         page.WaitForAssertion(() => Assert.StartsWith("ENROL-", page.Find("[data-testid='new-enrolment-token-secret']").TextContent));
         var secret = page.Find("[data-testid='new-enrolment-token-secret']").TextContent;
@@ -54,7 +55,9 @@ public sealed class EnrolmentTokensPageTests : MachineComponentContext
         Assert.Contains($"--token {secret}", command);
         Assert.Contains("--environment Production", command);
         Assert.Equal(["Production"], (await Tokens.ListAsync()).Single().Environments.Select(e => e.Name));
-        Assert.DoesNotContain(secret, RenderPage().Markup);
+        var again = Render<EnrolmentTokensPage>();
+        again.WaitForAssertion(() => Assert.Equal("web fleet", Cells(again)[0]));
+        Assert.DoesNotContain(secret, again.Markup);
     }
 
     [Fact]
@@ -62,7 +65,7 @@ public sealed class EnrolmentTokensPageTests : MachineComponentContext
     {
         var page = RenderPage();
 
-        await OpenCreateDialogAsync(page);
+        _ = OpenCreateDialog(page);
         await Button(_dialogs, "Create").ClickAsync(new());
 
         _dialogs.WaitForAssertion(() => Assert.Equal("Name is required.", ErrorBeside("Name")));
@@ -77,9 +80,11 @@ public sealed class EnrolmentTokensPageTests : MachineComponentContext
         var page = RenderPage();
         page.WaitForAssertion(() => Button(page, "Revoke web fleet"));
 
-        await Button(page, "Revoke web fleet").ClickAsync(new());
+        // The click's handler waits for the confirmation, so it is awaited only after answering.
+        var revoking = Button(page, "Revoke web fleet").ClickAsync(new());
         _dialogs.WaitForAssertion(() => Assert.Contains("Revoke \"web fleet\"", _dialogs.Markup));
         await Button(_dialogs, "Revoke").ClickAsync(new());
+        await revoking;
 
         page.WaitForAssertion(() => Assert.StartsWith("Revoked", Cells(page)[8]));
         Assert.Equal(EnrolmentTokenState.Revoked, (await Tokens.ListAsync()).Single().State);
@@ -93,10 +98,12 @@ public sealed class EnrolmentTokensPageTests : MachineComponentContext
         return Render<EnrolmentTokensPage>();
     }
 
-    private async Task OpenCreateDialogAsync(IRenderedComponent<EnrolmentTokensPage> page)
+    /// <summary>Opens the dialog; the click's handler waits for the dialog to close, so its task ends only then.</summary>
+    private Task OpenCreateDialog(IRenderedComponent<EnrolmentTokensPage> page)
     {
-        await Button(page, "Create token").ClickAsync(new());
+        var clicking = Button(page, "Create token").ClickAsync(new());
         _dialogs.WaitForAssertion(() => Assert.NotNull(Field("Name")));
+        return clicking;
     }
 
     private async Task PickAsync(string select, string option)

@@ -64,6 +64,13 @@ public sealed class EnrolmentTokenService(
         return token is null ? null : Summarize(token, time.GetUtcNow());
     }
 
+    /// <summary>The policy the create form starts with: the server's default, which a machine naming none gets.</summary>
+    public async Task<int?> DefaultPolicyIdAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.MachinePolicies.Where(p => p.IsDefault).Select(p => (int?)p.Id).FirstOrDefaultAsync(cancellationToken);
+    }
+
     /// <summary>Creates a token valid from now for <see cref="EnrolmentTokenInput.ValidFor"/>; the answer holds its secret, once.</summary>
     public async Task<SaveResult<NewEnrolmentToken>> CreateAsync(EnrolmentTokenInput input, CancellationToken cancellationToken = default)
     {
