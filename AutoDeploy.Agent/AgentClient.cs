@@ -2,9 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Machines;
+using AutoDeploy.Domain.Triggers;
 
 namespace AutoDeploy.Agent;
 
@@ -15,11 +16,11 @@ namespace AutoDeploy.Agent;
 /// </summary>
 public sealed class AgentClient(HttpClient http, string server, string? token = null)
 {
-    /// <summary>The server's JSON: camelCase, enums as names.</summary>
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter() },
-    };
+    /// <summary>The server's JSON: camelCase, enums as names; the types are <see cref="AgentJson"/>'s.</summary>
+    public static readonly JsonSerializerOptions Json = AgentJson.Default.Options;
+
+    /// <summary>What (de)serializes a <typeparamref name="T"/>, without reflection (the published agent is trimmed).</summary>
+    public static JsonTypeInfo<T> TypeOf<T>() => (JsonTypeInfo<T>)Json.GetTypeInfo(typeof(T));
 
     private readonly Uri baseUri = new(server.EndsWith('/') ? server : server + "/", UriKind.Absolute);
 
@@ -38,7 +39,7 @@ public sealed class AgentClient(HttpClient http, string server, string? token = 
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, "api/machines/register")
         {
-            Content = JsonContent.Create(request, options: Json),
+            Content = JsonContent.Create(request, TypeOf<RegistrationRequest>()),
         };
         message.Headers.Add(credential.Header, credential.Value.Trim());
         using var response = await SendAsync(message, RequestTimeout, withToken: false, ct);
@@ -64,6 +65,14 @@ public sealed class AgentClient(HttpClient http, string server, string? token = 
         using var response = await PostAsync($"api/agent/jobs/{jobId}/complete", completion, RequestTimeout, ct);
     }
 
+    /// <summary>Whether this machine has every release its triggers say it should (<c>wait-ready</c> asks this).</summary>
+    public async Task<MachineReadiness> ReadinessAsync(CancellationToken ct)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Get, "api/agent/readiness");
+        using var response = await SendAsync(message, RequestTimeout, withToken: true, ct);
+        return await ReadAsync<MachineReadiness>(response, ct);
+    }
+
     /// <summary>Deletes this machine on the server; its token stops working.</summary>
     public async Task DeregisterAsync(CancellationToken ct)
     {
@@ -73,7 +82,7 @@ public sealed class AgentClient(HttpClient http, string server, string? token = 
 
     private async Task<HttpResponseMessage> PostAsync<T>(string path, T body, TimeSpan timeout, CancellationToken ct)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: Json) };
+        using var message = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, TypeOf<T>()) };
         return await SendAsync(message, timeout, withToken: true, ct);
     }
 
@@ -124,7 +133,7 @@ public sealed class AgentClient(HttpClient http, string server, string? token = 
     {
         try
         {
-            return await response.Content.ReadFromJsonAsync<T>(Json, ct)
+            return await response.Content.ReadFromJsonAsync(TypeOf<T>(), ct)
                 ?? throw new JsonException("the answer is empty");
         }
         catch (JsonException e)
@@ -137,7 +146,7 @@ public sealed class AgentClient(HttpClient http, string server, string? token = 
     {
         try
         {
-            return await response.Content.ReadFromJsonAsync<ServerProblem>(Json, ct);
+            return await response.Content.ReadFromJsonAsync(TypeOf<ServerProblem>(), ct);
         }
         catch (Exception e) when (e is JsonException or NotSupportedException)
         {

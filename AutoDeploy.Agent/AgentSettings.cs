@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace AutoDeploy.Agent;
 
@@ -13,7 +14,8 @@ public sealed record AgentSettings(string Server, int MachineId, string Name, st
 
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    private static readonly JsonSerializerOptions FileJson = new(AgentClient.Json) { WriteIndented = true };
+    private static readonly JsonTypeInfo<AgentSettings> FileJson =
+        (JsonTypeInfo<AgentSettings>)new JsonSerializerOptions(AgentClient.Json) { WriteIndented = true }.GetTypeInfo(typeof(AgentSettings));
 
     public static string DefaultHome =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".autodeploy-agent");
@@ -31,7 +33,7 @@ public sealed record AgentSettings(string Server, int MachineId, string Name, st
         }
         try
         {
-            var settings = JsonSerializer.Deserialize<AgentSettings>(File.ReadAllText(path), AgentClient.Json);
+            var settings = JsonSerializer.Deserialize(File.ReadAllText(path), AgentClient.TypeOf<AgentSettings>());
             if (settings is null || string.IsNullOrEmpty(settings.Server) || string.IsNullOrEmpty(settings.Token))
             {
                 throw new InvalidDataException($"{path} does not hold a registration (server and token are missing).");

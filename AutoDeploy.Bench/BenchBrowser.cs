@@ -35,8 +35,16 @@ public sealed class BenchBrowser : IAsyncDisposable
         await page.GotoAsync("/account/login");
         await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+        var response = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync(),
+            r => r.Request.Method == "POST" && r.Url.Contains("/account/login", StringComparison.Ordinal));
+        if (response.Status != 302)
+        {
+            throw new InvalidOperationException($"Signing in as {email} was refused: {await page.GetByTestId("login-error").InnerTextAsync()}");
+        }
+        // The cookie is all the context needs: wait only until the redirect commits, not for the landing page's "load"
+        // (in a full test run on a busy machine that wait once hung for two minutes after the page had gone idle).
+        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
         await page.CloseAsync();
         return context;
     }

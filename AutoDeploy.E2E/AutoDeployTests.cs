@@ -58,6 +58,8 @@ public sealed class AutoDeployTests(E2EFixture fixture) : IAsyncLifetime
         var machines = new MachinesPageObject(session.Page);
         await machines.GotoAsync(late);
         await Expect(machines.Releases).ToContainTextAsync("1.0.0");
+        await Expect(machines.ReadinessState).ToHaveAttributeAsync("data-state", "Ready");
+        await Expect(machines.ReadinessSummary).ToContainTextAsync($"Auto shop {_suffix} 1.0.0 in {Environment} is installed");
         await machines.DisableAsync();
         await machines.EnableAsync();
 

@@ -26,6 +26,11 @@ public sealed class MachinesPageObject(IPage page)
 
     public ILocator Releases => page.Locator(".machine-releases");
 
+    /// <summary>The Readiness section's state chip (Ready, Waiting, Failed or Blocked in <c>data-state</c>) and its summary.</summary>
+    public ILocator ReadinessState => page.GetByTestId("readiness-state");
+
+    public ILocator ReadinessSummary => page.GetByTestId("readiness-summary");
+
     /// <summary>The link to the machine's policy.</summary>
     public ILocator PolicyLink(int policyId) => page.Locator($"a[href='/machine-policies/{policyId}']");
 

@@ -9,7 +9,7 @@ namespace AutoDeploy.Agent.Commands;
 public static class AgentCommands
 {
     /// <summary>The program's name in help and messages, however it was started (dotnet AutoDeploy.Agent.dll, a published executable).</summary>
-    public const string ProgramName = "AutoDeploy.Agent";
+    public const string ProgramName = "autodeploy-agent";
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken ct)
     {
@@ -90,6 +90,7 @@ public static class AgentCommands
             new RegisterCommand(),
             new RunCommand(),
             new DeregisterCommand(),
+            new WaitReadyCommand(),
         };
         root.HelpName = ProgramName;
 

@@ -16,6 +16,9 @@ public sealed class AgentHelpAction(HelpAction help) : SynchronousCommandLineAct
              or a certificate that failed verification or does not match --server-thumbprint
           4  register: the server refused the enrolment token (unknown, expired, used up or revoked)
              or the registration is outside what it allows; the server's reason is printed
+          5  wait-ready: a deployment of a release the machine should have failed on it
+          6  wait-ready: the engine blocked a release for the machine after its retries
+          7  wait-ready: the machine was not ready within --timeout
         """;
 
     // As System.CommandLine's own help: 'register --help' shows help even without the options register requires.

@@ -22,7 +22,16 @@ public sealed class DeregisterCommand : Command
         {
             return exitCode;
         }
-        using var client = http;
+        using (http)
+        {
+            return await DeregisterAsync(homeFolder, settings, http, output, error, ct);
+        }
+    }
+
+    /// <summary>Deletes the machine on the server and the registration here; also what <c>run --deregister-on-stop</c> does.</summary>
+    internal static async Task<int> DeregisterAsync(string homeFolder, AgentSettings settings, HttpClient http, TextWriter output,
+        TextWriter error, CancellationToken ct)
+    {
         try
         {
             await new AgentClient(http, settings.Server, settings.Token).DeregisterAsync(ct);

@@ -7,20 +7,35 @@ public sealed class RunCommand : Command
 {
     private readonly Option<string> home = AgentOptions.Home();
 
+    private readonly Option<bool> deregisterOnStop = new("--deregister-on-stop")
+    {
+        Description = "When stopped by Ctrl+C or SIGTERM, deregister the machine (throwaway and spot instances leave at once, "
+            + "instead of after their policy's unavailable limit)",
+    };
+
     public RunCommand()
         : base("run", "Polls the server for work and runs it until stopped by Ctrl+C or SIGTERM (run it as a service)")
     {
         Options.Add(home);
+        Options.Add(deregisterOnStop);
         SetAction(async (parseResult, ct) =>
         {
-            if (AgentCommands.Connect(parseResult.HomeFolder(home), parseResult.InvocationConfiguration.Error, out var exitCode)
-                is not ({ } settings, { } http))
+            var (output, error) = (parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error);
+            var homeFolder = parseResult.HomeFolder(home);
+            if (AgentCommands.Connect(homeFolder, error, out var exitCode) is not ({ } settings, { } http))
             {
                 return exitCode;
             }
             using (http)
             {
-                return await new AgentRunner(settings, http, TimeProvider.System, parseResult.InvocationConfiguration.Output).RunAsync(ct);
+                exitCode = await new AgentRunner(settings, http, TimeProvider.System, output).RunAsync(ct);
+                if (exitCode != ExitCodes.Done || !ct.IsCancellationRequested || !parseResult.GetValue(deregisterOnStop))
+                {
+                    return exitCode;
+                }
+                // Stopped: the running script (if any) has been killed and reported; the machine leaves now.
+                using var goodbye = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+                return await DeregisterCommand.DeregisterAsync(homeFolder, settings, http, output, error, goodbye.Token);
             }
         });
     }

@@ -79,21 +79,44 @@ public static class AutoDeployPlanner
         int? onlyEnvironment, int attempt)
     {
         var project = context.Project(trigger.ProjectId);
-        if (project is null || !project.IsEnabled || !trigger.IsEnabled)
+        if (project is null)
         {
             return;
         }
-        if (trigger.Roles.Count > 0 && !machine.Roles.Any(trigger.Roles.Contains))
-        {
-            return;
-        }
-        var environments = machine.EnvironmentIds
-            .Where(e => trigger.EnvironmentIds.Count == 0 || trigger.EnvironmentIds.Contains(e))
-            .Where(e => onlyEnvironment is null || e == onlyEnvironment);
-        foreach (var environmentId in environments)
+        foreach (var environmentId in EnvironmentsFor(machine, trigger, project).Where(e => onlyEnvironment is null || e == onlyEnvironment))
         {
             context.Decide(Decide(context, machine, trigger, project, environmentId, eventIds, attempt));
         }
+    }
+
+    /// <summary>
+    /// The machine's environments in which the trigger applies to it, whatever events it raised: the trigger and its
+    /// project enabled, the trigger's roles (none: all) and environments (none: all). Also for readiness.
+    /// </summary>
+    public static IEnumerable<int> EnvironmentsFor(PlannerMachine machine, PlannerTrigger trigger, PlannerProject project)
+    {
+        if (!project.IsEnabled || !trigger.IsEnabled || (trigger.Roles.Count > 0 && !machine.Roles.Any(trigger.Roles.Contains)))
+        {
+            return [];
+        }
+        return machine.EnvironmentIds.Where(e => trigger.EnvironmentIds.Count == 0 || trigger.EnvironmentIds.Contains(e));
+    }
+
+    /// <summary>A step of the project runs on one of the machine's roles: otherwise the engine has nothing to deploy to it.</summary>
+    public static bool HasStepFor(PlannerProject project, PlannerMachine machine) =>
+        project.StepRoles.Any(roles => roles.Any(machine.Roles.Contains));
+
+    /// <summary>The release that belongs in the environment: the override's, else the release of the latest successful deployment there.</summary>
+    public static (int Id, string Version)? ReleaseFor(PlannerInput input, int projectId, int environmentId)
+    {
+        if (input.Overrides.FirstOrDefault(o => o.ProjectId == projectId && o.EnvironmentId == environmentId) is { } pinned)
+        {
+            return (pinned.ReleaseId, pinned.ReleaseVersion);
+        }
+        var latest = input.Deployments
+            .Where(d => d.ProjectId == projectId && d.EnvironmentId == environmentId && d.State == DeploymentState.Success)
+            .MaxBy(d => d.Id);
+        return latest is null ? null : (latest.ReleaseId, latest.ReleaseVersion);
     }
 
     private static AutoDeployDecision Decide(PlanningContext context, PlannerMachine machine, PlannerTrigger trigger, PlannerProject project,
@@ -104,7 +127,7 @@ public static class AutoDeployPlanner
                 deploymentId, eventIds, reason, attempt);
 
         var cause = $"{string.Join(", ", eventIds.Select(id => $"#{id}"))} matched trigger '{trigger.Name}'";
-        if (!project.StepRoles.Any(roles => roles.Any(machine.Roles.Contains)))
+        if (!HasStepFor(project, machine))
         {
             return Decision(DecisionKind.NoMatchingStep,
                 $"No step of '{project.Name}' runs on the roles of '{machine.Name}' ({string.Join(", ", machine.Roles)}); {cause}.");

@@ -67,6 +67,21 @@ public sealed record PlannerInput(
     public IReadOnlyList<DueRetry> DueRetries { get; init; } = [];
     public DateTimeOffset Now { get; init; }
     public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
+
+    /// <summary>The machine's latest successful deployment of the project brought the release.</summary>
+    public bool IsInstalled(int machineId, int projectId, int releaseId) =>
+        Installed.Any(i => i.MachineId == machineId && i.ProjectId == projectId && i.ReleaseId == releaseId);
+
+    /// <summary>A queued or running deployment of the release to the environment that includes the machine.</summary>
+    public PlannerDeployment? PendingFor(int machineId, int releaseId, int environmentId) =>
+        Deployments.FirstOrDefault(d => d.ReleaseId == releaseId && d.EnvironmentId == environmentId && Includes(d, machineId));
+
+    private static bool Includes(PlannerDeployment deployment, int machineId) => deployment.State switch
+    {
+        DeploymentState.Queued => deployment.ChosenMachineIds.Count == 0 || deployment.ChosenMachineIds.Contains(machineId),
+        DeploymentState.Executing => deployment.Targets.Any(t => t.MachineId == machineId && t.State is TargetState.Pending or TargetState.Running),
+        _ => false,
+    };
 }
 
 public enum DecisionKind

@@ -22,20 +22,9 @@ internal sealed class PlanningContext(PlannerInput input)
     public void Decide(AutoDeployDecision decision) => _decisions.Add(decision);
 
     /// <summary>The override's release, else the release of the latest successful deployment of the project to the environment.</summary>
-    public (int Id, string Version)? ReleaseFor(int projectId, int environmentId)
-    {
-        if (input.Overrides.FirstOrDefault(o => o.ProjectId == projectId && o.EnvironmentId == environmentId) is { } pinned)
-        {
-            return (pinned.ReleaseId, pinned.ReleaseVersion);
-        }
-        var latest = input.Deployments
-            .Where(d => d.ProjectId == projectId && d.EnvironmentId == environmentId && d.State == DeploymentState.Success)
-            .MaxBy(d => d.Id);
-        return latest is null ? null : (latest.ReleaseId, latest.ReleaseVersion);
-    }
+    public (int Id, string Version)? ReleaseFor(int projectId, int environmentId) => AutoDeployPlanner.ReleaseFor(input, projectId, environmentId);
 
-    public bool IsInstalled(int machineId, int projectId, int releaseId) =>
-        input.Installed.Any(i => i.MachineId == machineId && i.ProjectId == projectId && i.ReleaseId == releaseId);
+    public bool IsInstalled(int machineId, int projectId, int releaseId) => input.IsInstalled(machineId, projectId, releaseId);
 
     /// <summary>
     /// The machine got the release from a deployment that ended after the event: that deployment already answered
@@ -53,8 +42,7 @@ internal sealed class PlanningContext(PlannerInput input)
     /// <summary>The id of a queued or running deployment of the release that includes the machine; 0 when this pass planned it already.</summary>
     public int? PendingFor(int machineId, int releaseId, int environmentId)
     {
-        var existing = input.Deployments.FirstOrDefault(d => d.ReleaseId == releaseId && d.EnvironmentId == environmentId && Includes(d, machineId));
-        if (existing is not null)
+        if (input.PendingFor(machineId, releaseId, environmentId) is { } existing)
         {
             return existing.Id;
         }
@@ -76,11 +64,4 @@ internal sealed class PlanningContext(PlannerInput input)
     public IReadOnlyList<PlannedDeployment> Batches() => _batches
         .Select(b => new PlannedDeployment(b.Key.Project, b.Key.Environment, b.Key.Release, b.Value.Trigger, b.Value.Machines, b.Value.Events))
         .ToList();
-
-    private static bool Includes(PlannerDeployment deployment, int machineId) => deployment.State switch
-    {
-        DeploymentState.Queued => deployment.ChosenMachineIds.Count == 0 || deployment.ChosenMachineIds.Contains(machineId),
-        DeploymentState.Executing => deployment.Targets.Any(t => t.MachineId == machineId && t.State is TargetState.Pending or TargetState.Running),
-        _ => false,
-    };
 }

@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using System.Threading.Channels;
 using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Machines;
+using AutoDeploy.Domain.Triggers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -32,6 +33,8 @@ public sealed class FakeAgentServer : IAsyncDisposable
     private readonly ConcurrentDictionary<long, bool> cancels = new();
     private readonly List<(string Path, int Left)> failures = [];
     private TaskCompletionSource changed = NewSignal();
+    private readonly List<MachineReadiness> readiness = [];
+    private int readinessAnswers;
     private int requests;
     private WebApplication app = null!;
 
@@ -79,6 +82,19 @@ public sealed class FakeAgentServer : IAsyncDisposable
     }
 
     public void RequestCancel(long jobId) => cancels[jobId] = true;
+
+    /// <summary>What <c>GET /api/agent/readiness</c> answers, in turn; the last one from then on.</summary>
+    public void AnswerReadiness(params MachineReadiness[] answers)
+    {
+        lock (readiness)
+        {
+            readiness.Clear();
+            readiness.AddRange(answers);
+        }
+    }
+
+    /// <summary>How many readiness answers the server gave.</summary>
+    public int ReadinessAnswers => Volatile.Read(ref readinessAnswers);
 
     public Task<JobCompletion> CompletionOf(long jobId) => Completion(jobId).Task;
 
@@ -161,6 +177,20 @@ public sealed class FakeAgentServer : IAsyncDisposable
             Completion(id).TrySetResult(completion);
             Pulse();
             return Results.NoContent();
+        });
+        web.MapGet("/api/agent/readiness", () =>
+        {
+            lock (readiness)
+            {
+                var answer = readiness.Count > 1 ? readiness[0] : readiness.Single();
+                if (readiness.Count > 1)
+                {
+                    readiness.RemoveAt(0);
+                }
+                Interlocked.Increment(ref readinessAnswers);
+                Pulse();
+                return Results.Ok(answer);
+            }
         });
         web.MapDelete("/api/agent/registration", () =>
         {

@@ -2,14 +2,17 @@ using AngleSharp.Dom;
 using AutoDeploy.Domain.Environments;
 using AutoDeploy.Domain.Machines;
 using AutoDeploy.Domain.Policies;
+using AutoDeploy.Tests.Feed;
 using AutoDeploy.Tests.HealthChecks;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Feed;
 using AutoDeploy.Web.Hosting;
 using AutoDeploy.Web.Identity;
 using AutoDeploy.Web.Services;
 using AutoDeploy.Web.Signals;
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,9 +22,14 @@ namespace AutoDeploy.Tests.Machines;
 /// <summary>bUnit with the machine screens' services on a migrated SQLite file, signed in as an administrator.</summary>
 public abstract class MachineComponentContext : MudBunitContext
 {
+    private Bunit.TestDoubles.BunitAuthorizationContext? _authorization;
+
     protected SqliteDatabase Database { get; private set; } = null!;
     protected DeploymentEnvironment Production { get; private set; } = null!;
     protected MachinePolicy Policy { get; private set; } = null!;
+
+    /// <summary>The live feed the machine page listens to; the test publishes.</summary>
+    protected FakeActivityFeed Feed { get; } = new();
 
     protected MachineService Machines => Services.GetRequiredService<MachineService>();
 
@@ -33,10 +41,13 @@ public abstract class MachineComponentContext : MudBunitContext
         Services.AddSingleton<IValidator<MachineInput>, MachineInputValidator>();
         Services.AddSingleton<IValidator<RegistrationRequest>, RegistrationRequestValidator>();
         Services.AddSingleton<TaskSignals>();
+        Services.AddSingleton<IActivityFeed>(Feed);
         Services.AddMachines();
         Services.AddHealthCheckUi();
         Services.AddAutoDeployDecisions();
         SignInAs(Roles.Administrator);
+        // Interactive, as on the server: the page's live sections subscribe to the feed.
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         Production = await Database.AddEnvironmentAsync("Production");
         Policy = await Database.AddPolicyAsync();
     }
@@ -45,7 +56,8 @@ public abstract class MachineComponentContext : MudBunitContext
 
     protected void SignInAs(string role)
     {
-        var authorization = AddAuthorization();
+        // Registered once: the renderer (its RendererInfo is set in InitializeAsync) has already read the services.
+        var authorization = _authorization ??= AddAuthorization();
         authorization.SetAuthorized($"{role.ToLowerInvariant()}@autodeploy.test");
         authorization.SetRoles(role);
         authorization.SetPolicies(role == Roles.Administrator ? [Policies.View, Policies.Deploy, Policies.Administer] : [Policies.View]);

@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using AutoDeploy.Domain.Agents;
+using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Web.Agents;
+using AutoDeploy.Web.Engine;
 
 namespace AutoDeploy.Web.Api;
 
@@ -23,6 +25,15 @@ public static class AgentApi
             await reports.CompleteAsync(user.MachineId(), id, completion, ct)
                 ? TypedResults.NoContent()
                 : TypedResults.Problem($"Job {id} is not this machine's.", statusCode: StatusCodes.Status404NotFound));
+
+        // Not contact: wait-ready asks this while the agent that runs the jobs may not (a machine stays Unavailable if its agent is down).
+        agent.MapGet("/readiness", async Task<IResult> (ClaimsPrincipal user, ReadinessLoader readiness, CancellationToken ct) =>
+                await readiness.LoadAsync(user.MachineId(), ct) is { } answer
+                    ? TypedResults.Ok(answer)
+                    : TypedResults.Problem("This agent's machine no longer exists.", statusCode: StatusCodes.Status404NotFound, title: "Not found"))
+            .Produces<MachineReadiness>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .WithSummary("Whether this agent's machine has every release its triggers say it should: Ready, Waiting, Failed or Blocked, with the reasons");
 
         agent.MapDelete("/registration", async (ClaimsPrincipal user, JobReports reports, CancellationToken ct) =>
         {

@@ -1,7 +1,9 @@
 using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Machines;
+using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Web.Agents;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Engine;
 using AutoDeploy.Web.Identity;
 using AutoDeploy.Web.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,6 +18,12 @@ public static class MachinesApi
         var machines = api.MapGroup("/machines").WithTags("Machines");
         machines.MapGet("/", ListAsync).RequireAuthorization(Policies.View);
         machines.MapGet("/{id:int}", GetAsync).RequireAuthorization(Policies.View);
+        machines.MapGet("/{id:int}/readiness", async Task<IResult> (int id, ReadinessLoader readiness, CancellationToken ct) =>
+                await readiness.LoadAsync(id, ct) is { } answer ? TypedResults.Ok(answer) : SaveResult.NotFound($"Machine {id} was not found.").ToProblem())
+            .RequireAuthorization(Policies.View)
+            .Produces<MachineReadiness>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Whether the machine has every release its triggers say it should (what the agent's wait-ready waits for)");
         machines.MapPut("/{id:int}", UpdateAsync).RequireAuthorization(Policies.Administer);
         machines.MapDelete("/{id:int}", DeleteAsync).RequireAuthorization(Policies.Administer);
         // Anonymous as far as the pipeline goes: the handler accepts an administrator (API key or sign-in) or an enrolment token.

@@ -50,6 +50,17 @@ public static class PlannerInputLoader
         return LoadStateAsync(db, events, [trigger], [], machineIds, cursor, cancellationToken);
     }
 
+    /// <summary>
+    /// For readiness: one machine (none if it does not exist), every enabled trigger, and the state the engine would read
+    /// for them, as for a pass (no events). A handful of set-based queries however many triggers there are.
+    /// </summary>
+    public static async Task<PlannerInput> LoadForMachineAsync(AutoDeployDbContext db, int machineId, CancellationToken cancellationToken)
+    {
+        var triggers = (await db.Triggers.AsNoTracking().Where(t => t.IsEnabled).ToListAsync(cancellationToken))
+            .Select(t => new PlannerTrigger(t.Id, t.ProjectId, t.Name, t.IsEnabled, t.EnvironmentIds, t.Roles, t.Categories, t.Redeploy)).ToList();
+        return await LoadStateAsync(db, [], triggers, [], [machineId], 0, cancellationToken);
+    }
+
     /// <summary>Everything but the events, triggers and waiting machines: the machines, projects, deployments, releases and overrides.</summary>
     private static async Task<PlannerInput> LoadStateAsync(AutoDeployDbContext db, IReadOnlyList<PlannerEvent> events, List<PlannerTrigger> triggers,
         List<WaitingMachine> waiting, List<int> machineIds, long cursor, CancellationToken cancellationToken)

@@ -29,6 +29,7 @@ public static class AutoDeployExtensions
         services.AddEventLog();
         services.AddHealthCheckRuns();
         services.AddAutoDeployDecisions();
+        services.AddAgentInstall(builder.Configuration);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -69,6 +70,7 @@ public static class AutoDeployExtensions
         api.MapDeploymentsApi();
         api.MapEventsApi();
         api.MapHealthChecksApi();
+        app.MapInstallApi();
         app.MapAutoDeployIdentity();
         app.MapActivityFeed();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -15,6 +15,11 @@ public static class FeatureExtensions
     public static IServiceCollection AddMachines(this IServiceCollection services) =>
         services.AddScoped<MachineService>().AddScoped<MachineRegistrationService>().AddScoped<EnrolmentTokenService>();
 
+    /// <summary>install.sh and the agent binaries a new machine downloads (Agents:Folder says where they are).</summary>
+    public static IServiceCollection AddAgentInstall(this IServiceCollection services, IConfiguration configuration) =>
+        services.Configure<AgentBinaryOptions>(configuration.GetSection("Agents"))
+            .AddSingleton<AgentBinaries>().AddSingleton<ServerCertificate>().AddSingleton<InstallScript>();
+
     public static IServiceCollection AddMachinePolicies(this IServiceCollection services) =>
         services.AddScoped<MachinePolicyService>();
 
@@ -32,7 +37,7 @@ public static class FeatureExtensions
     public static IServiceCollection AddHealthCheckRuns(this IServiceCollection services) =>
         services.AddScoped<HealthCheckRunQueries>();
 
-    /// <summary>The engine's decisions as the pages explain them, and the trigger editor's preview.</summary>
+    /// <summary>The engine's decisions as the pages explain them, the trigger editor's preview, and machines' readiness.</summary>
     public static IServiceCollection AddAutoDeployDecisions(this IServiceCollection services) =>
-        services.AddScoped<AutoDeployDecisionQueries>().AddScoped<TriggerPreviewService>();
+        services.AddScoped<AutoDeployDecisionQueries>().AddScoped<TriggerPreviewService>().AddScoped<ReadinessLoader>();
 }

@@ -251,6 +251,8 @@ public sealed class AgentCommandsTests : IAsyncLifetime
     [InlineData("--home needs a value, not the option '--force'", "run", "--home", "--force")]
     [InlineData("'start'", "start")]
     [InlineData("not registered", "run", "--home", "/nonexistent/autodeploy-agent")]
+    [InlineData("--timeout must be a duration such as 90s, 10m, 1h or plain seconds (not 'soon')", "wait-ready", "--timeout", "soon")]
+    [InlineData("not registered", "wait-ready", "--home", "/nonexistent/autodeploy-agent")]
     public async Task BadArguments_ExitWithCode1AndSayWhy(string expected, params string[] args)
     {
         var exitCode = await RunAsync(args);
@@ -266,7 +268,7 @@ public sealed class AgentCommandsTests : IAsyncLifetime
 
         Assert.Equal(1, exitCode);
         Assert.Contains("Unrecognized command or argument '--colour'", error.ToString());
-        Assert.Contains("Run 'AutoDeploy.Agent register --help'", error.ToString());
+        Assert.Contains("Run 'autodeploy-agent register --help'", error.ToString());
         Assert.Equal("", output.ToString());
         Assert.Null(server.LastRegistration);
     }
@@ -302,8 +304,8 @@ public sealed class AgentCommandsTests : IAsyncLifetime
         var exitCode = await RunAsync(args);
 
         Assert.Equal(0, exitCode);
-        Assert.Contains("Usage:\n  AutoDeploy.Agent [command] [options]", output.ToString().ReplaceLineEndings("\n"));
-        foreach (var command in new[] { "register", "run", "deregister" })
+        Assert.Contains("Usage:\n  autodeploy-agent [command] [options]", output.ToString().ReplaceLineEndings("\n"));
+        foreach (var command in new[] { "register", "run", "deregister", "wait-ready" })
         {
             Assert.Matches($@"(?m)^  {command} +\S", output.ToString());
         }
@@ -319,12 +321,13 @@ public sealed class AgentCommandsTests : IAsyncLifetime
     [InlineData("run --help", "--home <DIR>")]
     [InlineData("run -h", "--home <DIR>")]
     [InlineData("deregister --help", "--home <DIR>")]
+    [InlineData("wait-ready --help", "--home <DIR>", "--timeout <DURATION>")]
     public async Task CommandHelp_ListsItsOptionsAndExitsWith0(string commandLine, params string[] options)
     {
         var exitCode = await RunAsync(commandLine.Split(' '));
 
         Assert.Equal(0, exitCode);
-        Assert.Contains($"AutoDeploy.Agent {commandLine.Split(' ').First(w => w != "help")} [options]", output.ToString());
+        Assert.Contains($"autodeploy-agent {commandLine.Split(' ').First(w => w != "help")} [options]", output.ToString());
         foreach (var option in options)
         {
             Assert.Contains(option, output.ToString());
