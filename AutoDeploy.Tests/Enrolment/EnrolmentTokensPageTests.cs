@@ -19,8 +19,9 @@ public sealed class EnrolmentTokensPageTests : MachineComponentContext
 
     public override async Task InitializeAsync()
     {
-        await base.InitializeAsync();
+        // Before the base context: it resolves services (so no more can be added) once it has set up its own.
         Services.AddSingleton<IValidator<EnrolmentTokenInput>, EnrolmentTokenInputValidator>();
+        await base.InitializeAsync();
     }
 
     [Fact]
