@@ -80,6 +80,21 @@ public sealed class EnrolmentTokensApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_NUL_character_is_refused_with_400_on_either_database_rather_than_stored_on_one_and_failing_on_the_other()
+    {
+        var secret = await SecretAsync("web fleet");
+
+        var create = await _client.PostAsJsonAsync("/api/enrolment-tokens",
+            new { name = "web\0fleet", environmentIds = new[] { _production }, policyIds = new[] { _policy } });
+        var register = await RegisterAsync(secret, "web\001", "Prod\0uction");
+
+        Assert.Equal(["Name cannot contain the NUL character."], (await ProblemAsync<ValidationProblemDetails>(create, HttpStatusCode.BadRequest)).Errors["name"]);
+        var errors = (await ProblemAsync<ValidationProblemDetails>(register, HttpStatusCode.BadRequest)).Errors;
+        Assert.Equal(["Name cannot contain the NUL character."], errors["name"]);
+        Assert.Equal(["An environment name cannot contain the NUL character."], errors["environments[0]"]);
+    }
+
+    [Fact]
     public async Task Get_of_a_token_that_does_not_exist_answers_404_problem()
     {
         var problem = await ProblemAsync<ProblemDetails>(await _client.GetAsync("/api/enrolment-tokens/42"), HttpStatusCode.NotFound);
