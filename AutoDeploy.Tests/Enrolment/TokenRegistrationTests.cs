@@ -191,6 +191,21 @@ public abstract class TokenRegistrationTests : IAsyncLifetime
         Assert.Equal(6, (await _database.TokenEventsAsync(token.Token.Id)).Count(e => e.Category == EventCategories.EnrolmentTokenUsed));
     }
 
+    [Fact]
+    public async Task A_revoke_amid_registrations_succeeds_and_every_registration_either_counts_or_is_refused_as_revoked()
+    {
+        var token = await CreateAsync();
+
+        var registering = Enumerable.Range(1, 6).Select(i => Task.Run(() =>
+            _registration.RegisterWithTokenAsync(token.Secret, EnrolmentTestData.Registration($"web-{i:00}", "Production")))).ToList();
+        var (revoked, _) = await Task.Run(() => _tokens.RevokeAsync(token.Token.Id));
+        var results = await Task.WhenAll(registering);
+
+        Assert.True(revoked.Succeeded, revoked.Message);
+        Assert.All(results.Where(r => !r.Result.Succeeded), r => Assert.StartsWith("The enrolment token 'web fleet' was revoked at", r.Result.Message));
+        Assert.Equal(results.Count(r => r.Result.Succeeded), (await _tokens.GetAsync(token.Token.Id))!.Uses);
+    }
+
     private Task<NewEnrolmentToken> CreateAsync(
         int? maxUses = null, string[]? roles = null, MachinePolicy[]? policies = null, TimeSpan? validFor = null)
     {

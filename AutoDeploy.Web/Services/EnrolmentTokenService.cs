@@ -42,6 +42,9 @@ public sealed class EnrolmentTokenService(
     /// <summary>How much of the secret the list shows: the prefix and four characters of its 32.</summary>
     private const int HintLength = 10;
 
+    /// <summary>A revoke that finds the token just used (saved since it was read) reads it again, this often at most.</summary>
+    private const int MaxRevokeAttempts = 5;
+
     /// <summary>A new secret: "ENROL-" and 32 base-32 characters (160 bits).</summary>
     public static string GenerateSecret() =>
         EnrolmentToken.SecretPrefix + string.Concat(RandomNumberGenerator.GetBytes(32).Select(b => Alphabet[b % Alphabet.Length]));
@@ -112,20 +115,30 @@ public sealed class EnrolmentTokenService(
         return saved.Succeeded ? new SaveResult<NewEnrolmentToken>(saved, new NewEnrolmentToken(Summarize(token, now), secret)) : saved;
     }
 
-    /// <summary>Revokes a token at once: the next registration with it is refused. Revoking a revoked token changes nothing.</summary>
+    /// <summary>
+    /// Revokes a token at once: the next registration with it is refused. Revoking a revoked token changes nothing. A
+    /// machine registering with it meanwhile (a use saves the token too) is no reason to refuse: the revoke is tried again.
+    /// </summary>
     public async Task<SaveResult<EnrolmentTokenSummary>> RevokeAsync(int id, CancellationToken cancellationToken = default)
     {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var token = await Query(db, tracked: true).SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
-        if (token is null)
+        for (var attempt = 1; ; attempt++)
         {
-            return SaveResult.NotFound($"Enrolment token {id} does not exist.");
+            await using var db = await factory.CreateDbContextAsync(cancellationToken);
+            var token = await Query(db, tracked: true).SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
+            if (token is null)
+            {
+                return SaveResult.NotFound($"Enrolment token {id} does not exist.");
+            }
+            var now = time.GetUtcNow();
+            token.Revoke(now);
+            var saved = await Saves.SaveAsync(db, cancellationToken);
+            if (saved.Status != SaveStatus.Stale || attempt == MaxRevokeAttempts)
+            {
+                return saved.Succeeded ? new SaveResult<EnrolmentTokenSummary>(saved, Summarize(token, now)) : saved;
+            }
         }
-        var now = time.GetUtcNow();
-        token.Revoke(now);
-        var saved = await Saves.SaveAsync(db, cancellationToken);
-        return saved.Succeeded ? new SaveResult<EnrolmentTokenSummary>(saved, Summarize(token, now)) : saved;
     }
+
 
     private static IQueryable<EnrolmentToken> Query(AutoDeployDbContext db, bool tracked = false)
     {
