@@ -30,13 +30,18 @@ public sealed class AgentClient(HttpClient http, string server, string? token = 
     /// <summary>How long to wait for any other call.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    public async Task<RegistrationResponse> RegisterAsync(string apiKey, RegistrationRequest request, CancellationToken ct)
+    /// <summary>Registers with an administrator's API key.</summary>
+    public Task<RegistrationResponse> RegisterAsync(string apiKey, RegistrationRequest request, CancellationToken ct) =>
+        RegisterAsync(RegistrationCredential.ApiKey(apiKey), request, ct);
+
+    /// <summary>Registers with an enrolment token or an administrator's API key.</summary>
+    public async Task<RegistrationResponse> RegisterAsync(RegistrationCredential credential, RegistrationRequest request, CancellationToken ct)
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, "api/machines/register")
         {
             Content = JsonContent.Create(request, TypeOf<RegistrationRequest>()),
         };
-        message.Headers.Add("X-Api-Key", apiKey);
+        message.Headers.Add(credential.Header, credential.Value.Trim());
         using var response = await SendAsync(message, RequestTimeout, withToken: false, ct);
         return await ReadAsync<RegistrationResponse>(response, ct);
     }

@@ -15,7 +15,10 @@ public static class ExitCodes
     /// <summary>The agent does not trust the server: plain http:// to another host without --insecure, or a certificate that failed verification or the pin.</summary>
     public const int ServerNotTrusted = 3;
 
-    /// <summary><c>register</c>: the server refused the enrolment token (unknown, expired, used up or revoked).</summary>
+    /// <summary>
+    /// <c>register</c>: the server refused the enrolment token (unknown, expired, used up or revoked: 401), or the
+    /// registration is outside the environments, roles or policies it allows (403); the server's reason is printed.
+    /// </summary>
     public const int EnrolmentTokenRefused = 4;
 
     /// <summary><c>wait-ready</c>: a deployment of a release the machine should have failed on it.</summary>

@@ -14,6 +14,8 @@ public sealed class AgentHelpAction(HelpAction help) : SynchronousCommandLineAct
           2  the server refused this agent's token (deregistered or revoked): register again
           3  the agent does not trust the server: plain http:// to another host without --insecure,
              or a certificate that failed verification or does not match --server-thumbprint
+          4  register: the server refused the enrolment token (unknown, expired, used up or revoked)
+             or the registration is outside what it allows; the server's reason is printed
           5  wait-ready: a deployment of a release the machine should have failed on it
           6  wait-ready: the engine blocked a release for the machine after its retries
           7  wait-ready: the machine was not ready within --timeout

@@ -10,9 +10,14 @@ public sealed class RegisterCommand : Command
 {
     private readonly Option<string> server =
         AgentOptions.Text("--server", "URL", "The AutoDeploy server, for example https://deploy.example.com", required: true);
+    private readonly Option<string> token = AgentOptions.Text("--token", "TOKEN",
+        "An enrolment token (ENROL-...) from the server's Deployment targets > Enrolment tokens (or set AUTODEPLOY_ENROLMENT_TOKEN)");
     private readonly Option<string> apiKey =
-        AgentOptions.Text("--api-key", "KEY", "An API key allowed to register machines (or set AUTODEPLOY_API_KEY)");
-    private readonly Option<string> name = AgentOptions.Text("--name", "NAME", "This machine's name on the server", required: true);
+        AgentOptions.Text("--api-key", "KEY", "Instead of a token: an administrator's API key (or set AUTODEPLOY_API_KEY)");
+    private readonly Option<string> name = AgentOptions.Text("--name", "NAME", "This machine's name on the server (default: the host name, lower-case)");
+    private readonly Option<string> nameSuffix = AgentOptions.Text("--name-suffix", "instance-id|random",
+        "Tell clones of one image apart: append '-' and the cloud instance id (cloud-init's " + MachineNames.CloudInitInstanceIdFile +
+        ") or 6 random characters to the name");
     private readonly Option<string[]> environments =
         AgentOptions.Repeatable("--environment", "ENV", "An environment the machine belongs to (repeat for several)", required: true);
     private readonly Option<string[]> roles =
@@ -28,7 +33,7 @@ public sealed class RegisterCommand : Command
     public RegisterCommand()
         : base("register", "Registers this machine with the server once, keeping its token in the agent's home")
     {
-        foreach (var option in new Option[] { server, apiKey, name, environments, roles, policy, home, force, thumbprint, insecure })
+        foreach (var option in new Option[] { server, token, apiKey, name, nameSuffix, environments, roles, policy, home, force, thumbprint, insecure })
         {
             Options.Add(option);
         }
@@ -65,16 +70,28 @@ public sealed class RegisterCommand : Command
             error.WriteLine(refusal);
             return ExitCodes.ServerNotTrusted;
         }
-        var key = args.GetValue(apiKey) ?? Environment.GetEnvironmentVariable("AUTODEPLOY_API_KEY");
-        if (string.IsNullOrWhiteSpace(key))
+        if (args.GetValue(token) is not null && args.GetValue(apiKey) is not null)
         {
-            error.WriteLine("'register' needs --api-key (or the AUTODEPLOY_API_KEY environment variable).");
+            error.WriteLine("Give --token or --api-key, not both.");
+            return 1;
+        }
+        var credential = Credential(args);
+        if (credential is null)
+        {
+            error.WriteLine($"'register' needs --token (or the {TokenVariable} environment variable) or an administrator's --api-key (or {ApiKeyVariable}).");
+            return 1;
+        }
+        var (machineName, nameError) = MachineNames.Compose(args.GetValue(name) ?? MachineNames.HostName(), args.GetValue(nameSuffix),
+            MachineNames.ReadInstanceId);
+        if (nameError is not null)
+        {
+            error.WriteLine(nameError);
             return 1;
         }
 
         var request = new RegistrationRequest
         {
-            Name = args.GetRequiredValue(name),
+            Name = machineName!,
             Environments = [.. args.GetRequiredValue(environments)],
             Roles = [.. args.GetValue(roles) ?? []],
             Policy = args.GetValue(policy),
@@ -84,7 +101,7 @@ public sealed class RegisterCommand : Command
         using var http = trust.CreateClient();
         try
         {
-            registered = await new AgentClient(http, serverUrl).RegisterAsync(key, request, ct);
+            registered = await new AgentClient(http, serverUrl).RegisterAsync(credential, request, ct);
         }
         catch (ServerNotTrustedException e)
         {
@@ -95,6 +112,17 @@ public sealed class RegisterCommand : Command
         {
             error.WriteLine($"Cannot reach the server at {serverUrl}: {e.Message}.");
             return 1;
+        }
+        catch (AgentRequestException e) when (credential.IsEnrolmentToken && e.Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            error.WriteLine(e.Status == HttpStatusCode.Unauthorized
+                ? "The server refused the enrolment token:"
+                : "The server refused the registration: it is outside what the enrolment token allows.");
+            foreach (var message in e.Problem?.Messages() ?? [e.Message])
+            {
+                error.WriteLine($"  {message}");
+            }
+            return ExitCodes.EnrolmentTokenRefused;
         }
         catch (AgentRequestException e)
         {
@@ -111,6 +139,29 @@ public sealed class RegisterCommand : Command
         var homeArgument = args.GetValue(home) is null ? "" : $" --home {homeFolder}";
         output.WriteLine($"Its token is kept in {AgentSettings.PathIn(homeFolder)}. Start the agent with: {AgentCommands.ProgramName} run{homeArgument}");
         return 0;
+    }
+
+    private const string TokenVariable = "AUTODEPLOY_ENROLMENT_TOKEN";
+    private const string ApiKeyVariable = "AUTODEPLOY_API_KEY";
+
+    /// <summary>What registers the machine: an option before a variable, a token before an API key.</summary>
+    private RegistrationCredential? Credential(ParseResult args)
+    {
+        if (args.GetValue(token) is { } fromOption)
+        {
+            return RegistrationCredential.Token(fromOption);
+        }
+        if (args.GetValue(apiKey) is { } keyFromOption)
+        {
+            return RegistrationCredential.ApiKey(keyFromOption);
+        }
+        if (Environment.GetEnvironmentVariable(TokenVariable) is { } fromVariable && !string.IsNullOrWhiteSpace(fromVariable))
+        {
+            return RegistrationCredential.Token(fromVariable);
+        }
+        return Environment.GetEnvironmentVariable(ApiKeyVariable) is { } keyFromVariable && !string.IsNullOrWhiteSpace(keyFromVariable)
+            ? RegistrationCredential.ApiKey(keyFromVariable)
+            : null;
     }
 
     private static void PrintRefusal(AgentRequestException e, string machineName, TextWriter error)

@@ -94,6 +94,33 @@ public sealed class EnrolmentToken : Document
         return null;
     }
 
+    /// <summary>
+    /// The policy a registration gets, or why it gets none (a 403). A named policy (case-insensitively) must be one the
+    /// token allows. None named: the token's only policy if it allows exactly one, else the server's default policy if
+    /// the token allows it; otherwise the registration has to name one.
+    /// </summary>
+    public (MachinePolicy? Policy, string? Refusal) ChoosePolicy(string? name, MachinePolicy? serverDefault)
+    {
+        if (!string.IsNullOrWhiteSpace(name))
+        {
+            var normalized = Normalize(name);
+            return Policies.FirstOrDefault(p => p.NormalizedName == normalized) is { } named
+                ? (named, null)
+                : (null, $"The enrolment token '{Name}' does not allow machine policy '{name.Trim()}'; it allows {List(Policies.Select(p => p.Name))}.");
+        }
+        if (Policies.Count == 1)
+        {
+            return (Policies[0], null);
+        }
+        if (serverDefault is not null && Policies.Any(p => p.Id == serverDefault.Id))
+        {
+            return (Policies.First(p => p.Id == serverDefault.Id), null);
+        }
+        return (null, Policies.Count == 0
+            ? $"The enrolment token '{Name}' allows no machine policy (its policies were deleted); create a new token."
+            : $"The enrolment token '{Name}' allows several machine policies and not the default one: name one of {List(Policies.Select(p => p.Name))}.");
+    }
+
     /// <summary>A machine registered with it: one use more, and an event that links the two.</summary>
     public void Use(int machineId, string machineName, DateTimeOffset now)
     {

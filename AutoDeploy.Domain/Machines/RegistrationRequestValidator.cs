@@ -9,7 +9,12 @@ public sealed class RegistrationRequestValidator : AbstractValidator<Registratio
     {
         RuleFor(x => x.Name).DocumentName();
         RuleFor(x => x.Environments).NotEmpty().WithMessage("Name at least one environment.");
-        RuleForEach(x => x.Environments).NotEmpty().WithMessage("Environment names cannot be empty.");
+        RuleForEach(x => x.Environments).NotEmpty().WithMessage("Environment names cannot be empty.")
+            .MaximumLength(NameRules.MaxLength).WithMessage($"Environment names are at most {NameRules.MaxLength} characters.")
+            .NoNulCharacter("An environment name");
         RuleFor(x => x.Roles).Roles();
+        RuleFor(x => x.Policy).MaximumLength(NameRules.MaxLength).WithMessage($"Policy names are at most {NameRules.MaxLength} characters.")
+            .NoNulCharacter("The policy name");
+        RuleFor(x => x.AgentVersion).NoNulCharacter("The agent version");
     }
 }

@@ -21,6 +21,7 @@ namespace AutoDeploy.Tests.Agent;
 public sealed class FakeAgentServer : IAsyncDisposable
 {
     public const string ApiKey = "API-FAKE-KEY";
+    public const string EnrolmentToken = "ENROL-FAKE-TOKEN";
     public const string Token = "agent-token-42";
     public const int MachineId = 42;
 
@@ -43,6 +44,9 @@ public sealed class FakeAgentServer : IAsyncDisposable
     public int Requests => Volatile.Read(ref requests);
 
     public RegistrationRequest? LastRegistration { get; private set; }
+
+    /// <summary>The header the last accepted registration was authorised with: X-Api-Key or X-Enrolment-Token.</summary>
+    public string? LastCredentialHeader { get; private set; }
 
     public bool Deregistered { get; private set; }
 
@@ -197,10 +201,13 @@ public sealed class FakeAgentServer : IAsyncDisposable
 
     private IResult Register(HttpRequest request, RegistrationRequest registration)
     {
-        if (request.Headers["X-Api-Key"] != ApiKey)
+        var enrolmentToken = request.Headers["X-Enrolment-Token"].ToString();
+        if (enrolmentToken.Length > 0 ? enrolmentToken != EnrolmentToken : request.Headers["X-Api-Key"] != ApiKey)
         {
-            return Results.Problem("The API key is not valid.", statusCode: StatusCodes.Status401Unauthorized);
+            return Results.Problem(enrolmentToken.Length > 0 ? "That is not a valid enrolment token." : "The API key is not valid.",
+                statusCode: StatusCodes.Status401Unauthorized);
         }
+        LastCredentialHeader = enrolmentToken.Length > 0 ? "X-Enrolment-Token" : "X-Api-Key";
         var errors = new RegistrationRequestValidator().Validate(registration).Errors
             .Select(e => (e.PropertyName, e.ErrorMessage))
             .Concat(registration.Environments.Where(e => e == "Nowhere").Select(e => ("Environments", $"Environment '{e}' does not exist.")))

@@ -21,8 +21,8 @@ public sealed class DashboardPageTests : FeedComponentContext
         Assert.Equal("true", page.Find("[data-testid='step-environment']").GetAttribute("data-done"));
         Assert.Equal("false", page.Find("[data-testid='step-machine']").GetAttribute("data-done"));
         var command = page.Find("[data-testid='agent-command']").TextContent;
-        Assert.Contains("register --server http://localhost --api-key API-...", command);
-        Assert.Contains("--environment \"Staging\" --role web", command);
+        Assert.Contains("curl -fsSL http://localhost/install.sh | sudo bash -s -- --token ENROL-...", command);
+        Assert.Contains("--environment \"Staging\" --role web --name-suffix random", command);
         Assert.Empty(page.FindAll(".dashboard-grid"));
     }
 

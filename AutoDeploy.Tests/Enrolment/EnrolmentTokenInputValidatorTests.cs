@@ -50,5 +50,28 @@ public sealed class EnrolmentTokenInputValidatorTests
         Assert.Equal(valid, _validator.Validate(input).IsValid);
     }
 
+    [Theory]
+    [InlineData("web\0fleet", "Name cannot contain the NUL character.")]
+    [InlineData(" ", "Name is required.")]
+    public void A_name_that_one_of_the_databases_could_not_store_is_refused(string name, string message)
+    {
+        var input = Valid();
+        input.Name = name;
+
+        Assert.Equal([message], _validator.Validate(input).Errors.Select(e => e.ErrorMessage));
+    }
+
+    [Fact]
+    public void A_name_of_200_characters_is_valid_and_201_is_not()
+    {
+        var input = Valid();
+        input.Name = new string('n', 200);
+        var valid = _validator.Validate(input).IsValid;
+        input.Name = new string('n', 201);
+
+        Assert.True(valid);
+        Assert.Equal(["Name must be at most 200 characters."], _validator.Validate(input).Errors.Select(e => e.ErrorMessage));
+    }
+
     private static EnrolmentTokenInput Valid() => new() { Name = "web fleet", EnvironmentIds = [1], Roles = ["web"], PolicyIds = [1] };
 }

@@ -94,8 +94,42 @@ public sealed class EnrolmentTokenTests
         Assert.Equal(EventCategories.EnrolmentTokenRevoked, Assert.Single(token.DomainEvents).Category);
     }
 
-    private static EnrolmentToken Token(int? maxUses = null) =>
-        EnrolmentToken.Create(" web fleet ", "hash", "ENROL-abcd", [Test, Staging], ["web", "api"], [Spot], Now.AddDays(7), maxUses, Now);
+    [Fact]
+    public void A_named_policy_is_chosen_case_insensitively_if_the_token_allows_it()
+    {
+        var token = Token(policies: [Default, Spot]);
+
+        Assert.Equal((Spot, null), token.ChoosePolicy(" SPOT INSTANCES ", Default));
+        Assert.Equal((null, "The enrolment token 'web fleet' does not allow machine policy 'Nightly'; it allows Default, Spot instances."),
+            token.ChoosePolicy("Nightly", Default));
+    }
+
+    [Fact]
+    public void No_policy_named_gets_the_token_s_only_policy_even_when_it_is_not_the_default()
+    {
+        Assert.Equal((Spot, null), Token(policies: [Spot]).ChoosePolicy(null, Default));
+    }
+
+    [Fact]
+    public void No_policy_named_gets_the_default_policy_among_several_the_token_allows()
+    {
+        Assert.Equal((Default, null), Token(policies: [Spot, Default]).ChoosePolicy(" ", Default));
+    }
+
+    [Fact]
+    public void No_policy_named_among_several_without_the_default_says_to_name_one()
+    {
+        var nightly = Policy(3, "Nightly");
+
+        var (policy, refusal) = Token(policies: [Spot, nightly]).ChoosePolicy(null, Default);
+
+        Assert.Null(policy);
+        Assert.Equal("The enrolment token 'web fleet' allows several machine policies and not the default one: name one of Spot instances, Nightly.",
+            refusal);
+    }
+
+    private static EnrolmentToken Token(int? maxUses = null, MachinePolicy[]? policies = null) =>
+        EnrolmentToken.Create(" web fleet ", "hash", "ENROL-abcd", [Test, Staging], ["web", "api"], policies ?? [Spot], Now.AddDays(7), maxUses, Now);
 
     private static DeploymentEnvironment Environment(int id, string name)
     {

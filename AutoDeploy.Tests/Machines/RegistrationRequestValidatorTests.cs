@@ -47,6 +47,29 @@ public sealed class RegistrationRequestValidatorTests
     }
 
     [Fact]
+    public void Names_with_the_NUL_character_that_PostgreSQL_cannot_store_are_refused()
+    {
+        var request = MachineTestData.Registration("web\001", "Prod\0uction");
+        request.Policy = "Spot\0";
+
+        var messages = _validator.Validate(request).Errors.Select(e => e.ErrorMessage).Order().ToList();
+
+        Assert.Equal(["An environment name cannot contain the NUL character.", "Name cannot contain the NUL character.",
+            "The policy name cannot contain the NUL character."], messages);
+    }
+
+    [Fact]
+    public void Environment_and_policy_names_longer_than_any_stored_name_are_refused()
+    {
+        var request = MachineTestData.Registration("web-01", MachineTestData.TooLongName);
+        request.Policy = MachineTestData.TooLongName;
+
+        var messages = _validator.Validate(request).Errors.Select(e => e.ErrorMessage).Order().ToList();
+
+        Assert.Equal(["Environment names are at most 200 characters.", "Policy names are at most 200 characters."], messages);
+    }
+
+    [Fact]
     public void An_upper_case_role_is_refused_and_named()
     {
         var request = MachineTestData.Registration("web-01", "Production");

@@ -1,3 +1,4 @@
+using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Machines;
 using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Web.Agents;
@@ -25,7 +26,16 @@ public static class MachinesApi
             .WithSummary("Whether the machine has every release its triggers say it should (what the agent's wait-ready waits for)");
         machines.MapPut("/{id:int}", UpdateAsync).RequireAuthorization(Policies.Administer);
         machines.MapDelete("/{id:int}", DeleteAsync).RequireAuthorization(Policies.Administer);
-        machines.MapPost("/register", RegisterAsync).RequireAuthorization(Policies.Administer);
+        // Anonymous as far as the pipeline goes: the handler accepts an administrator (API key or sign-in) or an enrolment token.
+        machines.MapPost("/register", RegisterAsync).AllowAnonymous()
+            .Produces<RegistrationResponse>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("An agent registers its machine, with an administrator's X-Api-Key or an enrolment token in " +
+                         "X-Enrolment-Token (401: no credential, or a token unknown, expired, used up or revoked; 403: not an " +
+                         "administrator, or environments, roles or policy outside the token's scope; the detail says why)");
         return api;
     }
 
@@ -114,13 +124,37 @@ public static class MachinesApi
         return result.Succeeded ? TypedResults.NoContent() : result.ToProblem();
     }
 
-    /// <summary>An agent registers its machine; the token in the answer is never shown again.</summary>
+    /// <summary>
+    /// An agent registers its machine; the token in the answer is never shown again. With an <c>X-Enrolment-Token</c>
+    /// header the token alone decides (an API key sent beside it is not used); otherwise the caller must be an administrator.
+    /// </summary>
     private static async Task<IResult> RegisterAsync(
-        RegistrationRequest request, MachineRegistrationService service, CancellationToken cancellationToken)
+        RegistrationRequest request, HttpContext context, MachineRegistrationService service, CancellationToken cancellationToken)
     {
-        var (result, registration) = await service.RegisterAsync(request, cancellationToken);
+        SaveResult<RegistrationResponse> saved;
+        if (context.Request.Headers.TryGetValue(EnrolmentTokenHeader, out var secret))
+        {
+            saved = await service.RegisterWithTokenAsync(secret.ToString(), request, cancellationToken);
+        }
+        else if (context.User.Identity?.IsAuthenticated != true)
+        {
+            saved = SaveResult.Unauthorized(
+                $"Registering a machine needs an enrolment token in the {EnrolmentTokenHeader} header or an administrator's API key in X-Api-Key.");
+        }
+        else if (!context.User.IsInRole(Roles.Administrator))
+        {
+            saved = SaveResult.Forbidden("Only an administrator's API key registers machines; machines use an enrolment token instead.");
+        }
+        else
+        {
+            saved = await service.RegisterAsync(request, cancellationToken);
+        }
+        var (result, registration) = saved;
         return result.Succeeded ? TypedResults.Created($"/api/machines/{registration!.MachineId}", registration) : result.ToProblem();
     }
+
+    /// <summary>The header that carries an enrolment token's secret to <c>POST /api/machines/register</c>.</summary>
+    public const string EnrolmentTokenHeader = "X-Enrolment-Token";
 }
 
 /// <summary>The body of <c>PUT /api/machines/{id}</c>; <c>version</c> (optional) refuses a stale copy with 409.</summary>

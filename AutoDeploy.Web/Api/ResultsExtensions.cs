@@ -12,6 +12,8 @@ public static class ResultsExtensions
             result.Errors?.ToDictionary(e => CamelCase(e.Key), e => e.Value) ?? new Dictionary<string, string[]>(), detail: result.Message),
         SaveStatus.NotFound => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status404NotFound, title: "Not found"),
         SaveStatus.Conflict => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status409Conflict, title: "Conflict"),
+        SaveStatus.Unauthorized => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized"),
+        SaveStatus.Forbidden => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden"),
         SaveStatus.Stale => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status409Conflict, title: "Stale version"),
         _ => throw new InvalidOperationException("A successful save is not a problem."),
     };

@@ -1,4 +1,5 @@
 using AutoDeploy.Domain.Deployments;
+using AutoDeploy.Domain.Enrolment;
 using AutoDeploy.Domain.Environments;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Machines;
@@ -47,6 +48,7 @@ public abstract class AutoDeployDbContext(DbContextOptions options)
     public DbSet<AutoDeployClaim> AutoDeployClaims => Set<AutoDeployClaim>();
     public DbSet<AutoDeployRetry> AutoDeployRetries => Set<AutoDeployRetry>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<EnrolmentToken> EnrolmentTokens => Set<EnrolmentToken>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public TimeProvider Time => time;

@@ -16,11 +16,17 @@ public enum SaveStatus
 
     /// <summary>Someone else saved the document since it was loaded; nothing was written.</summary>
     Stale,
+
+    /// <summary>The credential that asked for the change is not (or no longer) good: an unknown, expired, used-up or revoked enrolment token.</summary>
+    Unauthorized,
+
+    /// <summary>The credential is good but does not allow this change: a registration outside an enrolment token's scope.</summary>
+    Forbidden,
 }
 
 /// <summary>
 /// What a service's save or delete did, shared by the forms (messages beside fields, a snackbar)
-/// and the REST API (problem details with 400, 404 or 409).
+/// and the REST API (problem details with 400, 401, 403, 404 or 409).
 /// </summary>
 public sealed record SaveResult(SaveStatus Status, string? Message = null, IReadOnlyDictionary<string, string[]>? Errors = null)
 {
@@ -31,6 +37,10 @@ public sealed record SaveResult(SaveStatus Status, string? Message = null, IRead
     public static SaveResult NotFound(string message) => new(SaveStatus.NotFound, message);
 
     public static SaveResult Conflict(string message) => new(SaveStatus.Conflict, message);
+
+    public static SaveResult Unauthorized(string message) => new(SaveStatus.Unauthorized, message);
+
+    public static SaveResult Forbidden(string message) => new(SaveStatus.Forbidden, message);
 
     public static SaveResult Stale(string document) =>
         new(SaveStatus.Stale, $"Someone else changed this {document} after you opened it. Your changes were not saved; reload to see theirs.");

@@ -60,6 +60,7 @@ public static class AutoDeployExtensions
         var api = app.MapGroup("/api");
         api.MapEnvironmentsApi();
         api.MapMachinesApi();
+        api.MapEnrolmentTokensApi();
         api.MapMachinePoliciesApi();
         api.MapProjectsApi();
         api.MapReleasesApi();

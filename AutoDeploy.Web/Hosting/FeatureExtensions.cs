@@ -11,9 +11,9 @@ public static class FeatureExtensions
     public static IServiceCollection AddEnvironments(this IServiceCollection services) =>
         services.AddScoped<EnvironmentService>();
 
-    /// <summary>Machines, and their registration by agents.</summary>
+    /// <summary>Machines, their registration by agents, and the enrolment tokens agents register with.</summary>
     public static IServiceCollection AddMachines(this IServiceCollection services) =>
-        services.AddScoped<MachineService>().AddScoped<MachineRegistrationService>();
+        services.AddScoped<MachineService>().AddScoped<MachineRegistrationService>().AddScoped<EnrolmentTokenService>();
 
     /// <summary>install.sh and the agent binaries a new machine downloads (Agents:Folder says where they are).</summary>
     public static IServiceCollection AddAgentInstall(this IServiceCollection services, IConfiguration configuration) =>

@@ -39,6 +39,7 @@ public static class EventDocumentTypes
     public const string Release = "Release";
     public const string Deployment = "Deployment";
     public const string Trigger = "Trigger";
+    public const string EnrolmentToken = "EnrolmentToken";
 
-    public static readonly IReadOnlyList<string> All = [Environment, Machine, MachinePolicy, Project, Release, Deployment, Trigger];
+    public static readonly IReadOnlyList<string> All = [Environment, Machine, MachinePolicy, Project, Release, Deployment, Trigger, EnrolmentToken];
 }

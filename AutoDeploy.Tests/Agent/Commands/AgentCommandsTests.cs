@@ -145,9 +145,106 @@ public sealed class AgentCommandsTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Register_WithoutName_RegistersUnderTheHostNameInLowerCase()
+    {
+        var exitCode = await RunAsync("register", "--server", server.Url, "--api-key", FakeAgentServer.ApiKey, "--environment", "Test", "--home", home);
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(Environment.MachineName.ToLowerInvariant(), server.LastRegistration!.Name);
+    }
+
+    [Fact]
+    public async Task Register_NameSuffixRandom_AppendsSixRandomCharacters()
+    {
+        var exitCode = await RunAsync("register", "--server", server.Url, "--api-key", FakeAgentServer.ApiKey, "--name", "web",
+            "--name-suffix", "random", "--environment", "Test", "--home", home);
+
+        Assert.Equal(0, exitCode);
+        Assert.Matches("^web-[a-z0-9]{6}$", server.LastRegistration!.Name);
+    }
+
+    [Fact]
+    public async Task Register_NameSuffixInstanceId_AppendsTheInstanceIdFromItsFile()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"instance-id-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(file, "i-0abc123def4567890\n");
+        Environment.SetEnvironmentVariable(MachineNames.InstanceIdFileVariable, file);
+        try
+        {
+            var exitCode = await RunAsync("register", "--server", server.Url, "--api-key", FakeAgentServer.ApiKey, "--name", "web",
+                "--name-suffix", "instance-id", "--environment", "Test", "--home", home);
+
+            Assert.Equal(0, exitCode);
+            Assert.Equal("web-i-0abc123def4567890", server.LastRegistration!.Name);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(MachineNames.InstanceIdFileVariable, null);
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Register_NameSuffixInstanceIdWithoutTheFile_ExitsWith1SayingWhyAndSendsNothing()
+    {
+        Environment.SetEnvironmentVariable(MachineNames.InstanceIdFileVariable, "/nonexistent/instance-id");
+        try
+        {
+            var exitCode = await RunAsync("register", "--server", server.Url, "--api-key", FakeAgentServer.ApiKey,
+                "--name-suffix", "instance-id", "--environment", "Test", "--home", home);
+
+            Assert.Equal(1, exitCode);
+            Assert.Contains("--name-suffix instance-id needs the machine's instance id, and /nonexistent/instance-id is missing or empty", error.ToString());
+            Assert.Null(server.LastRegistration);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(MachineNames.InstanceIdFileVariable, null);
+        }
+    }
+
+    [Fact]
+    public async Task Register_TokenFromTheEnvironment_IsSentAsAnEnrolmentToken()
+    {
+        Environment.SetEnvironmentVariable("AUTODEPLOY_ENROLMENT_TOKEN", FakeAgentServer.EnrolmentToken);
+        try
+        {
+            var exitCode = await RunAsync("register", "--server", server.Url, "--name", "web-01", "--environment", "Test", "--home", home);
+
+            Assert.Equal(0, exitCode);
+            Assert.Equal("X-Enrolment-Token", server.LastCredentialHeader);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("AUTODEPLOY_ENROLMENT_TOKEN", null);
+        }
+    }
+
+    [Fact]
+    public async Task Register_UnknownEnrolmentToken_ExitsWith4AndPrintsTheServersReason()
+    {
+        var exitCode = await RunAsync("register", "--server", server.Url, "--token", "ENROL-WRONG", "--name", "web-01", "--environment", "Test",
+            "--home", home);
+
+        Assert.Equal(ExitCodes.EnrolmentTokenRefused, exitCode);
+        Assert.Equal("The server refused the enrolment token:\n  That is not a valid enrolment token.\n", error.ToString().ReplaceLineEndings("\n"));
+        Assert.False(File.Exists(Path.Combine(home, "agent.json")));
+    }
+
+    [Fact]
+    public async Task Register_TokenAndApiKeyBoth_ExitsWith1()
+    {
+        var exitCode = await RunAsync("register", "--server", server.Url, "--token", FakeAgentServer.EnrolmentToken, "--api-key", FakeAgentServer.ApiKey,
+            "--environment", "Test", "--home", home);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Give --token or --api-key, not both.", error.ToString());
+    }
+
     [Theory]
     [InlineData("'--colour'", "register", "--server", "http://x", "--name", "a", "--environment", "b", "--colour", "red")]
-    [InlineData("'--name' is required", "register", "--server", "http://x")]
+    [InlineData("'--environment' is required", "register", "--server", "http://x")]
     [InlineData("'--name'", "register", "--server", "http://x", "--name", "a", "--name", "b", "--environment", "b")]
     [InlineData("--name needs a value", "register", "--server", "http://x", "--name", " ", "--environment", "b")]
     [InlineData("'--home'", "run", "--home")]
@@ -182,7 +279,6 @@ public sealed class AgentCommandsTests : IAsyncLifetime
         var exitCode = await RunAsync("register", "--server", server.Url, "--api-key", FakeAgentServer.ApiKey, "--home", home);
 
         Assert.Equal(1, exitCode);
-        Assert.Contains("Option '--name' is required.", error.ToString());
         Assert.Contains("Option '--environment' is required.", error.ToString());
         Assert.Null(server.LastRegistration);
     }
@@ -218,8 +314,8 @@ public sealed class AgentCommandsTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("register --help", "--server <URL>", "--api-key <KEY>", "--name <NAME>", "--environment <ENV>", "--role <ROLE>",
-        "--policy <NAME>", "--home <DIR>", "--force")]
+    [InlineData("register --help", "--server <URL>", "--token <TOKEN>", "--api-key <KEY>", "--name <NAME>", "--name-suffix <instance-id|random>",
+        "--environment <ENV>", "--role <ROLE>", "--policy <NAME>", "--home <DIR>", "--force")]
     [InlineData("register -h", "--server <URL>", "--name <NAME>", "--environment <ENV>", "--home <DIR>", "--force")]
     [InlineData("help register", "--server <URL>", "--name <NAME>", "--environment <ENV>", "--home <DIR>", "--force")]
     [InlineData("run --help", "--home <DIR>")]

@@ -272,6 +272,75 @@ namespace AutoDeploy.Web.Data.Migrations.Postgres
                     b.ToTable("TaskLogLines", (string)null);
                 });
 
+            modelBuilder.Entity("AutoDeploy.Domain.Enrolment.EnrolmentToken", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Hint")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTimeOffset?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastUsedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int?>("MaxUses")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.PrimitiveCollection<List<string>>("Roles")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Uses")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NormalizedName")
+                        .IsUnique();
+
+                    b.HasIndex("SecretHash")
+                        .IsUnique();
+
+                    b.ToTable("EnrolmentTokens", (string)null);
+                });
+
             modelBuilder.Entity("AutoDeploy.Domain.Environments.DeploymentEnvironment", b =>
                 {
                     b.Property<int>("Id")
@@ -847,7 +916,7 @@ namespace AutoDeploy.Web.Data.Migrations.Postgres
                     b.ToTable("Triggers", (string)null);
                 });
 
-            modelBuilder.Entity("AutoDeploy.Web.Identity.ApiKey", b =>
+            modelBuilder.Entity("AutoDeploy.Web.Data.ApiKey", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -893,7 +962,7 @@ namespace AutoDeploy.Web.Data.Migrations.Postgres
                     b.ToTable("ApiKeys", (string)null);
                 });
 
-            modelBuilder.Entity("AutoDeploy.Web.Identity.AutoDeployUser", b =>
+            modelBuilder.Entity("AutoDeploy.Web.Data.AutoDeployUser", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("text");
@@ -958,6 +1027,36 @@ namespace AutoDeploy.Web.Data.Migrations.Postgres
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("EnrolmentTokenEnvironments", b =>
+                {
+                    b.Property<int>("EnrolmentTokenId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("EnvironmentId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("EnrolmentTokenId", "EnvironmentId");
+
+                    b.HasIndex("EnvironmentId");
+
+                    b.ToTable("EnrolmentTokenEnvironments");
+                });
+
+            modelBuilder.Entity("EnrolmentTokenPolicies", b =>
+                {
+                    b.Property<int>("EnrolmentTokenId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PolicyId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("EnrolmentTokenId", "PolicyId");
+
+                    b.HasIndex("PolicyId");
+
+                    b.ToTable("EnrolmentTokenPolicies");
                 });
 
             modelBuilder.Entity("MachineEnvironments", b =>
@@ -1194,11 +1293,41 @@ namespace AutoDeploy.Web.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("AutoDeploy.Web.Identity.ApiKey", b =>
+            modelBuilder.Entity("AutoDeploy.Web.Data.ApiKey", b =>
                 {
-                    b.HasOne("AutoDeploy.Web.Identity.AutoDeployUser", null)
+                    b.HasOne("AutoDeploy.Web.Data.AutoDeployUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("EnrolmentTokenEnvironments", b =>
+                {
+                    b.HasOne("AutoDeploy.Domain.Enrolment.EnrolmentToken", null)
+                        .WithMany()
+                        .HasForeignKey("EnrolmentTokenId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("AutoDeploy.Domain.Environments.DeploymentEnvironment", null)
+                        .WithMany()
+                        .HasForeignKey("EnvironmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("EnrolmentTokenPolicies", b =>
+                {
+                    b.HasOne("AutoDeploy.Domain.Enrolment.EnrolmentToken", null)
+                        .WithMany()
+                        .HasForeignKey("EnrolmentTokenId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("AutoDeploy.Domain.Policies.MachinePolicy", null)
+                        .WithMany()
+                        .HasForeignKey("PolicyId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -1229,7 +1358,7 @@ namespace AutoDeploy.Web.Data.Migrations.Postgres
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<string>", b =>
                 {
-                    b.HasOne("AutoDeploy.Web.Identity.AutoDeployUser", null)
+                    b.HasOne("AutoDeploy.Web.Data.AutoDeployUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1238,7 +1367,7 @@ namespace AutoDeploy.Web.Data.Migrations.Postgres
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserLogin<string>", b =>
                 {
-                    b.HasOne("AutoDeploy.Web.Identity.AutoDeployUser", null)
+                    b.HasOne("AutoDeploy.Web.Data.AutoDeployUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1253,7 +1382,7 @@ namespace AutoDeploy.Web.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("AutoDeploy.Web.Identity.AutoDeployUser", null)
+                    b.HasOne("AutoDeploy.Web.Data.AutoDeployUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1262,7 +1391,7 @@ namespace AutoDeploy.Web.Data.Migrations.Postgres
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<string>", b =>
                 {
-                    b.HasOne("AutoDeploy.Web.Identity.AutoDeployUser", null)
+                    b.HasOne("AutoDeploy.Web.Data.AutoDeployUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)

@@ -258,6 +258,73 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
                     b.ToTable("TaskLogLines", (string)null);
                 });
 
+            modelBuilder.Entity("AutoDeploy.Domain.Enrolment.EnrolmentToken", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Hint")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastUsedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastUsedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("MaxUses")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("Roles")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Uses")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NormalizedName")
+                        .IsUnique();
+
+                    b.HasIndex("SecretHash")
+                        .IsUnique();
+
+                    b.ToTable("EnrolmentTokens", (string)null);
+                });
+
             modelBuilder.Entity("AutoDeploy.Domain.Environments.DeploymentEnvironment", b =>
                 {
                     b.Property<int>("Id")
@@ -811,7 +878,7 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
                     b.ToTable("Triggers", (string)null);
                 });
 
-            modelBuilder.Entity("AutoDeploy.Web.Identity.ApiKey", b =>
+            modelBuilder.Entity("AutoDeploy.Web.Data.ApiKey", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -855,7 +922,7 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
                     b.ToTable("ApiKeys", (string)null);
                 });
 
-            modelBuilder.Entity("AutoDeploy.Web.Identity.AutoDeployUser", b =>
+            modelBuilder.Entity("AutoDeploy.Web.Data.AutoDeployUser", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
@@ -920,6 +987,36 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("EnrolmentTokenEnvironments", b =>
+                {
+                    b.Property<int>("EnrolmentTokenId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EnvironmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("EnrolmentTokenId", "EnvironmentId");
+
+                    b.HasIndex("EnvironmentId");
+
+                    b.ToTable("EnrolmentTokenEnvironments");
+                });
+
+            modelBuilder.Entity("EnrolmentTokenPolicies", b =>
+                {
+                    b.Property<int>("EnrolmentTokenId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PolicyId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("EnrolmentTokenId", "PolicyId");
+
+                    b.HasIndex("PolicyId");
+
+                    b.ToTable("EnrolmentTokenPolicies");
                 });
 
             modelBuilder.Entity("MachineEnvironments", b =>
@@ -1150,11 +1247,41 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("AutoDeploy.Web.Identity.ApiKey", b =>
+            modelBuilder.Entity("AutoDeploy.Web.Data.ApiKey", b =>
                 {
-                    b.HasOne("AutoDeploy.Web.Identity.AutoDeployUser", null)
+                    b.HasOne("AutoDeploy.Web.Data.AutoDeployUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("EnrolmentTokenEnvironments", b =>
+                {
+                    b.HasOne("AutoDeploy.Domain.Enrolment.EnrolmentToken", null)
+                        .WithMany()
+                        .HasForeignKey("EnrolmentTokenId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("AutoDeploy.Domain.Environments.DeploymentEnvironment", null)
+                        .WithMany()
+                        .HasForeignKey("EnvironmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("EnrolmentTokenPolicies", b =>
+                {
+                    b.HasOne("AutoDeploy.Domain.Enrolment.EnrolmentToken", null)
+                        .WithMany()
+                        .HasForeignKey("EnrolmentTokenId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("AutoDeploy.Domain.Policies.MachinePolicy", null)
+                        .WithMany()
+                        .HasForeignKey("PolicyId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -1185,7 +1312,7 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<string>", b =>
                 {
-                    b.HasOne("AutoDeploy.Web.Identity.AutoDeployUser", null)
+                    b.HasOne("AutoDeploy.Web.Data.AutoDeployUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1194,7 +1321,7 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserLogin<string>", b =>
                 {
-                    b.HasOne("AutoDeploy.Web.Identity.AutoDeployUser", null)
+                    b.HasOne("AutoDeploy.Web.Data.AutoDeployUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1209,7 +1336,7 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("AutoDeploy.Web.Identity.AutoDeployUser", null)
+                    b.HasOne("AutoDeploy.Web.Data.AutoDeployUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1218,7 +1345,7 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<string>", b =>
                 {
-                    b.HasOne("AutoDeploy.Web.Identity.AutoDeployUser", null)
+                    b.HasOne("AutoDeploy.Web.Data.AutoDeployUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
