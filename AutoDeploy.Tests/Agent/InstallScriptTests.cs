@@ -63,7 +63,10 @@ public sealed class InstallScriptTests : IAsyncLifetime
         await _scenario.WithReleaseAsync(null, DeploymentScenario.Step("Install", "web", "echo \"installed $AUTODEPLOY_RELEASE on $AUTODEPLOY_MACHINE\""));
         await _scenario.WithSuccessfulDeploymentAndTriggerAsync();
 
-        var (exitCode, output) = await InstallAsync("--name", "scaled-01");
+        var token = await CreateTokenAsync();
+
+        var (exitCode, output) = await InstallWithAsync(["--token", token, "--environment", _scenario.Environment.Name, "--role", "web",
+            "--name", "scaled-01"]);
 
         Assert.True(exitCode == 0, output);
         Assert.Contains("installed and registered", output);
@@ -221,9 +224,24 @@ public sealed class InstallScriptTests : IAsyncLifetime
 
     /// <summary>curl -fsSL &lt;server&gt;/install.sh | bash -s -- ..., as user-data would run it, into the temporary root.</summary>
     private Task<(int ExitCode, string Output)> InstallAsync(params string[] arguments) =>
-        ExecAsync("bash", ["-c", $"curl -fsSL {_server}/install.sh | bash -s -- \"$@\"", "install",
-            "--no-service", "--prefix", _root, "--api-key", AutoDeployAppFactory.AdminApiKey, "--environment", _scenario.Environment.Name, "--role", "web",
-            .. arguments]);
+        InstallWithAsync(["--api-key", AutoDeployAppFactory.AdminApiKey, "--environment", _scenario.Environment.Name, "--role", "web", .. arguments]);
+
+    private Task<(int ExitCode, string Output)> InstallWithAsync(string[] arguments) =>
+        ExecAsync("bash", ["-c", $"curl -fsSL {_server}/install.sh | bash -s -- \"$@\"", "install", "--no-service", "--prefix", _root, .. arguments]);
+
+    /// <summary>An enrolment token for the scenario's environment, role web and the default policy, made through the API.</summary>
+    private async Task<string> CreateTokenAsync()
+    {
+        await using var db = await _app.Services.GetRequiredService<IDbContextFactory<AutoDeployDbContext>>().CreateDbContextAsync();
+        var policyId = await db.MachinePolicies.Where(p => p.IsDefault).Select(p => p.Id).SingleAsync();
+        using var response = await _api.PostAsJsonAsync("/api/enrolment-tokens", new
+        {
+            name = "auto-scaling group", environmentIds = new[] { _scenario.Environment.Id }, roles = new[] { "web" }, policyIds = new[] { policyId },
+        });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("secret").GetString()!;
+    }
 
     private async Task<(int ExitCode, string Output)> RunAsync(string script, params string[] arguments)
     {

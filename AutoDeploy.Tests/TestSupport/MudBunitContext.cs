@@ -1,4 +1,7 @@
+using AutoDeploy.Web.Agents;
 using Bunit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 
@@ -13,6 +16,8 @@ public abstract class MudBunitContext : BunitContext, IAsyncLifetime
     protected MudBunitContext()
     {
         Services.AddMudServices();
+        // A server without a certificate of its own (plain http), as the pages see it in these tests.
+        Services.AddSingleton(new ServerCertificate(new ConfigurationBuilder().Build(), NullLogger<ServerCertificate>.Instance));
         JSInterop.Mode = JSRuntimeMode.Loose;
     }
 

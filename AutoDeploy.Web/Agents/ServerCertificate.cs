@@ -14,6 +14,10 @@ public sealed class ServerCertificate(IConfiguration configuration, ILogger<Serv
 
     public string? Thumbprint => _thumbprint.Value;
 
+    /// <summary>The thumbprint agents reaching the server at <paramref name="serverUrl"/> should pin: only over HTTPS.</summary>
+    public string? ThumbprintFor(string serverUrl) =>
+        serverUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase) ? Thumbprint : null;
+
     private static string? Read(IConfiguration configuration, ILogger logger)
     {
         var sections = configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(e => e.GetSection("Certificate"))

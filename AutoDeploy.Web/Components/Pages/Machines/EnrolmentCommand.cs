@@ -10,7 +10,7 @@ public static class EnrolmentCommand
     /// random suffix after the host name, so that clones of one image get names of their own. A token with several
     /// policies names its first (the server's default may not be among them).
     /// </summary>
-    public static string For(string server, EnrolmentTokenSummary token, string secret)
+    public static string For(string server, EnrolmentTokenSummary token, string secret, string? thumbprint = null)
     {
         var options = new List<string> { $"--token {secret}" };
         options.AddRange(token.Environments.Take(1).Select(e => $"--environment {Quote(e.Name)}"));
@@ -20,6 +20,10 @@ public static class EnrolmentCommand
             options.Add($"--policy {Quote(token.Policies[0].Name)}");
         }
         options.Add("--name-suffix random");
+        if (thumbprint is not null)
+        {
+            options.Add($"--server-thumbprint {thumbprint}");
+        }
         return $"curl -fsSL {Quote(server + "/install.sh")} | sudo bash -s -- " + string.Join(" \\\n    ", options);
     }
 
