@@ -181,17 +181,50 @@ public sealed class AgentUpdateTests(OlderAgentBuild older) : IClassFixture<Olde
 
 /// <summary>
 /// The agent as the previous release built it: this repository's agent published self-contained for this machine with
-/// Version 0.9.0, into a folder of its own (once for the class: about half a minute).
+/// Version 0.9.0. Published once per build of the agent (about half a minute) into the tests' folder, keyed by the
+/// served binary's hash, so the PostgreSQL pass of the suite reuses the SQLite pass's.
 /// </summary>
 public sealed class OlderAgentBuild : IAsyncLifetime
 {
     public string Version => "0.9.0";
 
-    private readonly string _folder = Directory.CreateTempSubdirectory("autodeploy-older-agent-").FullName;
+    private static readonly string Root = Path.Combine(AppContext.BaseDirectory, "older-agent");
 
-    public string Binary => Path.Combine(_folder, "out", "AutoDeploy.Agent");
+    private string _folder = "";
+
+    public string Binary => Path.Combine(_folder, "AutoDeploy.Agent");
 
     public async Task InitializeAsync()
+    {
+        var served = Path.Combine(AppContext.BaseDirectory, "agents", RuntimeInformation.RuntimeIdentifier, "autodeploy-agent");
+        string key;
+        using (var stream = File.OpenRead(served))
+        {
+            key = Convert.ToHexStringLower(SHA256.HashData(stream))[..16];
+        }
+        _folder = Path.Combine(Root, key);
+        if (File.Exists(Binary))
+        {
+            return;
+        }
+        if (Directory.Exists(Root))
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        var scratch = Directory.CreateTempSubdirectory("autodeploy-older-agent-").FullName;
+        try
+        {
+            await PublishAsync(scratch);
+            Directory.CreateDirectory(Root);
+            Directory.Move(Path.Combine(scratch, "out"), _folder);
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    private async Task PublishAsync(string scratch)
     {
         var repository = new DirectoryInfo(AppContext.BaseDirectory);
         while (!File.Exists(Path.Combine(repository.FullName, "AutoDeploy.sln")))
@@ -202,7 +235,7 @@ public sealed class OlderAgentBuild : IAsyncLifetime
         [
             "publish", Path.Combine(repository.FullName, "AutoDeploy.Agent", "AutoDeploy.Agent.csproj"), "-c", "Release",
             "-r", RuntimeInformation.RuntimeIdentifier, $"-p:Version={Version}", "-p:DebugType=none", "-nologo", "-v:q", "-nodeReuse:false",
-            "--artifacts-path", Path.Combine(_folder, "build"), "-o", Path.Combine(_folder, "out"),
+            "--artifacts-path", Path.Combine(scratch, "build"), "-o", Path.Combine(scratch, "out"),
         ]) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
@@ -212,9 +245,5 @@ public sealed class OlderAgentBuild : IAsyncLifetime
         Assert.True(process.ExitCode == 0, $"publishing the older agent failed:\n{await output}{await error}");
     }
 
-    public Task DisposeAsync()
-    {
-        Directory.Delete(_folder, recursive: true);
-        return Task.CompletedTask;
-    }
+    public Task DisposeAsync() => Task.CompletedTask;
 }
