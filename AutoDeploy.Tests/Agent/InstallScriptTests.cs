@@ -15,9 +15,10 @@ namespace AutoDeploy.Tests.Agent;
 /// <summary>
 /// install.sh as a new machine runs it: fetched from the server on Kestrel with curl and piped to bash, installing the
 /// self-contained agent the build published into a temporary root (--prefix, --no-service: there is no systemd to
-/// start services here), which then registers, is deployed to automatically and leaves again.
+/// start services here), which then registers, is deployed to automatically and leaves again. On SQLite only: what it
+/// tests is the installer and the installed binary; registration with a token on PostgreSQL is EnrolmentRegistrationTests'.
 /// </summary>
-[Trait("Database", "App")]
+[Trait("Database", "SqliteOnly")]
 [SupportedOSPlatform("linux")]
 public sealed class InstallScriptTests : IAsyncLifetime
 {

@@ -31,7 +31,7 @@ public sealed class ServerCertificate(IConfiguration configuration, ILogger<Serv
                     : X509CertificateLoader.LoadCertificateFromFile(section["Path"]!);
                 return Convert.ToHexString(SHA256.HashData(certificate.RawData));
             }
-            catch (CryptographicException e)
+            catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
             {
                 logger.LogWarning("Cannot read the server certificate {Path} to show its thumbprint: {Message}", section["Path"], e.Message);
             }
