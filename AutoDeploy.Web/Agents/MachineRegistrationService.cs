@@ -21,7 +21,6 @@ public sealed class MachineRegistrationService(
     public const string NotAToken = "That is not a valid enrolment token.";
 
     /// <summary>Arbitrary, fixed base of the per-token locks (plus the token's id) that make its registrations take turns.</summary>
-    private const long EnrolmentLockKey = 0x4164_456e_726f_0000;
 
     /// <summary>A registration that finds the token changed under it (revoked meanwhile) reads it again, this often at most.</summary>
     private const int MaxAttempts = 3;
@@ -115,7 +114,7 @@ public sealed class MachineRegistrationService(
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.LockForTransactionAsync(EnrolmentLockKey + tokenId, cancellationToken);
+        await db.LockForTransactionAsync(EnrolmentTokenService.LockKey(tokenId), cancellationToken);
         var token = await db.EnrolmentTokens.Include(t => t.Environments).Include(t => t.Policies).AsSplitQuery()
             .SingleOrDefaultAsync(t => t.Id == tokenId, cancellationToken);
         var now = time.GetUtcNow();

@@ -119,11 +119,20 @@ public sealed class EnrolmentTokenService(
     /// Revokes a token at once: the next registration with it is refused. Revoking a revoked token changes nothing. A
     /// machine registering with it meanwhile (a use saves the token too) is no reason to refuse: the revoke is tried again.
     /// </summary>
+    /// <summary>
+    /// The database lock a registration with token <paramref name="id"/> and its revoke take first (on PostgreSQL;
+    /// SQLite has one writer anyway), so they take turns: a revoke that updated the token before a registration's
+    /// events, and a registration that wrote its events before the token, deadlocked under load.
+    /// </summary>
+    public static long LockKey(int id) => 0x4164_456e_726f_0000 + id;
+
     public async Task<SaveResult<EnrolmentTokenSummary>> RevokeAsync(int id, CancellationToken cancellationToken = default)
     {
         for (var attempt = 1; ; attempt++)
         {
             await using var db = await factory.CreateDbContextAsync(cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.LockForTransactionAsync(LockKey(id), cancellationToken);
             var token = await Query(db, tracked: true).SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
             if (token is null)
             {
@@ -132,6 +141,10 @@ public sealed class EnrolmentTokenService(
             var now = time.GetUtcNow();
             token.Revoke(now);
             var saved = await Saves.SaveAsync(db, cancellationToken);
+            if (saved.Succeeded)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
             if (saved.Status != SaveStatus.Stale || attempt == MaxRevokeAttempts)
             {
                 return saved.Succeeded ? new SaveResult<EnrolmentTokenSummary>(saved, Summarize(token, now)) : saved;
