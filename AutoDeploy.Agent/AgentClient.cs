@@ -55,17 +55,17 @@ public sealed class AgentClient(HttpClient http, string server, string? token = 
     }
 
     /// <summary>The agent binaries the server serves (anonymous, but through this client: only the trusted server answers).</summary>
-    public async Task<List<AgentBinaryInfo>> GetBinariesAsync(CancellationToken ct)
+    public async Task<List<AgentBinary>> GetBinariesAsync(CancellationToken ct)
     {
         using var message = new HttpRequestMessage(HttpMethod.Get, "api/agent-binaries");
         using var response = await SendAsync(message, RequestTimeout, withToken: false, ct);
-        return await ReadAsync<List<AgentBinaryInfo>>(response, ct);
+        return await ReadAsync<List<AgentBinary>>(response, ct);
     }
 
     /// <summary>Streams <paramref name="path"/> (relative to the server) into <paramref name="destination"/>.</summary>
     public async Task DownloadAsync(string path, Stream destination, CancellationToken ct)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Get, path) { RequestUri = new Uri(baseUri, path) };
+        using var message = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUri, path));
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timer.CancelAfter(TimeSpan.FromMinutes(10));
         using var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timer.Token);

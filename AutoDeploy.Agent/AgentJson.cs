@@ -23,5 +23,5 @@ namespace AutoDeploy.Agent;
 [JsonSerializable(typeof(MachineReadiness))]
 [JsonSerializable(typeof(AgentSettings))]
 [JsonSerializable(typeof(AgentUpdateFailure))]
-[JsonSerializable(typeof(List<AgentBinaryInfo>))]
+[JsonSerializable(typeof(List<AgentBinary>))]
 internal sealed partial class AgentJson : JsonSerializerContext;

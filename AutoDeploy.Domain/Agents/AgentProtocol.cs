@@ -43,6 +43,23 @@ public sealed record AgentJob(
     int TimeoutSeconds,
     TimeSpan? Heartbeat = null);
 
+/// <summary>
+/// What a poll answers, to both ends: a job, or none; and the agent version to update to now (between jobs), which
+/// travels in <see cref="AgentProtocol.UpdateHeader"/>.
+/// </summary>
+public sealed record PollAnswer(AgentJob? Job, string? UpdateTo);
+
+/// <summary>
+/// One agent binary the server serves (<c>GET /api/agent-binaries</c>): the self-contained agent for a Linux
+/// architecture, downloaded from <see cref="Path"/> (relative to the server's address) and checked by its SHA-256.
+/// </summary>
+public sealed record AgentBinary(string Runtime, string Architecture, string Version, string Sha256, long Size)
+{
+    public const string FileName = "autodeploy-agent";
+
+    public string Path => $"agents/{Runtime}/{FileName}";
+}
+
 /// <summary>An agent told to update itself could not, and runs on as it was: why (bounded by the server).</summary>
 public sealed record AgentUpdateFailure(string Version, string Reason);
 

@@ -1,12 +1,9 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
-using System.Security.Cryptography;
-using System.Text;
 using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Policies;
+using AutoDeploy.Tests.Architecture;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Services;
@@ -26,8 +23,7 @@ public sealed class AgentUpdateTests(OlderAgentBuild older) : IClassFixture<Olde
 {
     private readonly AutoDeployAppFactory _app = new();
     private readonly string _root = Directory.CreateTempSubdirectory("autodeploy-update-").FullName;
-    private readonly StringBuilder _output = new();
-    private Process? _agent;
+    private ChildProcess? _agent;
     private HttpClient _api = null!;
     private string _server = "";
     private IDbContextFactory<AutoDeployDbContext> _factory = null!;
@@ -56,24 +52,18 @@ public sealed class AgentUpdateTests(OlderAgentBuild older) : IClassFixture<Olde
         }
         File.Copy(older.Binary, Binary);
         File.SetUnixFileMode(Binary, File.GetUnixFileMode(older.Binary));
-        var (registered, output) = await ExecAsync(Binary, "register", "--server", _server, "--api-key", AutoDeployAppFactory.AdminApiKey,
-            "--name", "old-01", "--environment", scenario.Environment.Name, "--role", "web", "--home", Home);
+        var (registered, output) = await ChildProcess.RunAsync(Binary, ["register", "--server", _server, "--api-key", AutoDeployAppFactory.AdminApiKey,
+            "--name", "old-01", "--environment", scenario.Environment.Name, "--role", "web", "--home", Home]);
         Assert.True(registered == 0, output);
-        _agent = Process.Start(new ProcessStartInfo(Binary, ["run", "--home", Home]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        _agent.OutputDataReceived += (_, e) => { lock (_output) { _output.AppendLine(e.Data); } };
-        _agent.ErrorDataReceived += (_, e) => { lock (_output) { _output.AppendLine(e.Data); } };
-        _agent.BeginOutputReadLine();
-        _agent.BeginErrorReadLine();
+        _agent = ChildProcess.Start(Binary, ["run", "--home", Home]);
     }
 
     public async Task DisposeAsync()
     {
-        if (_agent is { HasExited: false })
+        if (_agent is not null)
         {
-            _agent.Kill(entireProcessTree: true);
-            await _agent.WaitForExitAsync();
+            await _agent.DisposeAsync();
         }
-        _agent?.Dispose();
         _api?.Dispose();
         await _app.DisposeAsync();
         Directory.Delete(_root, recursive: true);
@@ -89,9 +79,8 @@ public sealed class AgentUpdateTests(OlderAgentBuild older) : IClassFixture<Olde
 
         Assert.Equal("0.9.0", older.Version);
         Assert.Null((await _api.GetFromJsonAsync<MachineDetails>($"/api/machines/{machineId}", ProtocolAgent.Json))!.AgentUpdate);
-        Assert.False(_agent!.HasExited, Output());
-        Assert.Equal(Sha256Of(Path.Combine(AppContext.BaseDirectory, "agents", RuntimeInformation.RuntimeIdentifier, "autodeploy-agent")),
-            Sha256Of(Binary));
+        Assert.False(_agent!.Process.HasExited, Output());
+        Assert.Equal(AgentBinaryFiles.Sha256Of(AgentBinaryFiles.Served), AgentBinaryFiles.Sha256Of(Binary));
         Assert.Equal(["autodeploy-agent"], Directory.GetFiles(_root).Select(Path.GetFileName));
         var updated = Assert.Single(await EventsAsync(machineId, EventCategories.AgentUpdated));
         Assert.Equal($"The agent on 'old-01' is now version {AgentProtocol.Version} (was 0.9.0)", updated);
@@ -100,7 +89,7 @@ public sealed class AgentUpdateTests(OlderAgentBuild older) : IClassFixture<Olde
     [Fact]
     public async Task An_update_that_does_not_run_leaves_the_old_agent_running_and_is_reported_once()
     {
-        var served = Directory.CreateDirectory(Path.Combine(_root, "served", RuntimeInformation.RuntimeIdentifier));
+        var served = Directory.CreateDirectory(Path.Combine(_root, "served", AgentBinaryFiles.Runtime));
         await File.WriteAllTextAsync(Path.Combine(served.FullName, "autodeploy-agent"), "not an agent");
         await StartAsync(Path.GetDirectoryName(served.FullName));
         var machineId = await MachineIdAsync();
@@ -116,8 +105,8 @@ public sealed class AgentUpdateTests(OlderAgentBuild older) : IClassFixture<Olde
         Assert.Equal("0.9.0", await AgentVersionAsync(machineId));
         var shown = (await _api.GetFromJsonAsync<MachineDetails>($"/api/machines/{machineId}", ProtocolAgent.Json))!.AgentUpdate;
         Assert.Equal($"{failed}. It runs on; it tries again when it restarts.", shown);
-        Assert.False(_agent!.HasExited, Output());
-        Assert.Equal(Sha256Of(older.Binary), Sha256Of(Binary));
+        Assert.False(_agent!.Process.HasExited, Output());
+        Assert.Equal(AgentBinaryFiles.Sha256Of(older.Binary), AgentBinaryFiles.Sha256Of(Binary));
         Assert.Equal(polls, Count("update"));
     }
 
@@ -131,21 +120,9 @@ public sealed class AgentUpdateTests(OlderAgentBuild older) : IClassFixture<Olde
         return seen > failedAt + TimeSpan.FromSeconds(3);
     }
 
-    private int Count(string word)
-    {
-        lock (_output)
-        {
-            return _output.ToString().Split('\n').Count(l => l.Contains(word, StringComparison.OrdinalIgnoreCase));
-        }
-    }
+    private int Count(string word) => _agent!.Output.Split('\n').Count(l => l.Contains(word, StringComparison.OrdinalIgnoreCase));
 
-    private string Output()
-    {
-        lock (_output)
-        {
-            return $"agent output:\n{_output}";
-        }
-    }
+    private string Output() => $"agent output:\n{_agent?.Output}";
 
     private async Task<int> MachineIdAsync()
     {
@@ -160,22 +137,6 @@ public sealed class AgentUpdateTests(OlderAgentBuild older) : IClassFixture<Olde
     {
         await using var db = await _factory.CreateDbContextAsync();
         return await db.Events.Where(e => e.MachineId == machineId && e.Category == category).Select(e => e.Message).ToListAsync();
-    }
-
-    private static string Sha256Of(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
-
-    private static async Task<(int ExitCode, string Output)> ExecAsync(string program, params string[] arguments)
-    {
-        using var process = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(limit.Token);
-        return (process.ExitCode, await output + await error);
     }
 }
 
@@ -196,13 +157,7 @@ public sealed class OlderAgentBuild : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var served = Path.Combine(AppContext.BaseDirectory, "agents", RuntimeInformation.RuntimeIdentifier, "autodeploy-agent");
-        string key;
-        using (var stream = File.OpenRead(served))
-        {
-            key = Convert.ToHexStringLower(SHA256.HashData(stream))[..16];
-        }
-        _folder = Path.Combine(Root, key);
+        _folder = Path.Combine(Root, AgentBinaryFiles.Sha256Of(AgentBinaryFiles.Served)[..16]);
         if (File.Exists(Binary))
         {
             return;
@@ -226,23 +181,13 @@ public sealed class OlderAgentBuild : IAsyncLifetime
 
     private async Task PublishAsync(string scratch)
     {
-        var repository = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(repository.FullName, "AutoDeploy.sln")))
-        {
-            repository = repository.Parent ?? throw new InvalidOperationException("The tests do not run inside the repository.");
-        }
-        var info = new ProcessStartInfo("dotnet",
+        var (exitCode, output) = await ChildProcess.RunAsync("dotnet",
         [
-            "publish", Path.Combine(repository.FullName, "AutoDeploy.Agent", "AutoDeploy.Agent.csproj"), "-c", "Release",
-            "-r", RuntimeInformation.RuntimeIdentifier, $"-p:Version={Version}", "-p:DebugType=none", "-nologo", "-v:q", "-nodeReuse:false",
+            "publish", Path.Combine(SourceTree.Root, "AutoDeploy.Agent", "AutoDeploy.Agent.csproj"), "-c", "Release",
+            "-r", AgentBinaryFiles.Runtime, $"-p:Version={Version}", "-p:DebugType=none", "-nologo", "-v:q", "-nodeReuse:false",
             "--artifacts-path", Path.Combine(scratch, "build"), "-o", Path.Combine(scratch, "out"),
-        ]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        await process.WaitForExitAsync(limit.Token);
-        Assert.True(process.ExitCode == 0, $"publishing the older agent failed:\n{await output}{await error}");
+        ], TimeSpan.FromMinutes(10));
+        Assert.True(exitCode == 0, $"publishing the older agent failed:\n{output}");
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

@@ -3,8 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
+using AutoDeploy.Domain.Agents;
 using AutoDeploy.Tests.TestSupport;
-using AutoDeploy.Web.Agents;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Services;
 using Microsoft.EntityFrameworkCore;
@@ -24,7 +24,7 @@ public sealed class InstallScriptTests : IAsyncLifetime
 {
     private readonly AutoDeployAppFactory _app = new();
     private readonly string _root = Directory.CreateTempSubdirectory("autodeploy-install-").FullName;
-    private readonly List<Process> _agents = [];
+    private readonly List<ChildProcess> _agents = [];
     private string _server = "";
     private HttpClient _api = null!;
     private DeploymentScenario _scenario = null!;
@@ -46,12 +46,7 @@ public sealed class InstallScriptTests : IAsyncLifetime
     {
         foreach (var agent in _agents)
         {
-            if (!agent.HasExited)
-            {
-                agent.Kill(entireProcessTree: true);
-                await agent.WaitForExitAsync();
-            }
-            agent.Dispose();
+            await agent.DisposeAsync();
         }
         _api.Dispose();
         await _app.DisposeAsync();
@@ -72,20 +67,20 @@ public sealed class InstallScriptTests : IAsyncLifetime
         Assert.True(exitCode == 0, output);
         Assert.Contains("installed and registered", output);
         var served = await _api.GetFromJsonAsync<List<AgentBinary>>("/api/agent-binaries", ProtocolAgent.Json);
-        Assert.Equal(Assert.Single(served!, b => b.Runtime == RuntimeOfThisMachine()).Sha256, Sha256Of(Binary));
+        Assert.Equal(Assert.Single(served!, b => b.Runtime == AgentBinaryFiles.Runtime).Sha256, AgentBinaryFiles.Sha256Of(Binary));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(Home, "agent.json")));
         var machineId = await MachineIdAsync("scaled-01");
 
         var agent = StartInstalledAgent();
-        var (ready, readyOutput) = await ExecAsync(Binary, ["wait-ready", "--home", Home, "--timeout", "90s"]);
+        var (ready, readyOutput) = await ChildProcess.RunAsync(Binary, ["wait-ready", "--home", Home, "--timeout", "90s"]);
 
-        Assert.True(ready == 0, readyOutput + Output(agent));
+        Assert.True(ready == 0, readyOutput + agent.Output);
         Assert.Contains("'scaled-01' is ready", readyOutput);
-        Assert.True(await HasReleaseAsync(machineId), Output(agent));
+        Assert.True(await HasReleaseAsync(machineId), agent.Output);
 
         // The agent is its own program: no dotnet host, and nothing of the machine's .NET (if any) loaded.
-        Assert.Equal(Binary, new FileInfo($"/proc/{agent.Id}/exe").ResolveLinkTarget(returnFinalTarget: true)!.FullName);
-        Assert.DoesNotContain("/dotnet/", await File.ReadAllTextAsync($"/proc/{agent.Id}/maps"));
+        Assert.Equal(Binary, new FileInfo($"/proc/{agent.Process.Id}/exe").ResolveLinkTarget(returnFinalTarget: true)!.FullName);
+        Assert.DoesNotContain("/dotnet/", await File.ReadAllTextAsync($"/proc/{agent.Process.Id}/maps"));
     }
 
     [Fact]
@@ -112,7 +107,7 @@ public sealed class InstallScriptTests : IAsyncLifetime
         var (exitCode, output) = await RunAsync(script, "--name", "tampered-01");
 
         Assert.Equal(1, exitCode);
-        Assert.Contains($"checksum mismatch for the {RuntimeOfThisMachine()} agent", output);
+        Assert.Contains($"checksum mismatch for the {AgentBinaryFiles.Runtime} agent", output);
         Assert.Contains("Nothing was installed.", output);
         AssertNothingInstalled();
         Assert.Empty(await MachinesNamedAsync("tampered-01"));
@@ -162,16 +157,16 @@ public sealed class InstallScriptTests : IAsyncLifetime
         var machineId = await MachineIdAsync("spot-01");
         var agent = StartInstalledAgent("--deregister-on-stop");
         await Eventually.TrueAsync(async () => (await _api.GetFromJsonAsync<MachineDetails>($"/api/machines/{machineId}", ProtocolAgent.Json))!
-            .LastSeenAt is not null, TimeSpan.FromSeconds(60), () => Output(agent));
+            .LastSeenAt is not null, TimeSpan.FromSeconds(60), () => agent.Output);
 
-        using (var term = Process.Start("kill", ["-TERM", agent.Id.ToString()]))
+        using (var term = Process.Start("kill", ["-TERM", agent.Process.Id.ToString()]))
         {
             await term.WaitForExitAsync();
         }
         using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await agent.WaitForExitAsync(exited.Token);
+        await agent.Process.WaitForExitAsync(exited.Token);
 
-        Assert.True(agent.ExitCode == 0, Output(agent));
+        Assert.True(agent.Process.ExitCode == 0, agent.Output);
         Assert.Equal(HttpStatusCode.NotFound, (await _api.GetAsync($"/api/machines/{machineId}")).StatusCode);
         Assert.False(File.Exists(Path.Combine(Home, "agent.json")));
     }
@@ -193,7 +188,7 @@ public sealed class InstallScriptTests : IAsyncLifetime
         {
             var file = Path.Combine(_root, "autodeploy-agent.service");
             await File.WriteAllTextAsync(file, unit);
-            var (verified, problems) = await ExecAsync("systemd-analyze", ["verify", file]);
+            var (verified, problems) = await ChildProcess.RunAsync("systemd-analyze", ["verify", file]);
             Assert.True(verified == 0 && !problems.Contains(file), problems);
         }
     }
@@ -228,7 +223,7 @@ public sealed class InstallScriptTests : IAsyncLifetime
         InstallWithAsync(["--api-key", AutoDeployAppFactory.AdminApiKey, "--environment", _scenario.Environment.Name, "--role", "web", .. arguments]);
 
     private Task<(int ExitCode, string Output)> InstallWithAsync(string[] arguments) =>
-        ExecAsync("bash", ["-c", $"curl -fsSL {_server}/install.sh | bash -s -- \"$@\"", "install", "--no-service", "--prefix", _root, .. arguments]);
+        ChildProcess.RunAsync("bash", ["-c", $"curl -fsSL {_server}/install.sh | bash -s -- \"$@\"", "install", "--no-service", "--prefix", _root, .. arguments]);
 
     /// <summary>An enrolment token for the scenario's environment, role web and the default policy, made through the API.</summary>
     private async Task<string> CreateTokenAsync()
@@ -248,46 +243,17 @@ public sealed class InstallScriptTests : IAsyncLifetime
     {
         var file = Path.Combine(_root, "install.sh");
         await File.WriteAllTextAsync(file, script);
-        var (exitCode, output) = await ExecAsync("bash", [file, "--no-service", "--prefix", _root, "--api-key", AutoDeployAppFactory.AdminApiKey,
+        var (exitCode, output) = await ChildProcess.RunAsync("bash", [file, "--no-service", "--prefix", _root, "--api-key", AutoDeployAppFactory.AdminApiKey,
             "--environment", _scenario.Environment.Name, "--role", "web", .. arguments]);
         File.Delete(file);
         return (exitCode, output);
     }
 
-    private static async Task<(int ExitCode, string Output)> ExecAsync(string program, string[] arguments)
+    private ChildProcess StartInstalledAgent(params string[] options)
     {
-        var info = new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(limit.Token);
-        return (process.ExitCode, await output + await error);
-    }
-
-    private Process StartInstalledAgent(params string[] options)
-    {
-        var info = new ProcessStartInfo(Binary, ["run", "--home", Home, .. options]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        var process = Process.Start(info)!;
-        var output = new System.Text.StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _outputs[process] = output;
-        _agents.Add(process);
-        return process;
-    }
-
-    private readonly Dictionary<Process, System.Text.StringBuilder> _outputs = [];
-
-    private string Output(Process agent)
-    {
-        var output = _outputs[agent];
-        lock (output)
-        {
-            return $"agent output:\n{output}";
-        }
+        var agent = ChildProcess.Start(Binary, ["run", "--home", Home, .. options]);
+        _agents.Add(agent);
+        return agent;
     }
 
     private void AssertNothingInstalled()
@@ -306,13 +272,4 @@ public sealed class InstallScriptTests : IAsyncLifetime
 
     private async Task<bool> HasReleaseAsync(int machineId) =>
         (await _api.GetFromJsonAsync<List<MachineRelease>>($"/api/machines/{machineId}/releases", ProtocolAgent.Json))!.Count > 0;
-
-    private static string RuntimeOfThisMachine() =>
-        System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.Arm64 ? "linux-arm64" : "linux-x64";
-
-    private static string Sha256Of(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
 }

@@ -1,72 +1,44 @@
-using System.Diagnostics;
-using System.Text;
-
 namespace AutoDeploy.Tests.TestSupport;
 
 /// <summary>The real AutoDeploy.Agent program as a child process (its dll is copied beside the tests), with its own home folder.</summary>
 public sealed class AgentProcess : IAsyncDisposable
 {
-    private readonly StringBuilder _output = new();
-    private Process? _process;
+    private readonly System.Text.StringBuilder _ended = new();
+    private ChildProcess? _run;
 
     public string Home { get; } = Directory.CreateTempSubdirectory("autodeploy-agent-").FullName;
 
+    /// <summary>What the commands run to their end wrote, then what <c>run</c> has written so far.</summary>
     public string Output
     {
-        get { lock (_output) { return _output.ToString(); } }
+        get { lock (_ended) { return _ended + (_run?.Output ?? ""); } }
     }
 
     /// <summary>Runs a command that ends by itself (register, deregister) and returns its exit code.</summary>
     public async Task<int> RunToEndAsync(params string[] arguments)
     {
-        using var process = Start([.. arguments, "--home", Home]);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return process.ExitCode;
+        var (exitCode, output) = await ChildProcess.RunAsync("dotnet", Arguments([.. arguments, "--home", Home]), TimeSpan.FromSeconds(60));
+        lock (_ended)
+        {
+            _ended.Append(output);
+        }
+        return exitCode;
     }
 
     /// <summary>Starts <c>run</c>: the agent polls until it is killed.</summary>
-    public void StartRun() => _process = Start(["run", "--home", Home]);
+    public void StartRun() => _run = ChildProcess.Start("dotnet", Arguments(["run", "--home", Home]));
 
     /// <summary>SIGKILL, as when a spot instance disappears: no goodbye to the server.</summary>
-    public void Kill() => _process?.Kill(entireProcessTree: true);
+    public void Kill() => _run?.Kill();
 
     public async ValueTask DisposeAsync()
     {
-        if (_process is { HasExited: false })
+        if (_run is not null)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            await _run.DisposeAsync();
         }
-        _process?.Dispose();
         Directory.Delete(Home, recursive: true);
     }
 
-    private Process Start(string[] arguments)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "AutoDeploy.Agent.dll"));
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-        var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private void Append(string? line)
-    {
-        if (line is not null)
-        {
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
-        }
-    }
+    private static string[] Arguments(string[] arguments) => [Path.Combine(AppContext.BaseDirectory, "AutoDeploy.Agent.dll"), .. arguments];
 }

@@ -5,15 +5,6 @@ using Microsoft.Extensions.Options;
 
 namespace AutoDeploy.Web.Agents;
 
-/// <summary>One agent binary the server hands out: the self-contained agent for a Linux architecture.</summary>
-public sealed record AgentBinary(string Runtime, string Architecture, string Version, string Sha256, long Size)
-{
-    public const string FileName = "autodeploy-agent";
-
-    /// <summary>Where it is downloaded from, relative to the server's address.</summary>
-    public string Path => $"agents/{Runtime}/{FileName}";
-}
-
 /// <summary>
 /// The agent binaries built with the server (AgentBinaries.targets), each with its SHA-256, which install.sh checks
 /// before it installs anything and agents check before they update themselves. A file's hash is computed once and

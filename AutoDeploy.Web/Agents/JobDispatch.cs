@@ -11,9 +11,6 @@ using Microsoft.Extensions.Options;
 
 namespace AutoDeploy.Web.Agents;
 
-/// <summary>What a poll answers: a job, or none; and the agent version to update to now (between jobs), if any.</summary>
-public sealed record PollAnswer(AgentJob? Job, string? UpdateTo);
-
 /// <summary>
 /// The agent protocol's job dispatch: an agent's long poll, which records its contact (a first contact queues a health
 /// check), claims the machine's next job for it and hands it over, or tells an agent older than the server's to

@@ -144,14 +144,18 @@ done
 mkdir -p "$dir"
 download=$(mktemp "$dir/.autodeploy-agent.XXXXXX")
 trap 'rm -f "$download"' EXIT
+# Undoes the download before a refusal: the folder goes too unless an earlier install left the agent in it.
+leave_nothing() {
+  rm -f "$download"
+  rmdir "$dir" 2>/dev/null || true
+}
 curl_options=(-fsSL --retry 5 --retry-connrefused --retry-delay 2)
 if [ -n "$thumbprint" ] || [ "$insecure" = 1 ]; then curl_options+=(--insecure); fi
 curl "${curl_options[@]}" -o "$download" "${server%/}/agents/$runtime/autodeploy-agent" \
-  || { rmdir "$dir" 2>/dev/null || true; fail "could not download the agent from $server. Nothing was installed."; }
+  || { leave_nothing; fail "could not download the agent from $server. Nothing was installed."; }
 actual=$(sha256sum "$download" | cut -d' ' -f1)
 if [ "$actual" != "$expected" ]; then
-  rm -f "$download"
-  rmdir "$dir" 2>/dev/null || true
+  leave_nothing
   fail "checksum mismatch for the $runtime agent from $server: expected SHA-256 $expected, got $actual. Nothing was installed."
 fi
 chmod 755 "$download"
@@ -174,8 +178,7 @@ else
   status=0
   as_user "$download" register --server "$server" --home "$home" "${trust_args[@]}" "${register_args[@]}" || status=$?
   if [ "$status" != 0 ]; then
-    rm -f "$download"
-    rmdir "$dir" 2>/dev/null || true
+    leave_nothing
     if [ "$created_home" = 1 ]; then rm -rf "$home"; fi
     echo "install.sh: registration failed (exit code $status). Nothing was installed." >&2
     exit "$status"

@@ -1,3 +1,4 @@
+using AutoDeploy.Domain.Agents;
 using AutoDeploy.Web.Agents;
 
 namespace AutoDeploy.Web.Api;

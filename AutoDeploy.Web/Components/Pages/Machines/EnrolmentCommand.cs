@@ -1,3 +1,4 @@
+using AutoDeploy.Web.Agents;
 using AutoDeploy.Web.Services;
 
 namespace AutoDeploy.Web.Components.Pages.Machines;
@@ -27,7 +28,7 @@ public static class EnrolmentCommand
         return $"curl -fsSL {Quote(server + "/install.sh")} | sudo bash -s -- " + string.Join(" \\\n    ", options);
     }
 
-    /// <summary>A word for bash: as it is when plain, else in single quotes.</summary>
+    /// <summary>A word for bash: as it is when plain, else in single quotes (as install.sh's values are).</summary>
     public static string Quote(string text) =>
-        text.Length > 0 && text.All(c => char.IsAsciiLetterOrDigit(c) || "-_./:@".Contains(c)) ? text : $"'{text.Replace("'", "'\\''")}'";
+        text.Length > 0 && text.All(c => char.IsAsciiLetterOrDigit(c) || "-_./:@".Contains(c)) ? text : InstallScript.Quote(text);
 }
