@@ -59,6 +59,19 @@ public sealed class HealthRulesTests
     }
 
     [Fact]
+    public void Evaluate_an_older_agent_warns_on_a_policy_that_updates_it_until_it_has()
+    {
+        var automatically = MachinePolicy.CreateDefault();
+        automatically.AgentVersionCheck = AgentVersionCheck.Automatically;
+
+        var older = HealthRules.Evaluate(JobOutcome.Succeeded, 0, [], "0.9.0", "1.0.0", automatically);
+        var updated = HealthRules.Evaluate(JobOutcome.Succeeded, 0, [], "1.0.0", "1.0.0", automatically);
+
+        Assert.Equal(MachineHealthStatus.HasWarnings, older.Status);
+        Assert.Equal(MachineHealthStatus.Healthy, updated.Status);
+    }
+
+    [Fact]
     public void IsUnresponsive_counts_from_the_last_contact_or_else_gives_a_new_machine_the_first_contact_grace()
     {
         var grace = TimeSpan.FromSeconds(30);

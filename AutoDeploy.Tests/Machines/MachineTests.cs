@@ -22,6 +22,20 @@ public sealed class MachineTests
     }
 
     [Fact]
+    public void ReportAgentVersion_raises_AgentUpdated_only_for_a_change_from_a_known_version()
+    {
+        var machine = Registered();
+
+        machine.ReportAgentVersion("0.9.0");
+        machine.ReportAgentVersion("0.9.0");
+        machine.ReportAgentVersion("1.0.0");
+
+        Assert.Equal([EventCategories.AgentUpdated], Categories(machine));
+        Assert.Equal("1.0.0", machine.AgentVersion);
+        Assert.Equal("The agent on 'web-01' is now version 1.0.0 (was 0.9.0)", machine.DomainEvents.Single().Message);
+    }
+
+    [Fact]
     public void Disable_twice_raises_MachineDisabled_once()
     {
         var machine = Registered();
