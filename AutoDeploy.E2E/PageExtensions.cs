@@ -27,4 +27,17 @@ public static class PageExtensions
         await select.ClickAsync();
         await select.Page.Locator(".mud-popover-open").GetByText(option, new() { Exact = true }).ClickAsync();
     }
+
+    /// <summary>
+    /// Closes the open list of a MudSelect in <paramref name="dialog"/> (a multi-select stays open after a pick) as a user
+    /// does, by clicking the dialog's corner (on the select's overlay), and waits until it is gone. Escape was not enough:
+    /// once in CI the list stayed open.
+    /// </summary>
+    public static async Task CloseListAsync(this ILocator dialog)
+    {
+        var box = await dialog.BoundingBoxAsync() ?? throw new InvalidOperationException("The dialog is not visible.");
+        // The mouse rather than a locator's click: the overlay covers the dialog, which is what the click is for.
+        await dialog.Page.Mouse.ClickAsync(box.X + 4, box.Y + 4);
+        await Assertions.Expect(dialog.Page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
+    }
 }

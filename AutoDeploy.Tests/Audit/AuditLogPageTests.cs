@@ -88,9 +88,8 @@ public sealed class AuditLogPageTests : MudBunitContext
         var cut = RenderPage();
 
         cut.Find(ActorInput).Input("alice");
-        _time.Advance(TimeSpan.FromSeconds(1));
 
-        cut.WaitForAssertion(() => Assert.EndsWith("/audit?actor=alice", Navigation.Uri));
+        _time.AdvanceUntil(TimeSpan.FromSeconds(1), cut, () => Assert.EndsWith("/audit?actor=alice", Navigation.Uri));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using AutoDeploy.Domain.Machines;
 using AutoDeploy.Web.Components.Pages.Machines;
 using Bunit;
+using AutoDeploy.Tests.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 using MudBlazor;
 
@@ -41,9 +42,8 @@ public sealed class MachinesPageTests : MachineComponentContext
         page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("tbody tr").Count));
 
         page.Find("input").Input("DB");
-        PassDebounceInterval();
 
-        page.WaitForAssertion(() => Assert.Equal(["db-01"], page.FindAll("tbody a").Select(a => a.TextContent.Trim())));
+        PassDebounceInterval(page, () => Assert.Equal(["db-01"], page.FindAll("tbody a").Select(a => a.TextContent.Trim())));
     }
 
     [Fact]
@@ -68,13 +68,13 @@ public sealed class MachinesPageTests : MachineComponentContext
         page.WaitForAssertion(() => Assert.Single(page.FindAll("tbody tr")));
 
         page.Find("input").Input("nothing-like-this");
-        PassDebounceInterval();
 
-        page.WaitForAssertion(() => Assert.Contains("No deployment targets match these filters.", page.Markup));
+        PassDebounceInterval(page, () => Assert.Contains("No deployment targets match these filters.", page.Markup));
     }
 
     // MudBlazor's debounce runs on the TimeProvider from DI, here the database's FakeTimeProvider.
-    private void PassDebounceInterval() => ((FakeTimeProvider)Database.Time).Advance(TimeSpan.FromMilliseconds(300));
+    private void PassDebounceInterval(IRenderedComponent<MachinesPage> page, Action assertion) =>
+        ((FakeTimeProvider)Database.Time).AdvanceUntil(TimeSpan.FromMilliseconds(300), page, assertion);
 
     private IRenderedComponent<MachinesPage> RenderPage()
     {
