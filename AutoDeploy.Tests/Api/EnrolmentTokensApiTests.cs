@@ -105,7 +105,7 @@ public sealed class EnrolmentTokensApiTests : IAsyncLifetime
     [Fact]
     public async Task A_viewer_neither_lists_nor_creates_tokens()
     {
-        var viewer = _app.CreateApiClient(await CreateViewerKeyAsync());
+        var viewer = await _app.CreateViewerClientAsync();
 
         var list = await viewer.GetAsync("/api/enrolment-tokens");
         var create = await viewer.PostAsJsonAsync("/api/enrolment-tokens", new { name = "mine", environmentIds = new[] { _production }, policyIds = new[] { _policy } });
@@ -230,19 +230,5 @@ public sealed class EnrolmentTokensApiTests : IAsyncLifetime
         Assert.Equal(status, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         return (await response.Content.ReadFromJsonAsync<T>(Json))!;
-    }
-
-    private async Task<string> CreateViewerKeyAsync()
-    {
-        using var scope = _app.Services.CreateScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<AutoDeployUser>>();
-        var viewer = new AutoDeployUser { UserName = "viewer@autodeploy.test", Email = "viewer@autodeploy.test" };
-        await users.CreateAsync(viewer, "Viewer-Passw0rd!");
-        await users.AddToRoleAsync(viewer, Roles.Viewer);
-        var key = ApiKey.Generate();
-        await using var db = await _database.CreateDbContextAsync();
-        db.ApiKeys.Add(ApiKey.Create(viewer.Id, "viewer", key, DateTimeOffset.UtcNow));
-        await db.SaveChangesAsync();
-        return key;
     }
 }

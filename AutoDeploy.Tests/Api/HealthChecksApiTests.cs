@@ -106,7 +106,7 @@ public sealed class HealthChecksApiTests : IAsyncLifetime
     {
         var machine = await _database.AddMachineAsync("web-01", [_production], _policy);
         var started = await _client.PostAsync($"/api/machines/{machine.Id}/health-check", null);
-        var viewer = _app.CreateApiClient(await CreateViewerKeyAsync());
+        var viewer = await _app.CreateViewerClientAsync();
 
         var start = await viewer.PostAsync($"/api/environments/{_production.Id}/health-check", null);
         var read = await viewer.GetAsync(started.Headers.Location);
@@ -162,19 +162,5 @@ public sealed class HealthChecksApiTests : IAsyncLifetime
         Assert.Equal(status, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         return (await response.Content.ReadFromJsonAsync<ProblemDetails>(ProtocolAgent.Json))!;
-    }
-
-    private async Task<string> CreateViewerKeyAsync()
-    {
-        using var scope = _app.Services.CreateScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<AutoDeployUser>>();
-        var viewer = new AutoDeployUser { UserName = "viewer@autodeploy.test", Email = "viewer@autodeploy.test" };
-        await users.CreateAsync(viewer, "Viewer-Passw0rd!");
-        await users.AddToRoleAsync(viewer, Roles.Viewer);
-        var key = ApiKey.Generate();
-        await using var db = await _database.CreateDbContextAsync();
-        db.ApiKeys.Add(ApiKey.Create(viewer.Id, "viewer", key, DateTimeOffset.UtcNow));
-        await db.SaveChangesAsync();
-        return key;
     }
 }

@@ -84,7 +84,7 @@ public sealed class MachinesApiTests : IAsyncLifetime
     [Fact]
     public async Task A_viewer_can_list_machines_but_not_register_one()
     {
-        var viewer = _app.CreateApiClient(await CreateViewerKeyAsync());
+        var viewer = await _app.CreateViewerClientAsync();
 
         var list = await viewer.GetAsync("/api/machines");
         var register = await viewer.PostAsJsonAsync("/api/machines/register", new { name = "web-01", environments = new[] { "Production" } });
@@ -214,19 +214,5 @@ public sealed class MachinesApiTests : IAsyncLifetime
         Assert.Equal(status, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         return (await response.Content.ReadFromJsonAsync<ValidationProblemDetails>(Json))!;
-    }
-
-    private async Task<string> CreateViewerKeyAsync()
-    {
-        using var scope = _app.Services.CreateScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<AutoDeployUser>>();
-        var viewer = new AutoDeployUser { UserName = "viewer@autodeploy.test", Email = "viewer@autodeploy.test" };
-        await users.CreateAsync(viewer, "Viewer-Passw0rd!");
-        await users.AddToRoleAsync(viewer, Roles.Viewer);
-        var key = ApiKey.Generate();
-        await using var db = await _database.CreateDbContextAsync();
-        db.ApiKeys.Add(ApiKey.Create(viewer.Id, "viewer", key, DateTimeOffset.UtcNow));
-        await db.SaveChangesAsync();
-        return key;
     }
 }

@@ -1,4 +1,8 @@
+using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Identity;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Data.Sqlite;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -56,6 +60,22 @@ public sealed class AutoDeployAppFactory : WebApplicationFactory<Program>
         var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
         return client;
+    }
+
+    /// <summary>An HTTP client with the API key of a new user who has only the Viewer role.</summary>
+    public async Task<HttpClient> CreateViewerClientAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AutoDeployUser>>();
+        var email = $"{Guid.NewGuid():N}@viewer.test";
+        var viewer = new AutoDeployUser { UserName = email, Email = email };
+        await users.CreateAsync(viewer);
+        await users.AddToRoleAsync(viewer, Roles.Viewer);
+        var key = ApiKey.Generate();
+        await using var db = await Services.GetRequiredService<IDbContextFactory<AutoDeployDbContext>>().CreateDbContextAsync();
+        db.ApiKeys.Add(ApiKey.Create(viewer.Id, "viewer", key, DateTimeOffset.UtcNow));
+        await db.SaveChangesAsync();
+        return CreateApiClient(key);
     }
 
     public override async ValueTask DisposeAsync()

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using AutoDeploy.Web.Api;
 using AutoDeploy.Web.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
@@ -41,16 +42,14 @@ public sealed class AgentAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
-    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        // The API's status-code pages write the problem (ApiProblems).
         Response.StatusCode = StatusCodes.Status401Unauthorized;
-        await Response.WriteAsJsonAsync(new ProblemBody(
-            "https://tools.ietf.org/html/rfc9110#section-15.5.2", "Unauthorized", 401,
-            "The server refused this agent's token: the machine was deregistered or its token revoked."),
-            options: null, contentType: "application/problem+json");
+        Response.Headers.WWWAuthenticate = "Bearer";
+        Context.Items[ApiProblems.RefusalReason] = "The server refused this agent's token: the machine was deregistered or its token revoked.";
+        return Task.CompletedTask;
     }
-
-    private sealed record ProblemBody(string Type, string Title, int Status, string Detail);
 }
 
 public static class AgentClaims

@@ -1,3 +1,4 @@
+using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Identity;
 using AutoDeploy.Web.Services;
 
@@ -9,8 +10,9 @@ public static class DeploymentsApi
     {
         var deployments = api.MapGroup("/deployments").WithTags("Deployments");
 
-        deployments.MapGet("", async (int? projectId, int? environmentId, int? take, DeploymentService service, CancellationToken ct) =>
-                TypedResults.Ok(await service.ListAsync(projectId, environmentId, take ?? 50, ct)))
+        deployments.MapGet("", async Task<IResult> (int? projectId, int? environmentId, long? before, int? take, DeploymentService service, CancellationToken ct) =>
+                Paging.Problem(take, DeploymentService.MaxListPage, ("before", before))
+                ?? TypedResults.Ok(await service.ListAsync(projectId, environmentId, before, take ?? DeploymentService.DefaultListPage, ct)))
             .RequireAuthorization(Policies.View);
 
         deployments.MapPost("", async Task<IResult> (DeployRequest request, DeploymentService service, CancellationToken ct) =>
@@ -26,8 +28,9 @@ public static class DeploymentsApi
                 await service.GetAsync(id, ct) is { } details ? TypedResults.Ok(details) : NotFound(id))
             .RequireAuthorization(Policies.View);
 
-        deployments.MapGet("/{id:int}/log", async (int id, long? after, int? take, DeploymentService service, CancellationToken ct) =>
-                TypedResults.Ok(await service.GetLogAsync(id, after ?? 0, take ?? 1000, ct)))
+        deployments.MapGet("/{id:int}/log", async Task<IResult> (int id, long? after, int? take, DeploymentService service, CancellationToken ct) =>
+                Paging.Problem(take, DeploymentService.MaxLogPage, ("after", after))
+                ?? (await service.GetLogAsync(id, after ?? 0, take ?? LogPage.DefaultTake, ct) is { } page ? TypedResults.Ok(page) : NotFound(id)))
             .RequireAuthorization(Policies.View);
 
         deployments.MapPost("/{id:int}/cancel", async Task<IResult> (int id, DeploymentService service, CancellationToken ct) =>
@@ -37,13 +40,14 @@ public static class DeploymentsApi
             })
             .RequireAuthorization(Policies.Deploy);
 
-        api.MapGet("/machines/{id:int}/releases", async (int id, DeploymentService service, CancellationToken ct) =>
-                TypedResults.Ok(await service.GetMachineReleasesAsync(id, ct)))
+        api.MapGet("/machines/{id:int}/releases", async Task<IResult> (int id, DeploymentService service, CancellationToken ct) =>
+                await service.GetMachineReleasesAsync(id, ct) is { } releases
+                    ? TypedResults.Ok(releases)
+                    : SaveResult.NotFound($"Machine {id} was not found.").ToProblem())
             .RequireAuthorization(Policies.View)
             .WithTags("Machines");
         return api;
     }
 
-    private static IResult NotFound(int id) =>
-        TypedResults.Problem($"Deployment {id} does not exist.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+    private static IResult NotFound(int id) => SaveResult.NotFound($"Deployment {id} does not exist.").ToProblem();
 }

@@ -24,14 +24,7 @@ public static class EventsApi
         EventLogService eventLog, long? after, string[]? category, int? take, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        if (after < 0)
-        {
-            errors["after"] = ["'after' must be an event id, 0 or more."];
-        }
-        if (take is < 1 or > EventLogService.MaxTake)
-        {
-            errors["take"] = [$"'take' must be between 1 and {EventLogService.MaxTake}."];
-        }
+        Paging.Check(errors, take, EventLogService.MaxTake, ("after", after));
         var names = (category ?? []).Where(c => !string.IsNullOrWhiteSpace(c)).Select(c => c.Trim()).ToList();
         var unknown = names.Where(c => !EventCategories.All.Contains(c) && !EventGroups.Members.ContainsKey(c)).ToList();
         if (unknown.Count > 0)

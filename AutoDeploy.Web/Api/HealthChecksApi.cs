@@ -38,8 +38,10 @@ public static class HealthChecksApi
             .WithSummary("A health-check run: its state (Executing, then Success or Failed), summary, and each machine's current health");
 
         runs.MapGet("/{id:int}/log", async (int id, long? after, int? take, HealthCheckRunQueries queries, CancellationToken ct) =>
-                await queries.GetLogAsync(id, after ?? 0, take ?? 1000, ct) is { } page ? Results.Ok(page) : NotFound(id))
+                Paging.Problem(take, HealthCheckRunQueries.MaxLogPage, ("after", after))
+                ?? (await queries.GetLogAsync(id, after ?? 0, take ?? LogPage.DefaultTake, ct) is { } page ? Results.Ok(page) : NotFound(id)))
             .Produces<LogPage>()
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary($"The run's log lines after the line id 'after', oldest first; at most 'take' (up to {HealthCheckRunQueries.MaxLogPage}). " +
                          "'nextAfter' is set while there may be more");

@@ -66,14 +66,7 @@ public static class MachinesApi
                 errors["health"] = [$"Unknown health status '{health.Trim()}'; use one of {string.Join(", ", Enum.GetNames<MachineHealthStatus>())}."];
             }
         }
-        if (take is < 1 or > MachineQuery.MaxTake)
-        {
-            errors["take"] = [$"Take must be between 1 and {MachineQuery.MaxTake}."];
-        }
-        if (skip is < 0)
-        {
-            errors["skip"] = ["Skip cannot be negative."];
-        }
+        Paging.Check(errors, take, MachineQuery.MaxTake, ("skip", skip));
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);

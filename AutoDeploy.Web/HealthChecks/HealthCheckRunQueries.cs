@@ -55,7 +55,6 @@ public sealed class HealthCheckRunQueries(IDbContextFactory<AutoDeployDbContext>
         {
             return null;
         }
-        take = Math.Clamp(take, 1, MaxLogPage);
         var lines = await db.TaskLogLines.AsNoTracking()
             .Where(l => l.HealthCheckRunId == id && l.Id > after).OrderBy(l => l.Id).Take(take)
             .Select(l => new LogLineDto(l.Id, l.At, l.MachineId, l.JobId, l.Stream, l.Text))

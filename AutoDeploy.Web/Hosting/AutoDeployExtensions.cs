@@ -36,7 +36,7 @@ public static class AutoDeployExtensions
         services.AddValidatorsFromAssemblyContaining<EnvironmentInputValidator>(includeInternalTypes: true);
         services.AddValidatorsFromAssemblyContaining<Program>(includeInternalTypes: true);
 
-        services.AddProblemDetails();
+        services.AddApiProblems();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
@@ -49,8 +49,11 @@ public static class AutoDeployExtensions
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
-        // Not for the API: re-executing a refused POST as the not-found page turned its 401 into a 400.
-        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), b => b.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        // Pages' errors are the app's pages. Not in a branch: a branched pipeline does not route again, so a re-executed
+        // request found nothing and the browser got an empty 404. The API's own handling comes after (inside) these: an
+        // API error already has its problem body when they see it, so they leave it alone.
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseApiProblems();
         app.UseAutoDeployIdentity();
         app.UseAntiforgery();
 

@@ -53,10 +53,10 @@ public sealed class ApiKeyAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        ApiRefusal.Send(Context, StatusCodes.Status401Unauthorized);
-        return Task.CompletedTask;
+        var result = await HandleAuthenticateOnceSafeAsync();
+        ApiRefusal.Send(Context, StatusCodes.Status401Unauthorized, result.Failure?.Message);
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)

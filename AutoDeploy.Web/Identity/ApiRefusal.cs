@@ -1,8 +1,13 @@
+using AutoDeploy.Web.Api;
+using AutoDeploy.Web.Data;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace AutoDeploy.Web.Identity;
 
-/// <summary>Scripts (the REST API and the SignalR hubs) are refused with a bare 401/403, never the sign-in page.</summary>
+/// <summary>
+/// Scripts (the REST API and the SignalR hubs) are refused with 401/403 problem details (<see cref="ApiProblems"/>),
+/// never the sign-in page.
+/// </summary>
 public static class ApiRefusal
 {
     /// <summary>A request of the REST API or a hub, also while the status-code pages re-execute it under another path.</summary>
@@ -12,13 +17,20 @@ public static class ApiRefusal
         return path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs");
     }
 
-    /// <summary>Answers with the bare status: not re-executed into an HTML page, nor redirected to sign-in.</summary>
-    public static void Send(HttpContext context, int status)
+    /// <summary>
+    /// Sets the status, and for a 401 the scheme a script should use (<c>WWW-Authenticate</c>) and why the credentials
+    /// it sent were refused, if it sent any; the API's status-code pages write the problem.
+    /// </summary>
+    public static void Send(HttpContext context, int status, string? reason = null)
     {
         context.Response.StatusCode = status;
-        if (context.Features.Get<IStatusCodePagesFeature>() is { } pages)
+        if (status == StatusCodes.Status401Unauthorized)
         {
-            pages.Enabled = false;
+            context.Response.Headers.WWWAuthenticate = $"{ApiKeyAuthenticationHandler.SchemeName} header=\"{ApiKey.HeaderName}\"";
+        }
+        if (reason is not null)
+        {
+            context.Items[ApiProblems.RefusalReason] = reason;
         }
     }
 }

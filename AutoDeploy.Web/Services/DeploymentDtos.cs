@@ -20,7 +20,11 @@ public sealed record StepResult(long JobId, int StepIndex, string StepName, JobS
 
 public sealed record LogLineDto(long Id, DateTimeOffset At, int? MachineId, long? JobId, LogStream Stream, string Text);
 
-public sealed record LogPage(IReadOnlyList<LogLineDto> Lines, long? NextAfter);
+public sealed record LogPage(IReadOnlyList<LogLineDto> Lines, long? NextAfter)
+{
+    /// <summary>Lines in a page when the caller does not say.</summary>
+    public const int DefaultTake = 1000;
+}
 
 /// <summary>The release of one project that a machine has: its latest successful deployment there.</summary>
 public sealed record MachineRelease(int ProjectId, string ProjectName, int ReleaseId, string ReleaseVersion, int DeploymentId,

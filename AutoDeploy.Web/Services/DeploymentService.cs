@@ -11,6 +11,11 @@ public sealed class DeploymentService(IDbContextFactory<AutoDeployDbContext> fac
 {
     public const int MaxLogPage = 5000;
 
+    /// <summary>Deployments in a page of the list when the caller does not say, and at most.</summary>
+    public const int DefaultListPage = 50;
+
+    public const int MaxListPage = 500;
+
     public async Task<SaveResult<DeploymentSummary>> QueueAsync(DeployRequest request, CancellationToken cancellationToken = default)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
@@ -88,10 +93,16 @@ public sealed class DeploymentService(IDbContextFactory<AutoDeployDbContext> fac
         return new DeploymentDetails(Summary(deployment), machines);
     }
 
-    public async Task<IReadOnlyList<DeploymentSummary>> ListAsync(int? projectId, int? environmentId, int take, CancellationToken cancellationToken = default)
+    /// <summary>Deployments newest first, before the deployment id <paramref name="before"/> when given (a stable cursor).</summary>
+    public async Task<IReadOnlyList<DeploymentSummary>> ListAsync(
+        int? projectId, int? environmentId, long? before, int take, CancellationToken cancellationToken = default)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var query = db.Deployments.AsNoTracking();
+        if (before is not null)
+        {
+            query = query.Where(d => d.Id < before);
+        }
         if (projectId is not null)
         {
             query = query.Where(d => d.ProjectId == projectId);
@@ -100,15 +111,18 @@ public sealed class DeploymentService(IDbContextFactory<AutoDeployDbContext> fac
         {
             query = query.Where(d => d.EnvironmentId == environmentId);
         }
-        var deployments = await query.OrderByDescending(d => d.Id).Take(Math.Clamp(take, 1, 500)).ToListAsync(cancellationToken);
+        var deployments = await query.OrderByDescending(d => d.Id).Take(take).ToListAsync(cancellationToken);
         return deployments.Select(Summary).ToList();
     }
 
-    /// <summary>Log lines after a line id, oldest first, a page at a time.</summary>
-    public async Task<LogPage> GetLogAsync(int id, long after, int take, CancellationToken cancellationToken = default)
+    /// <summary>Log lines after a line id, oldest first, a page at a time; null when the deployment does not exist.</summary>
+    public async Task<LogPage?> GetLogAsync(int id, long after, int take, CancellationToken cancellationToken = default)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        take = Math.Clamp(take, 1, MaxLogPage);
+        if (!await db.Deployments.AnyAsync(d => d.Id == id, cancellationToken))
+        {
+            return null;
+        }
         var lines = await db.TaskLogLines.AsNoTracking()
             .Where(l => l.DeploymentId == id && l.Id > after).OrderBy(l => l.Id).Take(take)
             .Select(l => new LogLineDto(l.Id, l.At, l.MachineId, l.JobId, l.Stream, l.Text))
@@ -116,10 +130,14 @@ public sealed class DeploymentService(IDbContextFactory<AutoDeployDbContext> fac
         return new LogPage(lines, lines.Count == take ? lines[^1].Id : null);
     }
 
-    /// <summary>For each project, the release of the latest successful deployment to the machine.</summary>
-    public async Task<IReadOnlyList<MachineRelease>> GetMachineReleasesAsync(int machineId, CancellationToken cancellationToken = default)
+    /// <summary>For each project, the release of the latest successful deployment to the machine; null when there is no such machine.</summary>
+    public async Task<IReadOnlyList<MachineRelease>?> GetMachineReleasesAsync(int machineId, CancellationToken cancellationToken = default)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        if (!await db.Machines.AnyAsync(m => m.Id == machineId, cancellationToken))
+        {
+            return null;
+        }
         var successes = await db.DeploymentTargets.AsNoTracking()
             .Where(t => t.MachineId == machineId && t.State == TargetState.Success)
             .Join(db.Deployments, t => t.DeploymentId, d => d.Id, (t, d) => new { d, t.CompletedAt })
