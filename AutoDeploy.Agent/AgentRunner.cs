@@ -96,7 +96,7 @@ public sealed class AgentRunner
 
         var completion = job.Kind == AgentJobKind.HealthCheck && string.IsNullOrWhiteSpace(job.Script)
             ? new JobCompletion(JobOutcome.Succeeded, null, "The agent is reachable.")
-            : await ExecuteAsync(job, stopping, delivery.Token);
+            : (await ExecuteAsync(job, stopping, delivery.Token)).Bounded();
         try
         {
             await retry.CallAsync($"reporting the result of job {job.JobId}",

@@ -73,8 +73,23 @@ public sealed record LogBatchResponse(bool CancelRequested);
 
 public enum JobOutcome { Succeeded, Failed, TimedOut, Canceled }
 
-/// <summary>How a job ended: the script's exit code, or why it did not finish.</summary>
-public sealed record JobCompletion(JobOutcome Outcome, int? ExitCode, string? Message);
+/// <summary>How a job ended: the script's exit code, or why it did not finish (at most <see cref="MaxMessageLength"/>, no NUL).</summary>
+public sealed record JobCompletion(JobOutcome Outcome, int? ExitCode, string? Message)
+{
+    public const int MaxMessageLength = Validation.TextRules.MaxMessageLength;
+
+    /// <summary>What is wrong with the message, or null: the server refuses it with a 400, the same on both databases.</summary>
+    public string? MessageProblem() => Message switch
+    {
+        { Length: > MaxMessageLength } => $"The message must be at most {MaxMessageLength} characters.",
+        { } text when text.Contains('\0') => "The message cannot contain the NUL character.",
+        _ => null,
+    };
+
+    /// <summary>This completion with its message cut to fit: an agent sends what the server takes.</summary>
+    public JobCompletion Bounded() =>
+        this with { Message = Message is null ? null : Validation.TextRules.Cut(Message.Replace('\0', '\uFFFD'), MaxMessageLength) };
+}
 
 public static class AgentProtocol
 {

@@ -2,6 +2,7 @@ using AutoDeploy.Domain.Environments;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Projects;
 using AutoDeploy.Domain.Releases;
+using AutoDeploy.Domain.Validation;
 
 namespace AutoDeploy.Domain.Deployments;
 
@@ -82,6 +83,7 @@ public sealed class Deployment : EventSource
         }
         State = state;
         CompletedAt = now;
+        reason = reason is null ? null : TextRules.Cut(reason);
         FailureReason = state == DeploymentState.Success ? null : reason;
         var category = state switch
         {

@@ -153,5 +153,71 @@ public sealed class DeploymentProtocolTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
+    [Fact]
+    public async Task A_deployment_in_which_a_hundred_machines_fail_ends_Failed_with_a_summary_and_each_machines_whole_reason()
+    {
+        await _scenario.WithReleaseAsync(null, DeploymentScenario.Step("Install", "web"));
+        var agents = new List<ProtocolAgent>();
+        for (var i = 1; i <= 100; i++)
+        {
+            agents.Add(Agent((await _scenario.AddMachineAsync($"web-{i:000}", "web")).Token));
+        }
+        var deployment = await _api.DeployAsync(_scenario);
+        var longest = new string('x', JobCompletion.MaxMessageLength);
+
+        foreach (var agent in agents)
+        {
+            var job = await agent.NextJobAsync();
+            await agent.CompleteAsync(job.JobId, JobOutcome.Failed, 1, longest);
+        }
+        var details = await _api.WaitForDeploymentEndAsync(deployment.Id);
+
+        Assert.Equal(DeploymentState.Failed, details.Deployment.State);
+        Assert.StartsWith("100 of 100 machine(s) did not succeed: web-", details.Deployment.FailureReason);
+        Assert.EndsWith("more (each machine's reason is on the deployment)", details.Deployment.FailureReason);
+        Assert.Equal(100, details.Machines.Count(m => m.State == TargetState.Failed));
+        Assert.All(details.Machines, m => Assert.StartsWith("Step 'Install': xxxx", m.Reason));
+        Assert.All(details.Machines, m => Assert.Equal(longest, Assert.Single(m.Steps).Message));
+    }
+
+    [Theory]
+    [InlineData(4001, false)]
+    [InlineData(10, true)]
+    public async Task A_completion_message_too_long_or_with_NUL_is_400_naming_the_message(int length, bool withNul)
+    {
+        await _scenario.WithReleaseAsync(null, DeploymentScenario.Step("Install", "web"));
+        var (_, token) = await _scenario.AddMachineAsync("web-01", "web");
+        await _api.DeployAsync(_scenario);
+        var agent = Agent(token);
+        var job = await agent.NextJobAsync();
+        var message = new string('x', length) + (withNul ? "\0" : "");
+
+        var response = await agent.SendAsync(HttpMethod.Post, $"/api/agent/jobs/{job.JobId}/complete", new JobCompletion(JobOutcome.Failed, 1, message));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ValidationProblemDetails>();
+        Assert.Equal(["message"], problem!.Errors.Keys);
+    }
+
+    [Fact]
+    public async Task Log_lines_with_NUL_or_over_the_limit_are_kept_shown_and_cut()
+    {
+        await _scenario.WithReleaseAsync(null, DeploymentScenario.Step("Install", "web"));
+        var (_, token) = await _scenario.AddMachineAsync("web-01", "web");
+        var deployment = await _api.DeployAsync(_scenario);
+        var agent = Agent(token);
+        var job = await agent.NextJobAsync();
+
+        await agent.LogAsync(job.JobId, "binary\0output", new string('y', TaskLogLine.MaxLength + 50));
+        await agent.CompleteAsync(job.JobId, JobOutcome.Succeeded, 0);
+        await _api.WaitForDeploymentEndAsync(deployment.Id);
+
+        var log = await _api.GetFromJsonAsync<LogPage>($"/api/deployments/{deployment.Id}/log", ProtocolAgent.Json);
+        var lines = log!.Lines.Where(l => l.JobId == job.JobId).Select(l => l.Text).ToList();
+        Assert.Equal("binary\uFFFDoutput", lines[0]);
+        Assert.EndsWith("… [line truncated]", lines[1]);
+        Assert.Equal(TaskLogLine.MaxLength + " [line truncated]".Length, lines[1].Length);
+    }
+
     private ProtocolAgent Agent(string token) => new(_app.CreateClient(), token);
 }

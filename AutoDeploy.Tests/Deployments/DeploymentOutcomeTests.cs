@@ -30,7 +30,23 @@ public sealed class DeploymentOutcomeTests
         ]);
 
         Assert.Equal((DeploymentState.Failed,
-            "2 of 3 machine(s) did not succeed: web-02: Step 'Install': exit code 1; web-03: Step 'Install': timed out"), outcome);
+            "2 of 3 machine(s) did not succeed (1 failed, 1 timed out): web-02: Step 'Install': exit code 1; web-03: Step 'Install': timed out"),
+            outcome);
+    }
+
+    [Fact]
+    public void Judge_with_a_thousand_failed_machines_summarizes_within_its_column()
+    {
+        var targets = Enumerable.Range(1, 1000)
+            .Select(i => Target($"web-{i:0000}", i % 10 == 0 ? TargetState.Failed : TargetState.TimedOut, new string('x', 5000)))
+            .ToList();
+
+        var (state, reason) = DeploymentOutcome.Judge(false, targets);
+
+        Assert.Equal(DeploymentState.Failed, state);
+        Assert.StartsWith("1000 of 1000 machine(s) did not succeed (900 timed out, 100 failed): web-0001: xxx", reason);
+        Assert.Matches(@"; and \d+ more \(each machine's reason is on the deployment\)$", reason);
+        Assert.InRange(reason!.Length, 1, 2000);
     }
 
     [Fact]

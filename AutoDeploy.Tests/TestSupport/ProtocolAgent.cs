@@ -41,9 +41,9 @@ public sealed class ProtocolAgent(HttpClient client, string token)
         return (await response.Content.ReadFromJsonAsync<LogBatchResponse>(Json))!;
     }
 
-    public async Task CompleteAsync(long jobId, JobOutcome outcome, int? exitCode)
+    public async Task CompleteAsync(long jobId, JobOutcome outcome, int? exitCode, string? message = null)
     {
-        using var response = await SendAsync(HttpMethod.Post, $"/api/agent/jobs/{jobId}/complete", new JobCompletion(outcome, exitCode, null));
+        using var response = await SendAsync(HttpMethod.Post, $"/api/agent/jobs/{jobId}/complete", new JobCompletion(outcome, exitCode, message));
         response.EnsureSuccessStatusCode();
     }
 

@@ -1,5 +1,6 @@
 using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Deployments;
+using AutoDeploy.Domain.Validation;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.HealthChecks;
 using AutoDeploy.Web.Services;
@@ -36,7 +37,7 @@ public sealed class JobReports(
         await TouchAsync(db, machineId, now, cancellationToken);
         var room = Math.Max(0, Options.MaxLogLinesPerJob - job.LogLineCount);
         var sensitive = await SensitiveValuesAsync(db, job, cancellationToken);
-        var lines = batch.Lines.Take(room).Select(l => Line(job, l.At, l.Stream, DeploymentVariables.Mask(Cut(l.Text), sensitive))).ToList();
+        var lines = batch.Lines.Take(room).Select(l => Line(job, l.At, l.Stream, Cut(DeploymentVariables.Mask(l.Text, sensitive)))).ToList();
         if (batch.Lines.Count > room && job.LogLineCount <= Options.MaxLogLinesPerJob)
         {
             lines.Add(Line(job, now, LogStream.Error, $"[output truncated: only the first {Options.MaxLogLinesPerJob} lines are kept]"));
@@ -115,14 +116,8 @@ public sealed class JobReports(
         {
             return;
         }
-        machine.ReportAgentUpdateFailed(Bounded(failure.Version, 50), Bounded(failure.Reason, 1000));
+        machine.ReportAgentUpdateFailed(TextRules.Clean(failure.Version, 50), TextRules.Clean(failure.Reason, 1000));
         await db.SaveChangesAsync(cancellationToken);
-    }
-
-    private static string Bounded(string? text, int length)
-    {
-        var clean = new string((text ?? "").Where(c => !char.IsControl(c)).ToArray()).Trim();
-        return clean.Length <= length ? clean : clean[..(length - 1)] + "…";
     }
 
     public async Task DeregisterAsync(int machineId, CancellationToken cancellationToken)
@@ -168,8 +163,16 @@ public sealed class JobReports(
         Text = text,
     };
 
-    private static string Cut(string text) =>
-        text.Length <= TaskLogLine.MaxLength ? text : text[..TaskLogLine.MaxLength] + " [line truncated]";
+    /// <summary>
+    /// A line as it can be kept on both databases: at most <see cref="TaskLogLine.MaxLength"/> characters, cut after
+    /// masking (so a secret across the cut is masked whole, and a mask longer than its secret cannot overflow the
+    /// column), and a NUL a script printed shown as U+FFFD (PostgreSQL refuses NUL in text).
+    /// </summary>
+    private static string Cut(string text)
+    {
+        text = text.Replace('\0', '\uFFFD');
+        return text.Length <= TaskLogLine.MaxLength ? text : TextRules.Cut(text, TaskLogLine.MaxLength) + " [line truncated]";
+    }
 
     private static string Describe(JobCompletion completion) => completion.Outcome switch
     {

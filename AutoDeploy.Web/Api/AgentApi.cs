@@ -36,9 +36,11 @@ public static class AgentApi
                 : TypedResults.Problem($"Job {id} is not this machine's.", statusCode: StatusCodes.Status404NotFound));
 
         agent.MapPost("/jobs/{id:long}/complete", async Task<IResult> (long id, JobCompletion completion, ClaimsPrincipal user, JobReports reports, CancellationToken ct) =>
-            await reports.CompleteAsync(user.MachineId(), id, completion, ct)
-                ? TypedResults.NoContent()
-                : TypedResults.Problem($"Job {id} is not this machine's.", statusCode: StatusCodes.Status404NotFound));
+            completion.MessageProblem() is { } problem
+                ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["message"] = [problem] })
+                : await reports.CompleteAsync(user.MachineId(), id, completion, ct)
+                    ? TypedResults.NoContent()
+                    : TypedResults.Problem($"Job {id} is not this machine's.", statusCode: StatusCodes.Status404NotFound));
 
         // Not contact: wait-ready asks this while the agent that runs the jobs may not (a machine stays Unavailable if its agent is down).
         agent.MapGet("/readiness", async Task<IResult> (ClaimsPrincipal user, ReadinessLoader readiness, CancellationToken ct) =>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Triggers;
+using AutoDeploy.Domain.Validation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -65,7 +66,7 @@ internal static class EventRecorder
             OccurredAt = now,
             Category = pending.Category,
             Actor = actor,
-            Message = pending.Message,
+            Message = TextRules.Cut(pending.Message),
             DocumentType = type,
             DocumentId = id,
             MachineId = type == "Machine" ? id : links.MachineId,

@@ -1,6 +1,7 @@
 using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Domain.Projects;
+using AutoDeploy.Domain.Validation;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Services;
 using AutoDeploy.Web.Signals;
@@ -198,7 +199,7 @@ public sealed class DeploymentRunner(
             {
                 var target = targets[job.MachineId];
                 target.State = stopped;
-                target.Reason = $"Step '{job.Name}': {job.Message}";
+                target.Reason = TextRules.Cut($"Step '{job.Name}': {job.Message}");
                 target.CompletedAt = job.CompletedAt;
             }
         }
