@@ -18,7 +18,16 @@ namespace AutoDeploy.Domain.Agents;
 
 public sealed record RegistrationResponse(int MachineId, string Token);
 
-public sealed record PollRequest(string AgentVersion);
+public sealed record PollRequest(string AgentVersion)
+{
+    /// <summary>What is wrong with the version, or null: the server refuses it with a 400, the same on both databases.</summary>
+    public string? AgentVersionProblem() => AgentVersion switch
+    {
+        { Length: > Machines.Machine.MaxAgentVersionLength } => $"The agent version must be at most {Machines.Machine.MaxAgentVersionLength} characters.",
+        { } text when text.Contains('\0') => "The agent version cannot contain the NUL character.",
+        _ => null,
+    };
+}
 
 public enum AgentJobKind
 {

@@ -9,6 +9,7 @@ public sealed class EnvironmentInputValidator : AbstractValidator<EnvironmentInp
     {
         RuleFor(x => x.Name).DocumentName();
         RuleFor(x => x.Description).MaximumLength(DeploymentEnvironment.MaxDescriptionLength)
-            .WithMessage($"Description must be at most {DeploymentEnvironment.MaxDescriptionLength} characters.");
+            .WithMessage($"Description must be at most {DeploymentEnvironment.MaxDescriptionLength} characters.")
+            .NoNulCharacter("Description");
     }
 }

@@ -10,6 +10,9 @@ public sealed class Machine : Document
 {
     public override string DocumentType => "Machine";
 
+    /// <summary>The longest agent version kept (a registration or a poll with a longer one is refused).</summary>
+    public const int MaxAgentVersionLength = 50;
+
     public List<DeploymentEnvironment> Environments { get; private set; } = [];
     public List<string> Roles { get; private set; } = [];
     public int MachinePolicyId { get; private set; }

@@ -15,6 +15,8 @@ public sealed class RegistrationRequestValidator : AbstractValidator<Registratio
         RuleFor(x => x.Roles).Roles();
         RuleFor(x => x.Policy).MaximumLength(NameRules.MaxLength).WithMessage($"Policy names are at most {NameRules.MaxLength} characters.")
             .NoNulCharacter("The policy name");
-        RuleFor(x => x.AgentVersion).NoNulCharacter("The agent version");
+        RuleFor(x => x.AgentVersion).MaximumLength(Machine.MaxAgentVersionLength)
+            .WithMessage($"The agent version must be at most {Machine.MaxAgentVersionLength} characters.")
+            .NoNulCharacter("The agent version");
     }
 }

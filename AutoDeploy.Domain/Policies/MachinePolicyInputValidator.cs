@@ -15,7 +15,8 @@ public sealed class MachinePolicyInputValidator : AbstractValidator<MachinePolic
     {
         RuleFor(x => x.Name).DocumentName();
         RuleFor(x => x.Description).MaximumLength(MaxDescriptionLength)
-            .WithMessage($"Description must be at most {MaxDescriptionLength} characters.");
+            .WithMessage($"Description must be at most {MaxDescriptionLength} characters.")
+            .NoNulCharacter("Description");
         RuleFor(x => x.HealthCheckInterval).InclusiveBetween(MinInterval, MaxInterval)
             .WithMessage("The health check interval must be between 1 minute and 7 days.");
         RuleFor(x => x.HealthCheckType).IsInEnum()
@@ -24,7 +25,8 @@ public sealed class MachinePolicyInputValidator : AbstractValidator<MachinePolic
             .Must(script => !string.IsNullOrWhiteSpace(script)).When(x => x.HealthCheckType == HealthCheckType.RunScript)
             .WithMessage("A RunScript health check needs a script.");
         RuleFor(x => x.HealthCheckScript).MaximumLength(MaxScriptLength)
-            .WithMessage("The health check script must be at most 100,000 characters.");
+            .WithMessage("The health check script must be at most 100,000 characters.")
+            .NoNulCharacter("The health check script");
         RuleFor(x => x.ConnectivityBehavior).IsInEnum()
             .WithMessage($"The connectivity behavior must be one of: {Names<ConnectivityBehavior>()}.");
         RuleFor(x => x.CleanupBehavior).IsInEnum()

@@ -19,7 +19,8 @@ public sealed partial class ProjectInputValidator : AbstractValidator<ProjectInp
     {
         RuleFor(x => x.Name).DocumentName();
         RuleFor(x => x.Description).MaximumLength(Project.MaxDescriptionLength)
-            .WithMessage($"Description must be at most {Project.MaxDescriptionLength} characters.");
+            .WithMessage($"Description must be at most {Project.MaxDescriptionLength} characters.")
+            .NoNulCharacter("Description");
         RuleFor(x => x.Steps).Custom((steps, context) =>
         {
             for (var i = 0; i < steps.Count; i++)
@@ -63,6 +64,10 @@ public sealed partial class ProjectInputValidator : AbstractValidator<ProjectInp
         {
             yield return (nameof(DeploymentStep.Name), $"the name must be at most {NameRules.MaxLength} characters.");
         }
+        else if (name.Contains('\0'))
+        {
+            yield return (nameof(DeploymentStep.Name), "the name cannot contain the NUL character.");
+        }
         else if (steps.Take(index).Any(other => string.Equals(other.Name?.Trim(), name, StringComparison.OrdinalIgnoreCase)))
         {
             yield return (nameof(DeploymentStep.Name), "another step already has this name.");
@@ -87,6 +92,10 @@ public sealed partial class ProjectInputValidator : AbstractValidator<ProjectInp
         else if (step.Script.Length > DeploymentStep.MaxScriptLength)
         {
             yield return (nameof(DeploymentStep.Script), $"the script must be at most {DeploymentStep.MaxScriptLength} characters.");
+        }
+        else if (step.Script.Contains('\0'))
+        {
+            yield return (nameof(DeploymentStep.Script), "the script cannot contain the NUL character.");
         }
 
         if (step.Timeout < MinTimeout || step.Timeout > DeploymentStep.MaxTimeout)
@@ -122,6 +131,16 @@ public sealed partial class ProjectInputValidator : AbstractValidator<ProjectInp
             yield return (nameof(VariableInput.Name), variable.EnvironmentId is null
                 ? "another variable has this name for all environments."
                 : "another variable has this name for the same environment.");
+        }
+
+        // A script gets the value as an environment variable, which cannot hold NUL.
+        if (variable.Value is { Length: > ProjectVariable.MaxValueLength })
+        {
+            yield return (nameof(VariableInput.Value), $"the value must be at most {ProjectVariable.MaxValueLength:N0} characters.");
+        }
+        else if (variable.Value?.Contains('\0') == true)
+        {
+            yield return (nameof(VariableInput.Value), "the value cannot contain the NUL character.");
         }
     }
 

@@ -5,6 +5,9 @@ public sealed record ProjectVariable
 {
     public const string Mask = "********";
 
+    /// <summary>Room for a certificate bundle or a small configuration file; scripts get values as environment variables.</summary>
+    public const int MaxValueLength = 65_536;
+
     public string Name { get; init; } = "";
     public string Value { get; init; } = "";
 

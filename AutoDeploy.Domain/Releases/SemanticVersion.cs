@@ -7,6 +7,9 @@ namespace AutoDeploy.Domain.Releases;
 public sealed partial record SemanticVersion(int Major, int Minor, int Patch, string? Prerelease, string? Build)
     : IComparable<SemanticVersion>
 {
+    /// <summary>The longest version text a release (and a deployment's copy of it) keeps.</summary>
+    public const int MaxLength = 100;
+
     public static bool TryParse(string? text, [NotNullWhen(true)] out SemanticVersion? version)
     {
         version = null;

@@ -16,7 +16,8 @@ public sealed class TriggerInputValidator : AbstractValidator<TriggerInput>
     {
         RuleFor(x => x.Name).DocumentName();
         RuleFor(x => x.Description).MaximumLength(ProjectTrigger.MaxDescriptionLength)
-            .WithMessage($"Description must be at most {ProjectTrigger.MaxDescriptionLength} characters.");
+            .WithMessage($"Description must be at most {ProjectTrigger.MaxDescriptionLength} characters.")
+            .NoNulCharacter("Description");
         RuleFor(x => x.Roles).Roles();
         RuleFor(x => x.EventGroups)
             .Must((input, groups) => Named(groups).Any() || Named(input.EventCategories).Any())

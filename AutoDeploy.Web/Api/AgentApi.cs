@@ -16,6 +16,10 @@ public static class AgentApi
         agent.MapPost("/poll", async Task<IResult> (PollRequest request, ClaimsPrincipal user, HttpResponse response, JobDispatch dispatch,
             CancellationToken ct) =>
         {
+            if (request.AgentVersionProblem() is { } problem)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["agentVersion"] = [problem] });
+            }
             var answer = await dispatch.PollAsync(user.MachineId(), request, ct);
             if (answer.UpdateTo is { } version)
             {

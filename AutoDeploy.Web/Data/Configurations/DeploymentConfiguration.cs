@@ -13,7 +13,7 @@ internal sealed class DeploymentConfiguration : IEntityTypeConfiguration<Deploym
         builder.Ignore(d => d.DomainEvents);
         builder.Ignore(d => d.Title);
         builder.Property(d => d.ProjectName).HasMaxLength(200);
-        builder.Property(d => d.ReleaseVersion).HasMaxLength(100);
+        builder.Property(d => d.ReleaseVersion).HasMaxLength(SemanticVersion.MaxLength);
         builder.Property(d => d.EnvironmentName).HasMaxLength(200);
         builder.Property(d => d.QueuedBy).HasMaxLength(256);
         builder.Property(d => d.FailureReason).HasMaxLength(4000);

@@ -15,7 +15,7 @@ internal sealed class MachineConfiguration : IEntityTypeConfiguration<Machine>
         builder.HasIndex(m => m.NextHealthCheckAt);
         builder.HasIndex(m => m.LastSeenAt);
         builder.Property(m => m.HealthSummary).HasMaxLength(2000);
-        builder.Property(m => m.AgentVersion).HasMaxLength(50);
+        builder.Property(m => m.AgentVersion).HasMaxLength(Machine.MaxAgentVersionLength);
         builder.Property(m => m.AgentTokenHash).HasMaxLength(100);
         builder.HasIndex(m => m.AgentTokenHash).IsUnique();
         builder.HasOne(m => m.MachinePolicy).WithMany().HasForeignKey(m => m.MachinePolicyId).OnDelete(DeleteBehavior.Restrict);

@@ -12,7 +12,7 @@ internal sealed class ReleaseConfiguration : IEntityTypeConfiguration<Release>
         builder.ToTable("Releases");
         builder.Ignore(r => r.DomainEvents);
         builder.Ignore(r => r.SemanticVersion);
-        builder.Property(r => r.Version).HasMaxLength(100);
+        builder.Property(r => r.Version).HasMaxLength(SemanticVersion.MaxLength);
         builder.Property(r => r.Notes).HasMaxLength(Release.MaxNotesLength);
         builder.Property(r => r.Steps).HasJsonConversion();
         builder.Property(r => r.Variables).HasJsonConversion();

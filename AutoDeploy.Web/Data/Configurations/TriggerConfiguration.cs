@@ -26,7 +26,7 @@ internal sealed class AutoDeployOverrideConfiguration : IEntityTypeConfiguration
     {
         builder.ToTable("AutoDeployOverrides");
         builder.Ignore(o => o.DomainEvents);
-        builder.Property(o => o.ReleaseVersion).HasMaxLength(100);
+        builder.Property(o => o.ReleaseVersion).HasMaxLength(SemanticVersion.MaxLength);
         builder.HasIndex(o => new { o.ProjectId, o.EnvironmentId }).IsUnique();
         builder.HasOne<Project>().WithMany().HasForeignKey(o => o.ProjectId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Release>().WithMany().HasForeignKey(o => o.ReleaseId).OnDelete(DeleteBehavior.Cascade);
