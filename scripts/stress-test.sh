@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The suite under load: runs the README's test command (scripts/test.sh) on fresh clones of the committed HEAD, each
+# The suite under load: runs the README's test command (scripts/test.sh) on fresh clones of one commit (HEAD when it
+# starts, so commits made during a series do not change what it tests), each
 # beside a CPU hog (Debian's stress-ng keeping every core busy), and prints one line per run:
 #   run  passed  failed  skipped  minutes  result
 # Usage: scripts/stress-test.sh [RUNS=5] [HOG_WORKERS=<cores>]   Exit code: 0 when every run was green.
@@ -17,11 +18,14 @@ if ! command -v stress-ng >/dev/null; then
 fi
 
 origin=$(pwd)
+rev=$(git rev-parse HEAD)
 red=0
+echo "Testing $(git log -1 --format='%h %cd' --date=iso "$rev") beside stress-ng --cpu $workers"
 printf '%-4s %7s %7s %8s %8s  %s\n' run passed failed skipped minutes result
 for i in $(seq 1 "$runs"); do
   clone=$(mktemp -d /tmp/autodeploy-stress-XXXXXX)
   git clone -q --no-local "$origin" "$clone"
+  git -C "$clone" checkout -q "$rev"
   stress-ng --cpu "$workers" --timeout 0 --quiet &
   hog=$!
   start=$(date +%s)
