@@ -200,6 +200,32 @@ public sealed class MachinesApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/api/machines/{machine.Id}")).StatusCode);
     }
 
+    [Fact]
+    public async Task Disable_and_enable_answer_the_machine_and_record_their_events()
+    {
+        var machine = await RegisteredAsync("web-01");
+
+        var disabled = await _client.PostAsync($"/api/machines/{machine.Id}/disable", null);
+        Assert.Equal(HttpStatusCode.OK, disabled.StatusCode);
+        Assert.False((await disabled.Content.ReadFromJsonAsync<MachineDetails>(Json))!.IsEnabled);
+        var enabled = await _client.PostAsync($"/api/machines/{machine.Id}/enable", null);
+        Assert.True((await enabled.Content.ReadFromJsonAsync<MachineDetails>(Json))!.IsEnabled);
+
+        await using var db = await _database.CreateDbContextAsync();
+        var categories = await db.Events.Where(e => e.MachineId == machine.Id).OrderBy(e => e.Id).Select(e => e.Category).ToListAsync();
+        Assert.Equal([EventCategories.MachineDisabled, EventCategories.MachineEnabled], categories.TakeLast(2));
+    }
+
+    [Fact]
+    public async Task Disable_of_an_unknown_machine_is_404_and_a_viewer_may_not()
+    {
+        var machine = await RegisteredAsync("web-01");
+
+        await ProblemAsync(await _client.PostAsync("/api/machines/987654/disable", null), HttpStatusCode.NotFound);
+        var viewer = await _app.CreateViewerClientAsync();
+        await ProblemAsync(await viewer.PostAsync($"/api/machines/{machine.Id}/disable", null), HttpStatusCode.Forbidden);
+    }
+
     private Task<HttpResponseMessage> RegisterAsync(string name, string[] environments, string[] roles) =>
         _client.PostAsJsonAsync("/api/machines/register", new { name, environments, roles, agentVersion = "1.0.0" });
 

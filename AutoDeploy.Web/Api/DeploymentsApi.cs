@@ -1,3 +1,5 @@
+using AutoDeploy.Domain.Deployments;
+using AutoDeploy.Domain.Validation;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Identity;
 using AutoDeploy.Web.Services;
@@ -10,10 +12,11 @@ public static class DeploymentsApi
     {
         var deployments = api.MapGroup("/deployments").WithTags("Deployments");
 
-        deployments.MapGet("", async Task<IResult> (int? projectId, int? environmentId, long? before, int? take, DeploymentService service, CancellationToken ct) =>
-                Paging.Problem(take, DeploymentService.MaxListPage, ("before", before))
-                ?? TypedResults.Ok(await service.ListAsync(projectId, environmentId, before, take ?? DeploymentService.DefaultListPage, ct)))
-            .RequireAuthorization(Policies.View);
+        deployments.MapGet("", ListAsync)
+            .RequireAuthorization(Policies.View)
+            .Produces<IReadOnlyList<DeploymentSummary>>()
+            .ProducesValidationProblem()
+            .WithSummary("Deployments newest first, filtered by project, environment, machine and state; page with before= (the last id seen)");
 
         deployments.MapPost("", async Task<IResult> (DeployRequest request, DeploymentService service, CancellationToken ct) =>
             {
@@ -47,6 +50,31 @@ public static class DeploymentsApi
             .RequireAuthorization(Policies.View)
             .WithTags("Machines");
         return api;
+    }
+
+    private static async Task<IResult> ListAsync(int? projectId, int? environmentId, int? machineId, string? state, long? before, int? take,
+        DeploymentService service, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        DeploymentState? wanted = null;
+        if (!string.IsNullOrWhiteSpace(state))
+        {
+            if (Enum.TryParse<DeploymentState>(state.Trim(), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed))
+            {
+                wanted = parsed;
+            }
+            else
+            {
+                errors["state"] = [$"Unknown state '{TextRules.Cut(state.Trim(), 100)}'; use one of {string.Join(", ", Enum.GetNames<DeploymentState>())}."];
+            }
+        }
+        Paging.Check(errors, take, DeploymentService.MaxListPage, ("before", before));
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, detail: "The filter or page asked for is not valid.");
+        }
+        var filter = new DeploymentFilter(projectId, environmentId, machineId, wanted);
+        return TypedResults.Ok(await service.ListAsync(filter, before, take ?? DeploymentService.DefaultListPage, ct));
     }
 
     private static IResult NotFound(int id) => SaveResult.NotFound($"Deployment {id} does not exist.").ToProblem();

@@ -25,6 +25,16 @@ public static class MachinesApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Whether the machine has every release its triggers say it should (what the agent's wait-ready waits for)");
         machines.MapPut("/{id:int}", UpdateAsync).RequireAuthorization(Policies.Administer);
+        machines.MapPost("/{id:int}/enable", (int id, MachineService service, CancellationToken ct) => SetEnabledAsync(id, true, service, ct))
+            .RequireAuthorization(Policies.Administer)
+            .Produces<MachineDetails>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Enables a machine: deployments and triggers include it again (MachineEnabled)");
+        machines.MapPost("/{id:int}/disable", (int id, MachineService service, CancellationToken ct) => SetEnabledAsync(id, false, service, ct))
+            .RequireAuthorization(Policies.Administer)
+            .Produces<MachineDetails>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Disables a machine: deployments and triggers leave it out until it is enabled again (MachineDisabled)");
         machines.MapDelete("/{id:int}", DeleteAsync).RequireAuthorization(Policies.Administer);
         // Anonymous as far as the pipeline goes: the handler accepts an administrator (API key or sign-in) or an enrolment token.
         machines.MapPost("/register", RegisterAsync).AllowAnonymous()
@@ -109,6 +119,12 @@ public static class MachinesApi
             return result.ToProblem();
         }
         return TypedResults.Ok(await service.GetAsync(id, cancellationToken));
+    }
+
+    private static async Task<IResult> SetEnabledAsync(int id, bool enabled, MachineService service, CancellationToken cancellationToken)
+    {
+        var result = await service.SetEnabledAsync(id, enabled, cancellationToken);
+        return result.Succeeded ? TypedResults.Ok(await service.GetAsync(id, cancellationToken)) : result.ToProblem();
     }
 
     private static async Task<IResult> DeleteAsync(int id, MachineService service, CancellationToken cancellationToken)

@@ -1,21 +1,53 @@
+using System.Security.Claims;
 using AutoDeploy.Web.Identity;
 
 namespace AutoDeploy.Web.Api;
 
+/// <summary><c>/api/users</c>: administrators list, add, re-role and delete users (the last administrator is kept).</summary>
 public static class UsersApi
 {
-    /// <summary><c>GET/POST /api/users</c>: administrators list and add users.</summary>
     public static RouteGroupBuilder MapUsersApi(this RouteGroupBuilder api)
     {
         var users = api.MapGroup("/users").RequireAuthorization(Policies.Administer).WithTags("Users");
-        users.MapGet("/", async (UserService service, CancellationToken ct) => TypedResults.Ok(await service.ListAsync(ct)));
-        users.MapPost("/", async (NewUserInput input, UserService service, CancellationToken ct) =>
-        {
-            var created = await service.CreateAsync(input, ct);
-            return created.Result.Succeeded
-                ? Results.Created($"/api/users/{created.Value!.Id}", created.Value)
-                : created.Result.ToProblem();
-        });
+        users.MapGet("/", async (UserService service, CancellationToken ct) => TypedResults.Ok(await service.ListAsync(ct)))
+            .WithSummary("Every user with their role, by email");
+        users.MapPost("/", async Task<IResult> (NewUserInput input, UserService service, CancellationToken ct) =>
+            {
+                var created = await service.CreateAsync(input, ct);
+                return created.Result.Succeeded
+                    ? TypedResults.Created($"/api/users/{created.Value!.Id}", created.Value)
+                    : created.Result.ToProblem();
+            })
+            .Produces<UserSummary>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .WithSummary("Adds a user with a password and one role (Administrator, Deployer or Viewer)");
+        users.MapPut("/{id}/role", async Task<IResult> (string id, RoleRequest request, ClaimsPrincipal caller, UserService service,
+                CancellationToken ct) =>
+            {
+                var result = await service.ChangeRoleAsync(id, request.Role ?? "", CallerId(caller), ct);
+                return result.Succeeded ? TypedResults.NoContent() : result.ToProblem();
+            })
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Gives a user another role; signs them out within a minute (409: your own role, or the last administrator)");
+        users.MapDelete("/{id}", async Task<IResult> (string id, ClaimsPrincipal caller, UserService service, CancellationToken ct) =>
+            {
+                var result = await service.DeleteAsync(id, CallerId(caller), ct);
+                return result.Succeeded ? TypedResults.NoContent() : result.ToProblem();
+            })
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Deletes a user and their API keys (409: yourself, or the last administrator)");
         return api;
     }
+
+    /// <summary>The signed-in user's or API key owner's id.</summary>
+    public static string CallerId(ClaimsPrincipal caller) =>
+        caller.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("An authenticated caller has an id.");
 }
+
+/// <summary>The body of <c>PUT /api/users/{id}/role</c>.</summary>
+public sealed record RoleRequest(string? Role);

@@ -31,6 +31,20 @@ public sealed class TriggerPreviewService(IDbContextFactory<AutoDeployDbContext>
             .Select(m => new PreviewMachine(m.Id, m.Name, m.Environments.Select(e => e.Id).ToList())).ToList();
     }
 
+    /// <summary>The machines that can raise the event: those in the trigger's environments as edited (none: the project's).</summary>
+    public static IReadOnlyList<PreviewMachine> Candidates(IReadOnlyList<PreviewMachine> projectMachines, IReadOnlyCollection<int> triggerEnvironmentIds) =>
+        triggerEnvironmentIds.Count == 0 ? projectMachines
+            : projectMachines.Where(m => m.EnvironmentIds.Any(triggerEnvironmentIds.Contains)).ToList();
+
+    /// <summary>The machines a preview runs on: the chosen candidates, or every candidate when none is chosen.</summary>
+    public static IReadOnlyList<int> Raising(IReadOnlyList<PreviewMachine> projectMachines, IReadOnlyCollection<int> triggerEnvironmentIds,
+        IReadOnlyCollection<int> chosen)
+    {
+        var candidates = Candidates(projectMachines, triggerEnvironmentIds).Select(m => m.Id).ToList();
+        var picked = candidates.Where(chosen.Contains).ToList();
+        return picked.Count == 0 ? candidates : picked;
+    }
+
     /// <param name="projectId">The trigger's project.</param>
     /// <param name="triggerId">The saved trigger's id, 0 for a new one.</param>
     /// <param name="trigger">The trigger as the user is editing it.</param>

@@ -68,6 +68,7 @@ public static class AutoDeployExtensions
         api.MapProjectsApi();
         api.MapReleasesApi();
         api.MapTriggersApi();
+        api.MapDecisionsApi();
         api.MapMeApi();
         api.MapAgentApi();
         api.MapDeploymentsApi();

@@ -93,9 +93,9 @@ public sealed class DeploymentService(IDbContextFactory<AutoDeployDbContext> fac
         return new DeploymentDetails(Summary(deployment), machines);
     }
 
-    /// <summary>Deployments newest first, before the deployment id <paramref name="before"/> when given (a stable cursor).</summary>
+    /// <summary>Deployments newest first that match the filter, before the deployment id <paramref name="before"/> when given (a stable cursor).</summary>
     public async Task<IReadOnlyList<DeploymentSummary>> ListAsync(
-        int? projectId, int? environmentId, long? before, int take, CancellationToken cancellationToken = default)
+        DeploymentFilter filter, long? before, int take, CancellationToken cancellationToken = default)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var query = db.Deployments.AsNoTracking();
@@ -103,13 +103,21 @@ public sealed class DeploymentService(IDbContextFactory<AutoDeployDbContext> fac
         {
             query = query.Where(d => d.Id < before);
         }
-        if (projectId is not null)
+        if (filter.ProjectId is { } projectId)
         {
             query = query.Where(d => d.ProjectId == projectId);
         }
-        if (environmentId is not null)
+        if (filter.EnvironmentId is { } environmentId)
         {
             query = query.Where(d => d.EnvironmentId == environmentId);
+        }
+        if (filter.MachineId is { } machineId)
+        {
+            query = query.Where(d => db.DeploymentTargets.Any(t => t.DeploymentId == d.Id && t.MachineId == machineId));
+        }
+        if (filter.State is { } state)
+        {
+            query = query.Where(d => d.State == state);
         }
         var deployments = await query.OrderByDescending(d => d.Id).Take(take).ToListAsync(cancellationToken);
         return deployments.Select(Summary).ToList();
@@ -148,5 +156,6 @@ public sealed class DeploymentService(IDbContextFactory<AutoDeployDbContext> fac
     }
 
     private static DeploymentSummary Summary(Deployment d) => new(d.Id, d.ProjectId, d.ProjectName, d.ReleaseId, d.ReleaseVersion,
-        d.EnvironmentId, d.EnvironmentName, d.State, d.QueuedAt, d.StartedAt, d.CompletedAt, d.QueuedBy, d.CancelRequested, d.FailureReason);
+        d.EnvironmentId, d.EnvironmentName, d.State, d.QueuedAt, d.StartedAt, d.CompletedAt, d.QueuedBy, d.CancelRequested, d.FailureReason,
+        d.ExecutingNode, d.LeaseExpiresAt);
 }
