@@ -18,7 +18,7 @@ public sealed class EnrolmentTokensPageObject(IPage page)
     /// <summary>Creates a token for one environment with the dialog's defaults otherwise (the only policy, 30 days, any number of uses).</summary>
     public async Task CreateAsync(string name, string environment, string role)
     {
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create token" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create token" }).OpenDialogAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
         await dialog.GetByLabel("Name", new() { Exact = true }).FillAsync(name);
         await dialog.Select("Environments").PickAsync(environment);

@@ -15,9 +15,9 @@ public sealed class EnvironmentsPageObject(IPage page)
 
     public ILocator NameField => Dialog.GetByLabel("Name", new() { Exact = true });
 
-    public Task OpenAddDialogAsync() => Button("Add environment").ClickAsync();
+    public Task OpenAddDialogAsync() => Button("Add environment").OpenDialogAsync();
 
-    public Task OpenEditDialogAsync(string name) => Button($"Edit {name}").ClickAsync();
+    public Task OpenEditDialogAsync(string name) => Button($"Edit {name}").OpenDialogAsync();
 
     public Task SaveAsync() => Dialog.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
 

@@ -43,7 +43,7 @@ public sealed class MachinesPageObject(IPage page)
     /// <summary>Edits the machine to use the policy of that name and saves.</summary>
     public async Task SetPolicyAsync(string policy)
     {
-        await Button("Edit").ClickAsync();
+        await Button("Edit").OpenDialogAsync();
         var dialog = page.Locator(".mud-dialog");
         await dialog.Select("Machine policy").PickAsync(policy);
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();

@@ -40,4 +40,15 @@ public static class PageExtensions
         await dialog.Page.Mouse.ClickAsync(box.X + 4, box.Y + 4);
         await Assertions.Expect(dialog.Page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
     }
+
+    /// <summary>
+    /// Clicks what opens a dialog and waits until the dialog has focused its first field. The dialog focuses it once its
+    /// first render has reached the browser; on a busy machine that came after the test had moved on to the next field, and
+    /// the late focus took the rest of the typing (a step's script ended up in its name, a token's role in its name).
+    /// </summary>
+    public static async Task OpenDialogAsync(this ILocator opener)
+    {
+        await opener.ClickAsync();
+        await Assertions.Expect(opener.Page.Locator(".mud-dialog :is(input, textarea):focus")).ToHaveCountAsync(1);
+    }
 }

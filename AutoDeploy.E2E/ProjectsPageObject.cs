@@ -26,7 +26,7 @@ public sealed class ProjectsPageObject(IPage page)
 
     public async Task AddProjectAsync(string name)
     {
-        await Button("Add project").ClickAsync();
+        await Button("Add project").OpenDialogAsync();
         await Dialog.GetByLabel("Name").FillAsync(name);
         await Dialog.GetByRole(AriaRole.Button, new() { Name = "Add project" }).ClickAsync();
     }
@@ -48,7 +48,7 @@ public sealed class ProjectsPageObject(IPage page)
     /// <summary>The step dialog's Roles field with its message.</summary>
     public ILocator StepRolesField => Dialog.Locator(".mud-input-control").Filter(new() { Has = page.GetByLabel("Roles") });
 
-    public Task OpenAddStepDialogAsync() => Button("Add step").ClickAsync();
+    public Task OpenAddStepDialogAsync() => Button("Add step").OpenDialogAsync();
 
     public Task FillStepScriptAsync(string script) => Dialog.Locator(".script-field textarea").FillAsync(script);
 
@@ -90,7 +90,7 @@ public sealed class ProjectsPageObject(IPage page)
 
     public ILocator ReleaseVersionField => Dialog.GetByLabel("Version");
 
-    public Task OpenCreateReleaseDialogAsync() => Button("Create release").ClickAsync();
+    public Task OpenCreateReleaseDialogAsync() => Button("Create release").OpenDialogAsync();
 
     /// <summary>Fills in the open create-release dialog and creates the release.</summary>
     public async Task CreateReleaseAsync(string version, string notes)

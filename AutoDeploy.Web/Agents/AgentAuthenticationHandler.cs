@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using AutoDeploy.Web.Api;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Identity;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -47,7 +47,7 @@ public sealed class AgentAuthenticationHandler(
         // The API's status-code pages write the problem (ApiProblems).
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
-        Context.Items[ApiProblems.RefusalReason] = "The server refused this agent's token: the machine was deregistered or its token revoked.";
+        Context.Items[ApiRefusal.ReasonItem] = "The server refused this agent's token: the machine was deregistered or its token revoked.";
         return Task.CompletedTask;
     }
 }

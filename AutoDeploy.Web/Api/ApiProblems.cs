@@ -12,9 +12,6 @@ namespace AutoDeploy.Web.Api;
 /// </summary>
 public static class ApiProblems
 {
-    /// <summary><see cref="HttpContext.Items"/> key of why authentication refused the request (an unknown API key).</summary>
-    public const string RefusalReason = "AutoDeploy.RefusalReason";
-
     public static IServiceCollection AddApiProblems(this IServiceCollection services)
     {
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context => Describe(context.HttpContext, context.ProblemDetails));
@@ -42,7 +39,7 @@ public static class ApiProblems
         var request = context.Request;
         problem.Detail = problem.Status switch
         {
-            StatusCodes.Status401Unauthorized => context.Items[RefusalReason] as string
+            StatusCodes.Status401Unauthorized => context.Items[ApiRefusal.ReasonItem] as string
                 ?? $"This call needs an API key in the {ApiKey.HeaderName} header (create one on your profile page).",
             StatusCodes.Status403Forbidden => "Your role does not allow this call.",
             StatusCodes.Status404NotFound => $"Nothing is at {request.Path}: check the address and the id in it.",

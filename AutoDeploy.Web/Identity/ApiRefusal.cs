@@ -1,15 +1,17 @@
-using AutoDeploy.Web.Api;
 using AutoDeploy.Web.Data;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace AutoDeploy.Web.Identity;
 
 /// <summary>
-/// Scripts (the REST API and the SignalR hubs) are refused with 401/403 problem details (<see cref="ApiProblems"/>),
+/// Scripts (the REST API and the SignalR hubs) are refused with 401/403 problem details (written by Api/ApiProblems),
 /// never the sign-in page.
 /// </summary>
 public static class ApiRefusal
 {
+    /// <summary>The key in <see cref="HttpContext.Items"/> of why credentials were refused, which the 401's problem tells.</summary>
+    public const string ReasonItem = "AutoDeploy.RefusalReason";
+
     /// <summary>A request of the REST API or a hub, also while the status-code pages re-execute it under another path.</summary>
     public static bool IsApi(HttpContext context)
     {
@@ -30,7 +32,7 @@ public static class ApiRefusal
         }
         if (reason is not null)
         {
-            context.Items[ApiProblems.RefusalReason] = reason;
+            context.Items[ReasonItem] = reason;
         }
     }
 }
