@@ -24,4 +24,5 @@ namespace AutoDeploy.Agent;
 [JsonSerializable(typeof(AgentSettings))]
 [JsonSerializable(typeof(AgentUpdateFailure))]
 [JsonSerializable(typeof(List<AgentBinary>))]
+[JsonSerializable(typeof(RegistrationResult))]
 internal sealed partial class AgentJson : JsonSerializerContext;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using System.Text.Json;
 using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Machines;
 
@@ -29,11 +30,17 @@ public sealed class RegisterCommand : Command
     private readonly Option<string> thumbprint = AgentOptions.Text("--server-thumbprint", "SHA256",
         "Trust exactly the server certificate with this SHA-256 thumbprint (shown on the server's Getting started panel), self-signed too");
     private readonly Option<bool> insecure = new("--insecure") { Description = "Allow plain http:// to a server that is not on this machine" };
+    private readonly Option<string> format = new Option<string>("--output")
+    {
+        HelpName = "text|json",
+        Description = "json: print the result as one JSON object for scripts (machineId, name, server, settingsFile; never the token)",
+        DefaultValueFactory = _ => "text",
+    }.AcceptOnlyFromAmong("text", "json");
 
     public RegisterCommand()
         : base("register", "Registers this machine with the server once, keeping its token in the agent's home")
     {
-        foreach (var option in new Option[] { server, token, apiKey, name, nameSuffix, environments, roles, policy, home, force, thumbprint, insecure })
+        foreach (var option in new Option[] { server, token, apiKey, name, nameSuffix, environments, roles, policy, home, force, thumbprint, insecure, format })
         {
             Options.Add(option);
         }
@@ -131,6 +138,12 @@ public sealed class RegisterCommand : Command
         }
 
         new AgentSettings(serverUrl, registered.MachineId, request.Name, registered.Token, pin, trust.Insecure).Save(homeFolder);
+        if (args.GetValue(format) == "json")
+        {
+            var result = new RegistrationResult(registered.MachineId, request.Name, serverUrl, AgentSettings.PathIn(homeFolder), existing?.MachineId);
+            output.WriteLine(JsonSerializer.Serialize(result, AgentJson.Default.RegistrationResult));
+            return 0;
+        }
         output.WriteLine($"Registered machine '{request.Name}' with id {registered.MachineId} on {serverUrl}.");
         if (existing is not null)
         {

@@ -26,25 +26,40 @@ public static class AgentApi
                 response.Headers[AgentProtocol.UpdateHeader] = version;
             }
             return answer.Job is { } job ? TypedResults.Ok(job) : TypedResults.NoContent();
-        });
+        })
+            .Produces<AgentJob>()
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesValidationProblem()
+            .WithSummary("Long poll: the machine's next job, or 204 when none came within the poll's time; the X-AutoDeploy-Agent-Update header names a version to update to");
 
         agent.MapPost("/update-failed", async (AgentUpdateFailure failure, ClaimsPrincipal user, JobReports reports, CancellationToken ct) =>
         {
             await reports.ReportUpdateFailedAsync(user.MachineId(), failure, ct);
             return TypedResults.NoContent();
-        });
+        })
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesValidationProblem()
+            .WithSummary("The agent could not update itself to the version it was told; the machine shows why");
 
         agent.MapPost("/jobs/{id:long}/log", async Task<IResult> (long id, LogBatch batch, ClaimsPrincipal user, JobReports reports, CancellationToken ct) =>
             await reports.AppendLogAsync(user.MachineId(), id, batch, ct) is { } response
                 ? TypedResults.Ok(response)
-                : TypedResults.Problem($"Job {id} is not this machine's.", statusCode: StatusCodes.Status404NotFound));
+                : TypedResults.Problem($"Job {id} is not this machine's.", statusCode: StatusCodes.Status404NotFound))
+            .Produces<LogBatchResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Appends a batch of a job's output lines; the answer says whether the job was canceled meanwhile");
 
         agent.MapPost("/jobs/{id:long}/complete", async Task<IResult> (long id, JobCompletion completion, ClaimsPrincipal user, JobReports reports, CancellationToken ct) =>
             completion.MessageProblem() is { } problem
                 ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["message"] = [problem] })
                 : await reports.CompleteAsync(user.MachineId(), id, completion, ct)
                     ? TypedResults.NoContent()
-                    : TypedResults.Problem($"Job {id} is not this machine's.", statusCode: StatusCodes.Status404NotFound));
+                    : TypedResults.Problem($"Job {id} is not this machine's.", statusCode: StatusCodes.Status404NotFound))
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("How a job ended: its outcome, exit code and a message of at most 4,000 characters");
 
         // Not contact: wait-ready asks this while the agent that runs the jobs may not (a machine stays Unavailable if its agent is down).
         agent.MapGet("/readiness", async Task<IResult> (ClaimsPrincipal user, ReadinessLoader readiness, CancellationToken ct) =>
@@ -52,14 +67,16 @@ public static class AgentApi
                     ? TypedResults.Ok(answer)
                     : TypedResults.Problem("This agent's machine no longer exists.", statusCode: StatusCodes.Status404NotFound, title: "Not found"))
             .Produces<MachineReadiness>()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Whether this agent's machine has every release its triggers say it should: Ready, Waiting, Failed or Blocked, with the reasons");
 
         agent.MapDelete("/registration", async (ClaimsPrincipal user, JobReports reports, CancellationToken ct) =>
         {
             await reports.DeregisterAsync(user.MachineId(), ct);
             return TypedResults.NoContent();
-        });
+        })
+            .Produces(StatusCodes.Status204NoContent)
+            .WithSummary("The agent leaves: its machine is deleted and its token refused from now on (MachineDeleted)");
         return api;
     }
 }

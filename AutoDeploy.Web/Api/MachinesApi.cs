@@ -16,15 +16,23 @@ public static class MachinesApi
     public static RouteGroupBuilder MapMachinesApi(this RouteGroupBuilder api)
     {
         var machines = api.MapGroup("/machines").WithTags("Machines");
-        machines.MapGet("/", ListAsync).RequireAuthorization(Policies.View);
-        machines.MapGet("/{id:int}", GetAsync).RequireAuthorization(Policies.View);
+        machines.MapGet("/", ListAsync).RequireAuthorization(Policies.View)
+            .WithSummary("Machines by name, filtered by environment (id or name), role, health, enabled and a search of names; skip and take page");
+        machines.MapGet("/{id:int}", GetAsync).RequireAuthorization(Policies.View)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("One machine: environments, roles, policy, health, agent version and its last contact");
         machines.MapGet("/{id:int}/readiness", async Task<IResult> (int id, ReadinessLoader readiness, CancellationToken ct) =>
                 await readiness.LoadAsync(id, ct) is { } answer ? TypedResults.Ok(answer) : SaveResult.NotFound($"Machine {id} was not found.").ToProblem())
             .RequireAuthorization(Policies.View)
             .Produces<MachineReadiness>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Whether the machine has every release its triggers say it should (what the agent's wait-ready waits for)");
-        machines.MapPut("/{id:int}", UpdateAsync).RequireAuthorization(Policies.Administer);
+        machines.MapPut("/{id:int}", UpdateAsync).RequireAuthorization(Policies.Administer)
+            .Produces<MachineDetails>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Changes a machine's name, environments, roles, policy and enabled; a given version that is no longer current is a 409");
         machines.MapPost("/{id:int}/enable", (int id, MachineService service, CancellationToken ct) => SetEnabledAsync(id, true, service, ct))
             .RequireAuthorization(Policies.Administer)
             .Produces<MachineDetails>()
@@ -35,7 +43,10 @@ public static class MachinesApi
             .Produces<MachineDetails>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Disables a machine: deployments and triggers leave it out until it is enabled again (MachineDisabled)");
-        machines.MapDelete("/{id:int}", DeleteAsync).RequireAuthorization(Policies.Administer);
+        machines.MapDelete("/{id:int}", DeleteAsync).RequireAuthorization(Policies.Administer)
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Deletes a machine and cancels its open jobs; its agent's token is refused from now on");
         // Anonymous as far as the pipeline goes: the handler accepts an administrator (API key or sign-in) or an enrolment token.
         machines.MapPost("/register", RegisterAsync).AllowAnonymous()
             .Produces<RegistrationResponse>(StatusCodes.Status201Created)

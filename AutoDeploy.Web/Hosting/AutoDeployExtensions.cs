@@ -37,7 +37,7 @@ public static class AutoDeployExtensions
         services.AddValidatorsFromAssemblyContaining<Program>(includeInternalTypes: true);
 
         services.AddApiProblems();
-        services.AddOpenApi();
+        services.AddApiContract();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;

@@ -146,6 +146,31 @@ public sealed class AgentCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Register_OutputJson_PrintsOneObjectForScriptsWithoutTheToken()
+    {
+        var exitCode = await RunAsync("register", "--server", server.Url, "--api-key", FakeAgentServer.ApiKey, "--name", "web-01",
+            "--environment", "Test", "--home", home, "--output", "json");
+
+        Assert.Equal(0, exitCode);
+        var printed = JsonSerializer.Deserialize<JsonElement>(output.ToString());
+        Assert.Equal((FakeAgentServer.MachineId, "web-01", server.Url), (printed.GetProperty("machineId").GetInt32(),
+            printed.GetProperty("name").GetString(), printed.GetProperty("server").GetString()));
+        Assert.Equal(Path.Combine(home, "agent.json"), printed.GetProperty("settingsFile").GetString());
+        Assert.DoesNotContain(FakeAgentServer.Token, output.ToString());
+    }
+
+    [Fact]
+    public async Task Register_OutputOfAnotherKind_IsRefusedBeforeAnythingIsSent()
+    {
+        var exitCode = await RunAsync("register", "--server", server.Url, "--api-key", FakeAgentServer.ApiKey, "--name", "web-01",
+            "--environment", "Test", "--home", home, "--output", "yaml");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("yaml", error.ToString());
+        Assert.Null(server.LastRegistration);
+    }
+
+    [Fact]
     public async Task Register_WithoutName_RegistersUnderTheHostNameInLowerCase()
     {
         var exitCode = await RunAsync("register", "--server", server.Url, "--api-key", FakeAgentServer.ApiKey, "--environment", "Test", "--home", home);
