@@ -13,6 +13,13 @@ namespace AutoDeploy.Tests.TestSupport;
 /// </summary>
 public abstract class MudBunitContext : BunitContext, IAsyncLifetime
 {
+    /// <summary>
+    /// How long a WaitFor may take: a bound against a hang, not a speed target. The default ran out once in a stress run
+    /// before the first check had even run (check count 0), while dozens of test classes were starting on two busy cores;
+    /// a passing wait returns as soon as its condition holds, so a longer bound costs nothing.
+    /// </summary>
+    static MudBunitContext() => DefaultWaitTimeout = TimeSpan.FromSeconds(30);
+
     protected MudBunitContext()
     {
         Services.AddMudServices();
