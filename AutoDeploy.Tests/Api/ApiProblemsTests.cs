@@ -168,9 +168,7 @@ public sealed class ApiProblemsTests(AutoDeployAppFactory app) : IClassFixture<A
 
     private static async Task<ProblemDetails> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
     {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = (await response.Content.ReadFromJsonAsync<ProblemDetails>())!;
+        var problem = await ProblemResponses.ProblemAsync<ProblemDetails>(response, status);
         Assert.Equal((int)status, problem.Status);
         Assert.False(string.IsNullOrWhiteSpace(problem.Title));
         Assert.False(string.IsNullOrWhiteSpace(problem.Detail));

@@ -14,6 +14,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using static AutoDeploy.Tests.TestSupport.ProblemResponses;
 
 namespace AutoDeploy.Tests.Api;
 
@@ -223,12 +224,5 @@ public sealed class EnrolmentTokensApiTests : IAsyncLifetime
         var client = _app.CreateClient();
         client.DefaultRequestHeaders.Add("X-Enrolment-Token", secret);
         return client.PostAsJsonAsync("/api/machines/register", new { name, environments = new[] { environment }, roles = new[] { role }, agentVersion = "1.0.0" });
-    }
-
-    private static async Task<T> ProblemAsync<T>(HttpResponseMessage response, HttpStatusCode status)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        return (await response.Content.ReadFromJsonAsync<T>(Json))!;
     }
 }

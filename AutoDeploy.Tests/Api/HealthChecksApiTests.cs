@@ -16,6 +16,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using static AutoDeploy.Tests.TestSupport.ProblemResponses;
 
 namespace AutoDeploy.Tests.Api;
 
@@ -155,12 +156,5 @@ public sealed class HealthChecksApiTests : IAsyncLifetime
         var release = Assert.Single(releases!);
         Assert.Equal(("Shop", "2.0.1", deployment.Id, "Production"),
             (release.ProjectName, release.ReleaseVersion, release.DeploymentId, release.EnvironmentName));
-    }
-
-    private static async Task<ProblemDetails> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        return (await response.Content.ReadFromJsonAsync<ProblemDetails>(ProtocolAgent.Json))!;
     }
 }

@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using static AutoDeploy.Tests.TestSupport.ProblemResponses;
 
 namespace AutoDeploy.Tests.Api;
 
@@ -233,12 +234,5 @@ public sealed class MachinesApiTests : IAsyncLifetime
     {
         var registration = await (await RegisterAsync(name, ["Production"], ["web"])).Content.ReadFromJsonAsync<RegistrationResponse>(Json);
         return (await _client.GetFromJsonAsync<MachineDetails>($"/api/machines/{registration!.MachineId}", Json))!;
-    }
-
-    private static async Task<ValidationProblemDetails> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        return (await response.Content.ReadFromJsonAsync<ValidationProblemDetails>(Json))!;
     }
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Identity;
 using Microsoft.AspNetCore.Mvc;
+using static AutoDeploy.Tests.TestSupport.ProblemResponses;
 
 namespace AutoDeploy.Tests.Api;
 
@@ -95,11 +96,4 @@ public sealed class UsersApiTests(AutoDeployAppFactory app) : IClassFixture<Auto
     }
 
     private async Task<IReadOnlyList<UserSummary>> ListAsync() => (await _client.GetFromJsonAsync<List<UserSummary>>("/api/users"))!;
-
-    private static async Task<ValidationProblemDetails> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        return (await response.Content.ReadFromJsonAsync<ValidationProblemDetails>(new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
-    }
 }

@@ -18,30 +18,11 @@ public static class DecisionsApi
 
     public static RouteGroupBuilder MapDecisionsApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/machines/{id:int}/decisions", async Task<IResult> (int id, long? before, int? take, AutoDeployDecisionQueries queries,
-                CancellationToken ct) =>
-                Paging.Problem(take, AutoDeployDecisionQueries.MaxTake, ("before", before))
-                ?? (await queries.PageForMachineAsync(id, before, take ?? DefaultTake, ct) is { } page
-                    ? TypedResults.Ok(page.Select(DecisionAnswer.From).ToList())
-                    : SaveResult.NotFound($"Machine {id} was not found.").ToProblem()))
-            .RequireAuthorization(Policies.View)
-            .WithTags("Machines")
-            .Produces<List<DecisionAnswer>>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
+        api.MapDecisions("/machines/{id:int}/decisions", "Machines", (queries, id, before, take, ct) => queries.PageForMachineAsync(id, before, take, ct),
+                id => $"Machine {id} was not found.")
             .WithSummary("The engine's decisions about a machine, newest first: what it queued and why it queued nothing");
-
-        api.MapGet("/triggers/{id:int}/decisions", async Task<IResult> (int id, long? before, int? take, AutoDeployDecisionQueries queries,
-                CancellationToken ct) =>
-                Paging.Problem(take, AutoDeployDecisionQueries.MaxTake, ("before", before))
-                ?? (await queries.PageForTriggerAsync(id, before, take ?? DefaultTake, ct) is { } page
-                    ? TypedResults.Ok(page.Select(DecisionAnswer.From).ToList())
-                    : SaveResult.NotFound($"Trigger {id} does not exist.").ToProblem()))
-            .RequireAuthorization(Policies.View)
-            .WithTags("Triggers")
-            .Produces<List<DecisionAnswer>>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
+        api.MapDecisions("/triggers/{id:int}/decisions", "Triggers", (queries, id, before, take, ct) => queries.PageForTriggerAsync(id, before, take, ct),
+                id => $"Trigger {id} does not exist.")
             .WithSummary("The engine's decisions for a trigger, newest first");
 
         api.MapPost("/projects/{projectId:int}/triggers/preview", PreviewAsync)
@@ -54,6 +35,21 @@ public static class DecisionsApi
                          "raised the event now, with the trigger as given as the project's only trigger; writes nothing");
         return api;
     }
+
+    /// <summary>A page of decisions about one machine or trigger (<paramref name="load"/>: null when it does not exist).</summary>
+    private static RouteHandlerBuilder MapDecisions(this RouteGroupBuilder api, string pattern, string tag,
+        Func<AutoDeployDecisionQueries, int, long?, int, CancellationToken, Task<IReadOnlyList<AutoDeployDecisionView>?>> load,
+        Func<int, string> notFound) =>
+        api.MapGet(pattern, async Task<IResult> (int id, long? before, int? take, AutoDeployDecisionQueries queries, CancellationToken ct) =>
+                Paging.Problem(take, AutoDeployDecisionQueries.MaxTake, ("before", before))
+                ?? (await load(queries, id, before, take ?? DefaultTake, ct) is { } page
+                    ? TypedResults.Ok(page.Select(DecisionAnswer.From).ToList())
+                    : SaveResult.NotFound(notFound(id)).ToProblem()))
+            .RequireAuthorization(Policies.View)
+            .WithTags(tag)
+            .Produces<List<DecisionAnswer>>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
     private static async Task<IResult> PreviewAsync(int projectId, TriggerPreviewRequest request, TriggerService triggers,
         TriggerPreviewService previews, CancellationToken ct)

@@ -1,5 +1,4 @@
 using AutoDeploy.Domain.Deployments;
-using AutoDeploy.Domain.Validation;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Identity;
 using AutoDeploy.Web.Services;
@@ -75,18 +74,7 @@ public static class DeploymentsApi
         DeploymentService service, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        DeploymentState? wanted = null;
-        if (!string.IsNullOrWhiteSpace(state))
-        {
-            if (Enum.TryParse<DeploymentState>(state.Trim(), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed))
-            {
-                wanted = parsed;
-            }
-            else
-            {
-                errors["state"] = [$"Unknown state '{TextRules.Cut(state.Trim(), 100)}'; use one of {string.Join(", ", Enum.GetNames<DeploymentState>())}."];
-            }
-        }
+        var wanted = EnumQuery.Parse<DeploymentState>(errors, "state", state, "state");
         Paging.Check(errors, take, DeploymentService.MaxListPage, ("before", before));
         if (errors.Count > 0)
         {

@@ -75,18 +75,7 @@ public static class MachinesApi
                 errors["environment"] = [$"Unknown environment: '{environment.Trim()}'."];
             }
         }
-        MachineHealthStatus? healthStatus = null;
-        if (!string.IsNullOrWhiteSpace(health))
-        {
-            if (Enum.TryParse<MachineHealthStatus>(health.Trim(), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed))
-            {
-                healthStatus = parsed;
-            }
-            else
-            {
-                errors["health"] = [$"Unknown health status '{health.Trim()}'; use one of {string.Join(", ", Enum.GetNames<MachineHealthStatus>())}."];
-            }
-        }
+        var healthStatus = EnumQuery.Parse<MachineHealthStatus>(errors, "health", health, "health status");
         Paging.Check(errors, take, MachineQuery.MaxTake, ("skip", skip));
         if (errors.Count > 0)
         {

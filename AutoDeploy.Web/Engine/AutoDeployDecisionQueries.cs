@@ -25,26 +25,31 @@ public sealed class AutoDeployDecisionQueries(IDbContextFactory<AutoDeployDbCont
         LoadAsync(e => e.TriggerId == triggerId, take, cancellationToken);
 
     /// <summary>A page of a machine's decisions before the event id <paramref name="before"/>; null when there is no such machine.</summary>
-    public async Task<IReadOnlyList<AutoDeployDecisionView>?> PageForMachineAsync(int machineId, long? before, int take,
-        CancellationToken cancellationToken = default)
-    {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        return await db.Machines.AnyAsync(m => m.Id == machineId, cancellationToken)
-            ? await LoadAsync(e => e.MachineId == machineId && (before == null || e.Id < before), take, cancellationToken)
-            : null;
-    }
+    public Task<IReadOnlyList<AutoDeployDecisionView>?> PageForMachineAsync(int machineId, long? before, int take,
+        CancellationToken cancellationToken = default) =>
+        PageAsync(db => db.Machines.AnyAsync(m => m.Id == machineId, cancellationToken),
+            e => e.MachineId == machineId && (before == null || e.Id < before), take, cancellationToken);
 
     /// <summary>A page of a trigger's decisions before the event id <paramref name="before"/>; null when there is no such trigger.</summary>
-    public async Task<IReadOnlyList<AutoDeployDecisionView>?> PageForTriggerAsync(int triggerId, long? before, int take,
-        CancellationToken cancellationToken = default)
-    {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        return await db.Triggers.AnyAsync(t => t.Id == triggerId, cancellationToken)
-            ? await LoadAsync(e => e.TriggerId == triggerId && (before == null || e.Id < before), take, cancellationToken)
-            : null;
-    }
+    public Task<IReadOnlyList<AutoDeployDecisionView>?> PageForTriggerAsync(int triggerId, long? before, int take,
+        CancellationToken cancellationToken = default) =>
+        PageAsync(db => db.Triggers.AnyAsync(t => t.Id == triggerId, cancellationToken),
+            e => e.TriggerId == triggerId && (before == null || e.Id < before), take, cancellationToken);
 
     public Task<IReadOnlyList<AutoDeployDecisionView>> LatestAsync(int take, CancellationToken cancellationToken = default) => LoadAsync(e => true, take, cancellationToken);
+
+    private async Task<IReadOnlyList<AutoDeployDecisionView>?> PageAsync(Func<AutoDeployDbContext, Task<bool>> exists,
+        System.Linq.Expressions.Expression<Func<Event, bool>> filter, int take, CancellationToken cancellationToken)
+    {
+        await using (var db = await factory.CreateDbContextAsync(cancellationToken))
+        {
+            if (!await exists(db))
+            {
+                return null;
+            }
+        }
+        return await LoadAsync(filter, take, cancellationToken);
+    }
 
     private async Task<IReadOnlyList<AutoDeployDecisionView>> LoadAsync(
         System.Linq.Expressions.Expression<Func<Event, bool>> filter, int take, CancellationToken cancellationToken)
