@@ -88,7 +88,7 @@ public static class EngineBench
         await using var db = await server.Db.CreateDbContextAsync();
         var queued = await db.Deployments.AsNoTracking().Where(d => d.TriggerId != null).Select(d => d.ChosenMachineIds).ToListAsync();
         var decisions = await db.Events.CountAsync(e => e.Id > before
-            && (e.Category == EventCategories.AutoDeployTriggered || e.Category == EventCategories.AutoDeployBlocked));
+            && EventCategories.AutoDeployDecisions.Contains(e.Category));
         return new EngineBurstRow(events, triggers, history, passes, watch.Elapsed, queued.Count, queued.Sum(m => m.Count), decisions);
     }
 

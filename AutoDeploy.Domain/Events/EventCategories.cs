@@ -24,8 +24,18 @@ public static class EventCategories
     public const string DeploymentFailed = "DeploymentFailed";
     public const string DeploymentCanceled = "DeploymentCanceled";
     public const string ReleaseCreated = "ReleaseCreated";
+    /// <summary>The engine queued a deployment for a machine.</summary>
     public const string AutoDeployTriggered = "AutoDeployTriggered";
+
+    /// <summary>The engine could not deploy to a machine and someone should look: retries used up, no release, no step for its roles.</summary>
     public const string AutoDeployBlocked = "AutoDeployBlocked";
+
+    /// <summary>
+    /// The engine saw a machine's event and queued nothing, and nothing is wrong: the machine has or is getting the
+    /// release, waits for a running deployment, or a retry is scheduled. (Before this category existed, these decisions
+    /// were recorded as <see cref="AutoDeployBlocked"/>; their details' kind tells them apart.)
+    /// </summary>
+    public const string AutoDeployNoAction = "AutoDeployNoAction";
     public const string AutoDeployOverrideSet = "AutoDeployOverrideSet";
     public const string AutoDeployOverrideCleared = "AutoDeployOverrideCleared";
     public const string EnrolmentTokenCreated = "EnrolmentTokenCreated";
@@ -52,11 +62,14 @@ public static class EventCategories
         DeploymentSucceeded, DeploymentFailed, DeploymentCanceled,
     };
 
+    /// <summary>The engine's explained decisions, one per machine, trigger and environment it considered.</summary>
+    public static readonly IReadOnlyList<string> AutoDeployDecisions = [AutoDeployTriggered, AutoDeployBlocked, AutoDeployNoAction];
+
     public static readonly IReadOnlyList<string> All =
     [
         Created, Modified, Deleted, .. Machine,
         DeploymentQueued, DeploymentStarted, DeploymentSucceeded, DeploymentFailed, DeploymentCanceled,
-        ReleaseCreated, AutoDeployTriggered, AutoDeployBlocked, AutoDeployOverrideSet, AutoDeployOverrideCleared,
+        ReleaseCreated, AutoDeployTriggered, AutoDeployBlocked, AutoDeployNoAction, AutoDeployOverrideSet, AutoDeployOverrideCleared,
         EnrolmentTokenCreated, EnrolmentTokenUsed, EnrolmentTokenRevoked, AgentUpdated, AgentUpdateFailed,
     ];
 }

@@ -1,4 +1,5 @@
 using AutoDeploy.Domain.Deployments;
+using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Machines;
 
 namespace AutoDeploy.Domain.Triggers;
@@ -111,6 +112,14 @@ public sealed record AutoDeployDecision(
     int? ReleaseId, string? ReleaseVersion, int? DeploymentId, IReadOnlyList<long> EventIds, string Reason, int Attempt = 1)
 {
     public bool Triggered => Kind == DecisionKind.Queued;
+
+    /// <summary>The event category that records this decision: queued, blocked (someone should look), or no action needed.</summary>
+    public string Category => Kind switch
+    {
+        DecisionKind.Queued => EventCategories.AutoDeployTriggered,
+        DecisionKind.Blocked or DecisionKind.NoRelease or DecisionKind.NoMatchingStep => EventCategories.AutoDeployBlocked,
+        _ => EventCategories.AutoDeployNoAction,
+    };
 }
 
 /// <summary>Machines batched into one deployment of a release to an environment.</summary>

@@ -228,6 +228,10 @@ public sealed class ApiTour(HttpClient admin, HttpClient anonymous, HttpClient v
         await viewer.GetAsync("/api/users");
         await admin.PutAsJsonAsync($"/api/users/{id}/role", new { role = "Deployer" });
         await admin.PutAsJsonAsync($"/api/users/{id}/role", new { role = "Owner" });
+        await admin.PostAsync($"/api/users/{id}/disable", null);
+        await admin.PostAsync($"/api/users/{id}/enable", null);
+        await admin.PostAsync("/api/users/no-such-user/disable", null);
+        await viewer.PostAsync($"/api/users/{id}/enable", null);
         await admin.DeleteAsync($"/api/users/{id}");
         await admin.DeleteAsync($"/api/users/{id}");
         await admin.GetAsync("/api/me");

@@ -51,6 +51,33 @@ public sealed class UsersApiTests(AutoDeployAppFactory app) : IClassFixture<Auto
     }
 
     [Fact]
+    public async Task A_disabled_user_s_api_keys_are_refused_until_they_are_enabled_again()
+    {
+        var user = await CreateUserAsync(Roles.Deployer);
+        var key = await app.CreateApiKeyAsync(user.Id);
+        using var asUser = app.CreateApiClient(key);
+        Assert.Equal(HttpStatusCode.OK, (await asUser.GetAsync("/api/me")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _client.PostAsync($"/api/users/{user.Id}/disable", null)).StatusCode);
+        var refused = await ProblemAsync(await asUser.GetAsync("/api/me"), HttpStatusCode.Unauthorized);
+        Assert.Contains("disabled", refused.Detail);
+        Assert.True((await ListAsync()).Single(u => u.Id == user.Id).Disabled);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _client.PostAsync($"/api/users/{user.Id}/enable", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await asUser.GetAsync("/api/me")).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_administrator_cannot_disable_themselves_and_unknown_users_are_404()
+    {
+        var me = (await ListAsync()).Single(u => u.Email == AutoDeployAppFactory.AdminEmail);
+
+        await ProblemAsync(await _client.PostAsync($"/api/users/{me.Id}/disable", null), HttpStatusCode.Conflict);
+        await ProblemAsync(await _client.PostAsync("/api/users/no-such-user/disable", null), HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/api/me")).StatusCode);
+    }
+
+    [Fact]
     public async Task Users_are_for_administrators_only()
     {
         var viewer = await app.CreateViewerClientAsync();

@@ -94,7 +94,7 @@ public sealed class AutoDeployEndToEndTests : IAsyncLifetime
         await Eventually.TrueAsync(async () => await HasReleaseAsync(flaky), TimeSpan.FromSeconds(60), () => Describe());
         await using var db = await _factory.CreateDbContextAsync();
         var decisions = await db.Events.Where(e => e.MachineId == flaky
-                && (e.Category == EventCategories.AutoDeployTriggered || e.Category == EventCategories.AutoDeployBlocked))
+                && EventCategories.AutoDeployDecisions.Contains(e.Category))
             .OrderBy(e => e.Id).Select(e => e.Message).ToListAsync();
         Assert.Equal(3, decisions.Count);
         Assert.StartsWith("1.0.0 queued: #", decisions[0]);

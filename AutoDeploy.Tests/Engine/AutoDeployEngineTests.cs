@@ -74,7 +74,7 @@ public sealed class AutoDeployEngineTests : IAsyncLifetime
         Assert.Empty(whileRunning);
         Assert.Equal([$"1.1.0: {late}"], await _scenario.QueuedAsync());
         var decisions = await _scenario.DecisionsAsync(late);
-        Assert.Equal([EventCategories.AutoDeployBlocked, EventCategories.AutoDeployTriggered], decisions.Select(d => d.Category));
+        Assert.Equal([EventCategories.AutoDeployNoAction, EventCategories.AutoDeployTriggered], decisions.Select(d => d.Category));
         Assert.Contains($"Deployment #{running}", decisions[0].Message);
     }
 

@@ -50,8 +50,8 @@ public sealed class AutoDeployRetryEngineTests : IAsyncLifetime
         Assert.Equal(3, (await _scenario.QueuedAsync()).Count);
         var decisions = await _scenario.DecisionsAsync(_machine);
         Assert.Equal(
-            [EventCategories.AutoDeployTriggered, EventCategories.AutoDeployBlocked, EventCategories.AutoDeployTriggered,
-                EventCategories.AutoDeployBlocked, EventCategories.AutoDeployTriggered, EventCategories.AutoDeployBlocked],
+            [EventCategories.AutoDeployTriggered, EventCategories.AutoDeployNoAction, EventCategories.AutoDeployTriggered,
+                EventCategories.AutoDeployNoAction, EventCategories.AutoDeployTriggered, EventCategories.AutoDeployBlocked],
             decisions.Select(d => d.Category));
         Assert.Contains("queued (attempt 3 of 3)", decisions[4].Message);
         Assert.StartsWith("Blocked after 3 failures", decisions[5].Message);

@@ -153,6 +153,6 @@ internal sealed class EngineScenario(SqliteDatabase database)
     {
         await using var db = database.CreateDbContext();
         return await db.Events.Where(e => e.MachineId == machineId
-            && (e.Category == EventCategories.AutoDeployTriggered || e.Category == EventCategories.AutoDeployBlocked)).OrderBy(e => e.Id).ToListAsync();
+            && EventCategories.AutoDeployDecisions.Contains(e.Category)).OrderBy(e => e.Id).ToListAsync();
     }
 }

@@ -78,7 +78,7 @@ internal sealed class ClusterFacts(string connectionString)
             .Join(db.Deployments.Where(d => d.ReleaseId == releaseId), t => t.DeploymentId, d => d.Id, (t, d) => t.MachineId)
             .ToListAsync();
         var decisions = await db.Events
-            .Where(e => e.Category == EventCategories.AutoDeployTriggered || e.Category == EventCategories.AutoDeployBlocked)
+            .Where(e => EventCategories.AutoDeployDecisions.Contains(e.Category))
             .Select(e => e.DetailsJson!).ToListAsync();
         var decided = decisions.SelectMany(json => JsonSerializer.Deserialize<DecisionDetails>(json, DecisionDetails.Json)!.EventIds).ToHashSet();
         var available = EventGroups.Members[EventGroups.MachineAvailableForDeployment].ToList();

@@ -52,6 +52,23 @@ public sealed class SignInTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_disabled_user_cannot_sign_in_and_is_told_no_more_than_for_a_wrong_password()
+    {
+        using var scope = _app.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserService>();
+        var admin = (await users.ListAsync()).Single(u => u.Email == AutoDeployAppFactory.AdminEmail);
+        var created = await users.CreateAsync(new NewUserInput { Email = "off@autodeploy.test", Password = "Off-Passw0rd!", Role = Roles.Viewer });
+        Assert.True((await users.SetDisabledAsync(created.Value!.Id, true, admin.Id)).Succeeded);
+        var browser = new BrowserClient(_app);
+
+        var response = await browser.SignInAsync("off@autodeploy.test", "Off-Passw0rd!");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Wrong email or password", await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.Http.GetAsync("/profile")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_return_url_to_another_site_is_ignored()
     {
         var browser = new BrowserClient(_app);

@@ -121,6 +121,33 @@ public sealed class UserServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_last_enabled_administrator_cannot_be_disabled_demoted_or_deleted()
+    {
+        var other = await CreateAsync(Roles.Administrator);
+        Assert.True((await _users.SetDisabledAsync(other.Id, true, _adminId)).Succeeded);
+
+        // The other administrator is disabled, so it does not count as one that remains.
+        Assert.Equal(SaveStatus.Conflict, (await _users.SetDisabledAsync(_adminId, true, other.Id)).Status);
+        Assert.Equal(SaveStatus.Conflict, (await _users.ChangeRoleAsync(_adminId, Roles.Viewer, other.Id)).Status);
+        Assert.Equal(SaveStatus.Conflict, (await _users.DeleteAsync(_adminId, other.Id)).Status);
+        Assert.True((await _users.ListAsync()).Single(u => u.Id == other.Id).Disabled);
+        Assert.False((await _users.ListAsync()).Single(u => u.Id == _adminId).Disabled);
+    }
+
+    [Fact]
+    public async Task A_disabled_user_is_enabled_again_and_nobody_disables_themselves()
+    {
+        var deployer = await CreateAsync(Roles.Deployer);
+
+        Assert.Equal(SaveStatus.Conflict, (await _users.SetDisabledAsync(deployer.Id, true, deployer.Id)).Status);
+        Assert.True((await _users.SetDisabledAsync(deployer.Id, true, _adminId)).Succeeded);
+        Assert.True((await _users.SetDisabledAsync(deployer.Id, false, _adminId)).Succeeded);
+
+        Assert.False((await _users.ListAsync()).Single(u => u.Id == deployer.Id).Disabled);
+        Assert.Equal(SaveStatus.NotFound, (await _users.SetDisabledAsync("no-such-user", true, _adminId)).Status);
+    }
+
+    [Fact]
     public async Task The_first_administrator_cannot_be_created_twice()
     {
         var result = await _users.CreateFirstAdministratorAsync("second@autodeploy.test", "Second-Passw0rd!");

@@ -93,6 +93,21 @@ public sealed class UsersPageTests : IdentityBunitContext
     }
 
     [Fact]
+    public async Task Disabling_a_user_marks_them_disabled_and_enabling_them_clears_it()
+    {
+        var viewer = await CreateUserAsync(Roles.Viewer);
+        var cut = Render<UsersPage>();
+
+        cut.WaitForAssertion(() => Row(cut, viewer.Email).QuerySelector($"button[aria-label='Disable {viewer.Email}']")!.Click());
+        cut.WaitForAssertion(() => Assert.NotNull(Row(cut, viewer.Email).QuerySelector("[data-testid=disabled]")));
+        Assert.True((await Services.GetRequiredService<UserService>().ListAsync()).Single(u => u.Id == viewer.Id).Disabled);
+
+        cut.WaitForAssertion(() => Row(cut, viewer.Email).QuerySelector($"button[aria-label='Enable {viewer.Email}']")!.Click());
+        cut.WaitForAssertion(() => Assert.Null(Row(cut, viewer.Email).QuerySelector("[data-testid=disabled]")));
+        Assert.Null(Row(cut, _admin.Email).QuerySelector($"button[aria-label='Disable {_admin.Email}']:not([disabled])"));
+    }
+
+    [Fact]
     public async Task Choosing_another_role_changes_the_user_s_role()
     {
         var viewer = await CreateUserAsync(Roles.Viewer);

@@ -14,14 +14,15 @@ public sealed class MachinePageDecisionsTests : MachineComponentContext
     {
         var machine = await AddMachineAsync("web-01", ["web"], MachineHealthStatus.Healthy);
         await AddDecisionAsync(machine.Id, EventCategories.AutoDeployTriggered, "Queued", "1.0.0 queued: #812 matched trigger 'Web servers'.", 7);
-        await AddDecisionAsync(machine.Id, EventCategories.AutoDeployBlocked, "AlreadyInstalled", "web-01 already has 1.0.0.", null);
+        await AddDecisionAsync(machine.Id, EventCategories.AutoDeployNoAction, "AlreadyInstalled", "web-01 already has 1.0.0.", null);
 
         var page = RenderPage(machine.Id);
 
         page.WaitForAssertion(() => Assert.Equal(2, page.FindAll(".auto-deploy-decisions tbody tr").Count));
         var rows = page.FindAll(".auto-deploy-decisions tbody tr");
         Assert.Equal(["AlreadyInstalled", "Queued"], rows.Select(r => r.GetAttribute("data-kind")));
-        Assert.Contains("Blocked", rows[0].TextContent);
+        Assert.Contains("Already installed", rows[0].TextContent);
+        Assert.DoesNotContain("Blocked", rows[0].TextContent);
         Assert.Equal("1.0.0 queued: #812 matched trigger 'Web servers'.", rows[1].QuerySelector(".decision-reason")!.TextContent.Trim());
         Assert.NotNull(rows[1].QuerySelector("a[href='/deployments/7']"));
         Assert.NotNull(rows[1].QuerySelector("a[href='/triggers/3']"));

@@ -71,11 +71,17 @@ public sealed class AutoDeployAppFactory : WebApplicationFactory<Program>
         var viewer = new AutoDeployUser { UserName = email, Email = email };
         await users.CreateAsync(viewer);
         await users.AddToRoleAsync(viewer, Roles.Viewer);
+        return CreateApiClient(await CreateApiKeyAsync(viewer.Id));
+    }
+
+    /// <summary>A new API key of the user; returns its secret.</summary>
+    public async Task<string> CreateApiKeyAsync(string userId)
+    {
         var key = ApiKey.Generate();
         await using var db = await Services.GetRequiredService<IDbContextFactory<AutoDeployDbContext>>().CreateDbContextAsync();
-        db.ApiKeys.Add(ApiKey.Create(viewer.Id, "viewer", key, DateTimeOffset.UtcNow));
+        db.ApiKeys.Add(ApiKey.Create(userId, "test", key, DateTimeOffset.UtcNow));
         await db.SaveChangesAsync();
-        return CreateApiClient(key);
+        return key;
     }
 
     public override async ValueTask DisposeAsync()

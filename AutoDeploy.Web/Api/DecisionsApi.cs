@@ -87,7 +87,8 @@ public static class DecisionsApi
 
 /// <summary>
 /// One decision of the engine. <c>Kind</c>: Queued, AlreadyInstalled, AlreadyPending, WaitingForDeployment, NoRelease,
-/// NoMatchingStep, RetryScheduled or Blocked; only Blocked needs someone to act.
+/// NoMatchingStep, RetryScheduled or Blocked. Blocked, NoRelease and NoMatchingStep (event category AutoDeployBlocked) need
+/// someone to act; Queued is AutoDeployTriggered; the others are AutoDeployNoAction.
 /// </summary>
 public sealed record DecisionAnswer(
     long EventId, DateTimeOffset OccurredAt, string Kind, string Reason, int? MachineId, string? MachineName, int? TriggerId,

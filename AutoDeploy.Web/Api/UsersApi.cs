@@ -3,7 +3,7 @@ using AutoDeploy.Web.Identity;
 
 namespace AutoDeploy.Web.Api;
 
-/// <summary><c>/api/users</c>: administrators list, add, re-role and delete users (the last administrator is kept).</summary>
+/// <summary><c>/api/users</c>: administrators list, add, re-role, disable and delete users (the last administrator is kept).</summary>
 public static class UsersApi
 {
     public static RouteGroupBuilder MapUsersApi(this RouteGroupBuilder api)
@@ -32,6 +32,18 @@ public static class UsersApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Gives a user another role; signs them out within a minute (409: your own role, or the last administrator)");
+        users.MapPost("/{id}/disable", (string id, ClaimsPrincipal caller, UserService service, CancellationToken ct) =>
+                SetDisabledAsync(id, true, caller, service, ct))
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Disables a user: no sign-in, API keys refused, sessions end within a minute (409: yourself, or the last enabled administrator)");
+        users.MapPost("/{id}/enable", (string id, ClaimsPrincipal caller, UserService service, CancellationToken ct) =>
+                SetDisabledAsync(id, false, caller, service, ct))
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Enables a disabled user again (409: yourself)");
         users.MapDelete("/{id}", async Task<IResult> (string id, ClaimsPrincipal caller, UserService service, CancellationToken ct) =>
             {
                 var result = await service.DeleteAsync(id, CallerId(caller), ct);
@@ -42,6 +54,13 @@ public static class UsersApi
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Deletes a user and their API keys (409: yourself, or the last administrator)");
         return api;
+    }
+
+    private static async Task<IResult> SetDisabledAsync(string id, bool disabled, ClaimsPrincipal caller, UserService service,
+        CancellationToken ct)
+    {
+        var result = await service.SetDisabledAsync(id, disabled, CallerId(caller), ct);
+        return result.Succeeded ? TypedResults.NoContent() : result.ToProblem();
     }
 
     /// <summary>The signed-in user's or API key owner's id.</summary>

@@ -13,7 +13,7 @@ public sealed record AutoDeployDecisionView(
     long EventId, DateTimeOffset OccurredAt, bool Queued, string? Kind, string Reason,
     int? MachineId, string? MachineName, int? TriggerId, string? TriggerName, int? DeploymentId);
 
-/// <summary>Reads the engine's decision events (<c>AutoDeployTriggered</c> / <c>AutoDeployBlocked</c>), newest first.</summary>
+/// <summary>Reads the engine's decision events (<see cref="EventCategories.AutoDeployDecisions"/>), newest first.</summary>
 public sealed class AutoDeployDecisionQueries(IDbContextFactory<AutoDeployDbContext> factory)
 {
     public const int MaxTake = 200;
@@ -56,7 +56,7 @@ public sealed class AutoDeployDecisionQueries(IDbContextFactory<AutoDeployDbCont
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var events = await db.Events.AsNoTracking().Where(filter)
-            .Where(e => e.Category == EventCategories.AutoDeployTriggered || e.Category == EventCategories.AutoDeployBlocked)
+            .Where(e => EventCategories.AutoDeployDecisions.Contains(e.Category))
             .OrderByDescending(e => e.Id).Take(Math.Clamp(take, 1, MaxTake)).ToListAsync(cancellationToken);
         var machineIds = events.Where(e => e.MachineId != null).Select(e => e.MachineId!.Value).Distinct().ToList();
         var names = await db.Machines.AsNoTracking().Where(m => machineIds.Contains(m.Id))

@@ -145,7 +145,7 @@ public sealed class AutoDeployEngine(
             ? queued[(decision.ProjectId, decision.EnvironmentId, releaseId)].Id
             : decision.DeploymentId;
         return new DomainEvent(
-            decision.Triggered ? EventCategories.AutoDeployTriggered : EventCategories.AutoDeployBlocked,
+            decision.Category,
             decision.Reason,
             new EventLinks(decision.MachineId, decision.EnvironmentId, null, decision.ProjectId, decision.ReleaseId, deploymentId, decision.TriggerId),
             new DecisionDetails(decision.Kind.ToString(), decision.MachineId, decision.TriggerId, decision.EnvironmentId, decision.ReleaseId,

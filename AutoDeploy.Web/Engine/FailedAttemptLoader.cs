@@ -30,7 +30,7 @@ public static class FailedAttemptLoader
         var failedTargets = await db.DeploymentTargets.AsNoTracking()
             .Where(t => autoIds.Contains(t.DeploymentId) && (t.State == TargetState.Failed || t.State == TargetState.TimedOut))
             .Select(t => new { t.DeploymentId, t.MachineId }).ToListAsync(cancellationToken);
-        var decisions = (await DecisionDetails.ForDeploymentsAsync(db, EventCategories.AutoDeployTriggered, autoIds, cancellationToken))
+        var decisions = (await DecisionDetails.ForDeploymentsAsync(db, [EventCategories.AutoDeployTriggered], autoIds, cancellationToken))
             .ToLookup(d => (d.DeploymentId, d.MachineId));
         return failedTargets.Select(t =>
         {

@@ -117,7 +117,9 @@ public static class PlannerInputLoader
         {
             return [];
         }
-        var details = await DecisionDetails.ForDeploymentsAsync(db, EventCategories.AutoDeployBlocked, endedDeployments, cancellationToken);
+        // Waiting was recorded as blocked before AutoDeployNoAction existed; a database from then resumes its machines too.
+        var details = await DecisionDetails.ForDeploymentsAsync(db, [EventCategories.AutoDeployNoAction, EventCategories.AutoDeployBlocked],
+            endedDeployments, cancellationToken);
         return details.Where(d => d.Kind == nameof(DecisionKind.WaitingForDeployment) && d.DeploymentId is not null)
             .Select(d => new WaitingMachine(d.MachineId, d.TriggerId, d.EnvironmentId, d.DeploymentId!.Value, d.EventIds)).ToList();
     }
@@ -129,12 +131,12 @@ public sealed record DecisionDetails(string Kind, int MachineId, int TriggerId, 
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>The engine's decisions of one category (triggered or blocked) that name one of the deployments, read back.</summary>
-    public static async Task<List<DecisionDetails>> ForDeploymentsAsync(AutoDeployDbContext db, string category, IReadOnlyList<int> deploymentIds,
-        CancellationToken cancellationToken)
+    /// <summary>The engine's decisions of the categories that name one of the deployments, read back.</summary>
+    public static async Task<List<DecisionDetails>> ForDeploymentsAsync(AutoDeployDbContext db, IReadOnlyList<string> categories,
+        IReadOnlyList<int> deploymentIds, CancellationToken cancellationToken)
     {
         var details = await db.Events.AsNoTracking()
-            .Where(e => e.Category == category && e.DeploymentId != null && deploymentIds.Contains(e.DeploymentId.Value))
+            .Where(e => categories.Contains(e.Category) && e.DeploymentId != null && deploymentIds.Contains(e.DeploymentId.Value))
             .Select(e => e.DetailsJson).ToListAsync(cancellationToken);
         return details.OfType<string>().Select(json => JsonSerializer.Deserialize<DecisionDetails>(json, Json)!).ToList();
     }

@@ -106,7 +106,7 @@ public sealed class ReadinessLoader(IDbContextFactory<AutoDeployDbContext> facto
         }
         var latestIds = await db.Events.AsNoTracking()
             .Where(e => e.MachineId == machineId && e.ReleaseId != null && releaseIds.Contains(e.ReleaseId.Value)
-                && (e.Category == EventCategories.AutoDeployTriggered || e.Category == EventCategories.AutoDeployBlocked))
+                && EventCategories.AutoDeployDecisions.Contains(e.Category))
             .GroupBy(e => new { e.EnvironmentId, e.ReleaseId }).Select(g => g.Max(e => e.Id)).ToListAsync(cancellationToken);
         var decisions = await db.Events.AsNoTracking().Where(e => latestIds.Contains(e.Id) && e.Category == EventCategories.AutoDeployBlocked)
             .Select(e => new { e.EnvironmentId, e.ReleaseId, e.DeploymentId, e.Message, e.DetailsJson }).ToListAsync(cancellationToken);

@@ -21,7 +21,7 @@ public static class ActivityGroups
         EventCategories.DeploymentQueued or EventCategories.DeploymentStarted or EventCategories.DeploymentSucceeded
             or EventCategories.DeploymentFailed or EventCategories.DeploymentCanceled => Deployments,
         EventCategories.ReleaseCreated => Releases,
-        EventCategories.AutoDeployTriggered or EventCategories.AutoDeployBlocked
+        EventCategories.AutoDeployTriggered or EventCategories.AutoDeployBlocked or EventCategories.AutoDeployNoAction
             or EventCategories.AutoDeployOverrideSet or EventCategories.AutoDeployOverrideCleared => AutoDeploy,
         _ when EventCategories.Machine.Contains(category) => Machines,
         _ => Changes,

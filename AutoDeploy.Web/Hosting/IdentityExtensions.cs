@@ -46,7 +46,7 @@ public static class IdentityExtensions
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AutoDeployDbContext>()
-            .AddSignInManager()
+            .AddSignInManager<AutoDeploySignInManager>()
             .AddDefaultTokenProviders();
         // Role changes and deletions reach signed-in browsers within a minute (cookie and circuit alike).
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = RevalidatingIdentityStateProvider.Interval);

@@ -42,6 +42,10 @@ public sealed class ApiKeyAuthenticationHandler(
         {
             return AuthenticateResult.Fail("The API key's user no longer exists.");
         }
+        if (user.DisabledAt is not null)
+        {
+            return AuthenticateResult.Fail("The API key's user is disabled; an administrator can enable them again.");
+        }
         var now = time.GetUtcNow();
         if (key.LastUsedAt is null || now - key.LastUsedAt >= LastUsedResolution)
         {

@@ -24,7 +24,7 @@ public sealed class RevalidatingIdentityStateProvider(ILoggerFactory loggerFacto
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AutoDeployUser>>();
         var user = await users.GetUserAsync(authenticationState.User);
-        if (user is null)
+        if (user is null || user.DisabledAt is not null)
         {
             return false;
         }

@@ -5,13 +5,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AutoDeploy.Web.Identity;
 
-public sealed record UserSummary(string Id, string Email, string Role);
+/// <summary>A user as lists show them; <see cref="Disabled"/>: cannot sign in, API keys refused.</summary>
+public sealed record UserSummary(string Id, string Email, string Role, bool Disabled = false);
 
 /// <summary>
 /// Users and their one role, for the Users page, the set-up page and the API. Each operation takes a fresh
 /// scope, so a long-lived Blazor circuit never works on a stale UserManager.
 /// </summary>
-public sealed class UserService(IServiceScopeFactory scopes, IValidator<NewUserInput> validator, SetupState setup)
+public sealed class UserService(IServiceScopeFactory scopes, IValidator<NewUserInput> validator, SetupState setup, TimeProvider time)
 {
     /// <summary>
     /// Serializes the checks "no user yet" and "another administrator remains" with the change they guard: in process,
@@ -31,12 +32,13 @@ public sealed class UserService(IServiceScopeFactory scopes, IValidator<NewUserI
             {
                 u.Id,
                 u.Email,
+                Disabled = u.DisabledAt != null,
                 Role = db.UserRoles.Where(ur => ur.UserId == u.Id)
                     .Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name)
                     .FirstOrDefault(),
             })
             .ToListAsync(cancellationToken);
-        return rows.Select(r => new UserSummary(r.Id, r.Email ?? "", r.Role ?? "")).ToList();
+        return rows.Select(r => new UserSummary(r.Id, r.Email ?? "", r.Role ?? "", r.Disabled)).ToList();
     }
 
     public async Task<SaveResult<UserSummary>> CreateAsync(NewUserInput input, CancellationToken cancellationToken = default)
@@ -104,7 +106,7 @@ public sealed class UserService(IServiceScopeFactory scopes, IValidator<NewUserI
             {
                 return SaveResult.Saved;
             }
-            if (currentRoles.Contains(Roles.Administrator) && role != Roles.Administrator && await IsLastAdministratorAsync(users))
+            if (currentRoles.Contains(Roles.Administrator) && role != Roles.Administrator && await IsLastAdministratorAsync(users, user))
             {
                 return SaveResult.Conflict($"{user.Email} is the last administrator; make someone else an administrator first.");
             }
@@ -124,11 +126,41 @@ public sealed class UserService(IServiceScopeFactory scopes, IValidator<NewUserI
         }
         return await ChangeAsync(userId, cancellationToken, async (users, user, currentRoles) =>
         {
-            if (currentRoles.Contains(Roles.Administrator) && await IsLastAdministratorAsync(users))
+            if (currentRoles.Contains(Roles.Administrator) && await IsLastAdministratorAsync(users, user))
             {
                 return SaveResult.Conflict($"{user.Email} is the last administrator and cannot be deleted.");
             }
             await Check(users.DeleteAsync(user));
+            return SaveResult.Saved;
+        });
+    }
+
+    /// <summary>
+    /// Disables a user (they cannot sign in, their API keys are refused, open sessions end within a minute) or enables
+    /// them again. Refused for yourself and for the last enabled administrator.
+    /// </summary>
+    public async Task<SaveResult> SetDisabledAsync(string userId, bool disabled, string actingUserId, CancellationToken cancellationToken = default)
+    {
+        if (userId == actingUserId)
+        {
+            return SaveResult.Conflict($"You cannot {(disabled ? "disable" : "enable")} yourself.");
+        }
+        return await ChangeAsync(userId, cancellationToken, async (users, user, currentRoles) =>
+        {
+            if (disabled == user.DisabledAt is not null)
+            {
+                return SaveResult.Saved;
+            }
+            if (disabled && currentRoles.Contains(Roles.Administrator) && await IsLastAdministratorAsync(users, user))
+            {
+                return SaveResult.Conflict($"{user.Email} is the last enabled administrator and cannot be disabled.");
+            }
+            user.DisabledAt = disabled ? time.GetUtcNow() : null;
+            await Check(users.UpdateAsync(user));
+            if (disabled)
+            {
+                await Check(users.UpdateSecurityStampAsync(user));
+            }
             return SaveResult.Saved;
         });
     }
@@ -182,8 +214,9 @@ public sealed class UserService(IServiceScopeFactory scopes, IValidator<NewUserI
         return new SaveResult<UserSummary>(SaveResult.Saved, new UserSummary(user.Id, email, role));
     }
 
-    private static async Task<bool> IsLastAdministratorAsync(UserManager<AutoDeployUser> users) =>
-        (await users.GetUsersInRoleAsync(Roles.Administrator)).Count <= 1;
+    /// <summary>Whether no other enabled administrator than <paramref name="user"/> remains.</summary>
+    private static async Task<bool> IsLastAdministratorAsync(UserManager<AutoDeployUser> users, AutoDeployUser user) =>
+        !(await users.GetUsersInRoleAsync(Roles.Administrator)).Any(u => u.Id != user.Id && u.DisabledAt is null);
 
     /// <summary>Identity's errors, each beside the field it is about.</summary>
     private static SaveResult ToInvalid(IdentityResult result) => new(SaveStatus.Invalid, "Please correct the errors.",
