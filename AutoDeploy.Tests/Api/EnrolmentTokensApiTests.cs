@@ -209,7 +209,7 @@ public sealed class EnrolmentTokensApiTests : IAsyncLifetime
         Assert.True(paths.TryGetProperty("/api/enrolment-tokens", out _));
         Assert.True(paths.TryGetProperty("/api/enrolment-tokens/{id}/revoke", out _));
         var register = paths.GetProperty("/api/machines/register").GetProperty("post").GetProperty("responses");
-        Assert.Equal(["201", "400", "401", "403", "409"], register.EnumerateObject().Select(r => r.Name).Order());
+        Assert.Equal(["201", "400", "401", "403", "409", "413"], register.EnumerateObject().Select(r => r.Name).Order());
     }
 
     private Task<HttpResponseMessage> CreateAsync(string name, int? maxUses = null) =>

@@ -40,6 +40,9 @@ public sealed class AutoDeployAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Bootstrap:AdminEmail", AdminEmail);
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("Bootstrap:AdminApiKey", AdminApiKey);
+        // Tests call the API far faster than a person or a script; ApiLimitsTests sets small limits of its own.
+        builder.UseSetting("Api:CallerBurst", "1000000");
+        builder.UseSetting("Api:AnonymousBurst", "1000000");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
@@ -63,7 +66,10 @@ public sealed class AutoDeployAppFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>An HTTP client with the API key of a new user who has only the Viewer role.</summary>
-    public async Task<HttpClient> CreateViewerClientAsync()
+    public async Task<HttpClient> CreateViewerClientAsync() => CreateApiClient(await CreateViewerApiKeyAsync());
+
+    /// <summary>The API key of a new user who has only the Viewer role.</summary>
+    public async Task<string> CreateViewerApiKeyAsync()
     {
         await using var scope = Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AutoDeployUser>>();
@@ -71,7 +77,7 @@ public sealed class AutoDeployAppFactory : WebApplicationFactory<Program>
         var viewer = new AutoDeployUser { UserName = email, Email = email };
         await users.CreateAsync(viewer);
         await users.AddToRoleAsync(viewer, Roles.Viewer);
-        return CreateApiClient(await CreateApiKeyAsync(viewer.Id));
+        return await CreateApiKeyAsync(viewer.Id);
     }
 
     /// <summary>A new API key of the user; returns its secret.</summary>

@@ -11,7 +11,7 @@ public static class AgentApi
 {
     public static RouteGroupBuilder MapAgentApi(this RouteGroupBuilder api)
     {
-        var agent = api.MapGroup("/agent").RequireAuthorization(AgentAuthenticationHandler.PolicyName).WithTags("Agent");
+        var agent = api.MapGroup("/agent").RequireAuthorization(AgentAuthenticationHandler.PolicyName).WithTags("Agent").ForFleet();
 
         agent.MapPost("/poll", async Task<IResult> (PollRequest request, ClaimsPrincipal user, HttpResponse response, JobDispatch dispatch,
             CancellationToken ct) =>

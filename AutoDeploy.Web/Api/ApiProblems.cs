@@ -1,6 +1,7 @@
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Identity;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace AutoDeploy.Web.Api;
 
@@ -8,7 +9,7 @@ namespace AutoDeploy.Web.Api;
 /// Every error the API and the hubs answer is RFC 7807 problem details (<c>application/problem+json</c>) with a title, a
 /// status and a detail that says what to do: the ones the endpoints return, and those the framework answers without a
 /// body (401 and 403 from authentication, 404 for an unknown URL or an id that is not a number, 405, 415, a request the
-/// binder could not read, a body over the limit, and 500, which never carries the exception outside Development).
+/// binder could not read, a body over the limit (413), too many requests (429, from <see cref="ApiLimits"/>), and 500, which never carries the exception outside Development).
 /// </summary>
 public static class ApiProblems
 {
@@ -45,6 +46,9 @@ public static class ApiProblems
             StatusCodes.Status404NotFound => $"Nothing is at {request.Path}: check the address and the id in it.",
             StatusCodes.Status405MethodNotAllowed => $"{request.Method} is not allowed on {request.Path}.",
             StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON with the Content-Type application/json.",
+            StatusCodes.Status413PayloadTooLarge =>
+                $"The request body is larger than this call takes ({context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize} bytes at most).",
+            StatusCodes.Status429TooManyRequests => $"Too many requests from this caller: wait {context.Response.Headers.RetryAfter.FirstOrDefault() ?? "a"} second(s) and try again.",
             StatusCodes.Status500InternalServerError => "The server failed while handling this request; its log says why.",
             _ => null,
         };

@@ -32,7 +32,7 @@ public static class InstallApi
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream").ProducesProblem(StatusCodes.Status404NotFound);
 
         app.MapGet("/api/agent-binaries", (AgentBinaries binaries) => TypedResults.Ok(binaries.All()))
-            .AllowAnonymous().WithTags("Install").WithName("ListAgentBinaries")
+            .AllowAnonymous().ForFleet().WithTags("Install").WithName("ListAgentBinaries")
             .WithSummary("The agent binaries this server serves: runtime, version, SHA-256, size and path");
         return app;
     }

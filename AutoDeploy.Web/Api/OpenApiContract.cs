@@ -4,6 +4,7 @@ using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Identity;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.OpenApi;
 
 namespace AutoDeploy.Web.Api;
@@ -103,6 +104,11 @@ public static class OpenApiContract
         if (operation.RequestBody is not null)
         {
             AddProblem(operation, context, StatusCodes.Status400BadRequest, "The body could not be read or is not valid; the problem names the field");
+            AddProblem(operation, context, StatusCodes.Status413PayloadTooLarge, "The body is larger than this call takes");
+        }
+        if (description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true && !metadata.OfType<DisableRateLimitingAttribute>().Any())
+        {
+            AddProblem(operation, context, StatusCodes.Status429TooManyRequests, "Too many requests from this caller; Retry-After says when to come back");
         }
         if (schemes.Length == 0)
         {

@@ -37,6 +37,7 @@ public static class AutoDeployExtensions
         services.AddValidatorsFromAssemblyContaining<Program>(includeInternalTypes: true);
 
         services.AddApiProblems();
+        services.AddApiLimits(builder.Configuration);
         services.AddApiContract();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
@@ -54,6 +55,7 @@ public static class AutoDeployExtensions
         // API error already has its problem body when they see it, so they leave it alone.
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseApiProblems();
+        app.UseApiBodyLimit();
         app.UseAutoDeployIdentity();
         app.UseAntiforgery();
 

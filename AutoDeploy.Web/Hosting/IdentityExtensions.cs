@@ -64,6 +64,8 @@ public static class IdentityExtensions
     public static WebApplication UseAutoDeployIdentity(this WebApplication app)
     {
         app.UseAuthentication();
+        // Before authorization, so that requests it would refuse (a guessed API key) count against their address too.
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.Use(async (context, next) =>
         {
