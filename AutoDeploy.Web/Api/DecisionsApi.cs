@@ -4,6 +4,7 @@ using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Engine;
 using AutoDeploy.Web.Identity;
 using AutoDeploy.Web.Services;
+using FluentValidation;
 
 namespace AutoDeploy.Web.Api;
 
@@ -52,7 +53,7 @@ public static class DecisionsApi
             .ProducesProblem(StatusCodes.Status404NotFound);
 
     private static async Task<IResult> PreviewAsync(int projectId, TriggerPreviewRequest request, TriggerService triggers,
-        TriggerPreviewService previews, CancellationToken ct)
+        TriggerPreviewService previews, IValidator<TriggerInput> validator, CancellationToken ct)
     {
         var project = await triggers.GetProjectAsync(projectId, ct);
         if (project is null)
@@ -60,6 +61,18 @@ public static class DecisionsApi
             return SaveResult.NotFound($"Project {projectId} does not exist.").ToProblem();
         }
         var input = (request.Trigger ?? new TriggerRequest(null)).ToInput();
+        // The trigger's own rules, as when it is saved; a preview may leave out the name and the events, as the editor's may.
+        if (string.IsNullOrWhiteSpace(input.Name))
+        {
+            input.Name = "Preview";
+        }
+        var validation = await validator.ValidateAsync(input, ct);
+        var noEvents = input.EventGroups.Count == 0 && input.EventCategories.Count == 0;
+        validation.Errors.RemoveAll(e => noEvents && e.PropertyName is nameof(TriggerInput.EventGroups) or nameof(TriggerInput.EventCategories));
+        if (!validation.IsValid)
+        {
+            return SaveResult.Invalid(validation).ToProblem();
+        }
         var category = string.IsNullOrWhiteSpace(request.Category) ? EventCategories.MachineHealthy : request.Category.Trim();
         var errors = new Dictionary<string, string[]>();
         if (!EventCategories.Machine.Contains(category))

@@ -37,6 +37,10 @@ public sealed class ApiKeyService(IDbContextFactory<AutoDeployDbContext> factory
         {
             return SaveResult.Invalid("Name", $"The name can be at most {NameMaxLength} characters long.");
         }
+        if (name.Any(char.IsControl))
+        {
+            return SaveResult.Invalid("Name", "The name cannot contain control characters.");
+        }
         var secret = ApiKey.Generate();
         var key = ApiKey.Create(userId, name, secret, time.GetUtcNow());
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
