@@ -37,7 +37,7 @@ public sealed class DeploymentTests(E2EFixture fixture) : IAsyncLifetime
         var page = session.Page;
         await page.GotoInteractiveAsync($"/releases/{releaseId}");
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Deploy", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Deploy", Exact = true }).OpenDialogAsync();
         await page.GetByTestId("deploy-environment").PickAsync(Environment);
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Deploy", Exact = true }).ClickAsync();
         // Only until the navigation commits (as SignInPage does): the auto-waiting assertions below wait for the page. Beside

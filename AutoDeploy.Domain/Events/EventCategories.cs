@@ -43,6 +43,8 @@ public static class EventCategories
     public const string EnrolmentTokenRevoked = "EnrolmentTokenRevoked";
     public const string AgentUpdated = "AgentUpdated";
     public const string AgentUpdateFailed = "AgentUpdateFailed";
+    public const string PackageUploaded = "PackageUploaded";
+    public const string PackageDeleted = "PackageDeleted";
 
     public static readonly IReadOnlyList<string> Machine =
     [
@@ -71,5 +73,6 @@ public static class EventCategories
         DeploymentQueued, DeploymentStarted, DeploymentSucceeded, DeploymentFailed, DeploymentCanceled,
         ReleaseCreated, AutoDeployTriggered, AutoDeployBlocked, AutoDeployNoAction, AutoDeployOverrideSet, AutoDeployOverrideCleared,
         EnrolmentTokenCreated, EnrolmentTokenUsed, EnrolmentTokenRevoked, AgentUpdated, AgentUpdateFailed,
+        PackageUploaded, PackageDeleted,
     ];
 }

@@ -26,6 +26,7 @@ public sealed class ApiTour(HttpClient admin, HttpClient anonymous, HttpClient v
         await DeploymentsAsync(release, environment, agentWith(token));
         await HealthChecksAsync(machine, environment);
         await UsersAsync();
+        await PackagesAsync();
         await anonymous.GetAsync("/api/events");
         await admin.GetAsync("/api/events?take=0");
         await admin.GetAsync("/api/events?after=0&take=10");
@@ -241,6 +242,27 @@ public sealed class ApiTour(HttpClient admin, HttpClient anonymous, HttpClient v
         await admin.GetAsync("/api/me/api-keys");
         await admin.DeleteAsync($"/api/me/api-keys/{key}");
         await admin.DeleteAsync($"/api/me/api-keys/{Missing}");
+    }
+
+    private async Task PackagesAsync()
+    {
+        var zip = Packages.TestArchives.Zip(("index.html", "<h1>Tour</h1>"));
+        await admin.PostAsync("/api/packages?fileName=tour.1.0.0.zip", new ByteArrayContent(zip));
+        await admin.PostAsync("/api/packages?fileName=tour.1.0.0.zip", new ByteArrayContent(zip));
+        await admin.PostAsync("/api/packages?fileName=tour.zip", new ByteArrayContent(zip));
+        await viewer.PostAsync("/api/packages?fileName=tour.2.0.0.zip", new ByteArrayContent(zip));
+        await admin.GetAsync("/api/packages?search=tour");
+        await admin.GetAsync("/api/packages?take=0");
+        await anonymous.GetAsync("/api/packages");
+        await admin.GetAsync("/api/packages/tour");
+        await admin.GetAsync("/api/packages/nothing");
+        await admin.GetAsync("/api/packages/tour/1.0.0");
+        await admin.GetAsync("/api/packages/tour/9.9.9");
+        await viewer.GetAsync("/api/packages/tour/1.0.0/download");
+        await admin.GetAsync("/api/packages/tour/9.9.9/download");
+        await viewer.DeleteAsync("/api/packages/tour/1.0.0");
+        await admin.DeleteAsync("/api/packages/tour/1.0.0");
+        await admin.DeleteAsync("/api/packages/tour/1.0.0");
     }
 
     private async Task CleanUpAsync(int trigger, int project, int machine, HttpClient agentClient)

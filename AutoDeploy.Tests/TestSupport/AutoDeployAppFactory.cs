@@ -25,11 +25,17 @@ public sealed class AutoDeployAppFactory : WebApplicationFactory<Program>
 
     public string DbPath { get; } = Path.Combine(Path.GetTempPath(), $"autodeploy-app-{Guid.NewGuid():N}.db");
 
+    /// <summary>The app's package store, deleted with the app.</summary>
+    public string PackagesFolder { get; } = Path.Combine(Path.GetTempPath(), $"autodeploy-packages-{Guid.NewGuid():N}");
+
     /// <summary>Extra configuration a test wants, applied after the defaults.</summary>
     public Dictionary<string, string?> Settings { get; } = [];
 
     /// <summary>The app's database, pooled as in production; its pool is emptied when the app is disposed.</summary>
     private string? _connectionString;
+
+    /// <summary>The app's database (once the app has started), for a second node on the same one.</summary>
+    public string ConnectionString => _connectionString ?? throw new InvalidOperationException("The app has not started yet.");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -40,6 +46,7 @@ public sealed class AutoDeployAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Bootstrap:AdminEmail", AdminEmail);
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("Bootstrap:AdminApiKey", AdminApiKey);
+        builder.UseSetting("Packages:Folder", PackagesFolder);
         // Tests call the API far faster than a person or a script; ApiLimitsTests sets small limits of its own.
         builder.UseSetting("Api:CallerBurst", "1000000");
         builder.UseSetting("Api:AnonymousBurst", "1000000");
@@ -108,6 +115,10 @@ public sealed class AutoDeployAppFactory : WebApplicationFactory<Program>
         foreach (var suffix in new[] { "", "-wal", "-shm" })
         {
             File.Delete(DbPath + suffix);
+        }
+        if (Directory.Exists(PackagesFolder))
+        {
+            Directory.Delete(PackagesFolder, recursive: true);
         }
     }
 }

@@ -3,6 +3,7 @@ using AutoDeploy.Domain.Enrolment;
 using AutoDeploy.Domain.Environments;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Machines;
+using AutoDeploy.Domain.Packages;
 using AutoDeploy.Domain.Policies;
 using AutoDeploy.Domain.Projects;
 using AutoDeploy.Domain.Releases;
@@ -49,6 +50,7 @@ public abstract class AutoDeployDbContext(DbContextOptions options)
     public DbSet<AutoDeployRetry> AutoDeployRetries => Set<AutoDeployRetry>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<EnrolmentToken> EnrolmentTokens => Set<EnrolmentToken>();
+    public DbSet<PackageVersion> PackageVersions => Set<PackageVersion>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public TimeProvider Time => time;

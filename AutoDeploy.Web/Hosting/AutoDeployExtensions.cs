@@ -30,6 +30,7 @@ public static class AutoDeployExtensions
         services.AddHealthCheckRuns();
         services.AddAutoDeployDecisions();
         services.AddAgentInstall(builder.Configuration);
+        services.AddPackages(builder.Configuration, builder.Environment.ContentRootPath);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -75,6 +76,7 @@ public static class AutoDeployExtensions
         api.MapAgentApi();
         api.MapDeploymentsApi();
         api.MapEventsApi();
+        api.MapPackagesApi();
         api.MapHealthChecksApi();
         app.MapInstallApi();
         app.MapAutoDeployIdentity();

@@ -1,6 +1,8 @@
 using AutoDeploy.Web.Agents;
 using AutoDeploy.Web.Engine;
+using AutoDeploy.Web.Data;
 using AutoDeploy.Web.HealthChecks;
+using AutoDeploy.Web.Packages;
 using AutoDeploy.Web.Services;
 
 namespace AutoDeploy.Web.Hosting;
@@ -19,6 +21,28 @@ public static class FeatureExtensions
     public static IServiceCollection AddAgentInstall(this IServiceCollection services, IConfiguration configuration) =>
         services.Configure<AgentBinaryOptions>(configuration.GetSection("Agents"))
             .AddSingleton<AgentBinaries>().AddSingleton<ServerCertificate>().AddSingleton<InstallScript>();
+
+    /// <summary>
+    /// The package repository: its files in Packages:Folder, by default <c>packages</c> in the database's data folder
+    /// (relative paths from the content root, as the SQLite file's).
+    /// </summary>
+    public static IServiceCollection AddPackages(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        services.Configure<PackageOptions>(configuration.GetSection(PackageOptions.Section));
+        services.AddSingleton(sp =>
+        {
+            var folder = configuration[$"{PackageOptions.Section}:{nameof(PackageOptions.Folder)}"];
+            if (string.IsNullOrWhiteSpace(folder))
+            {
+                var database = configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+                folder = Path.Combine(database.DataFolder, "packages");
+            }
+            var store = new PackageStore(Path.Combine(contentRoot, folder));
+            store.DeleteAbandonedUploads(sp.GetRequiredService<TimeProvider>().GetUtcNow());
+            return store;
+        });
+        return services.AddScoped<PackageService>();
+    }
 
     public static IServiceCollection AddMachinePolicies(this IServiceCollection services) =>
         services.AddScoped<MachinePolicyService>();

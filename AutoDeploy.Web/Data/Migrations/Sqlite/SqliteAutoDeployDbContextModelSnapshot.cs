@@ -556,6 +556,51 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
                     b.ToTable("Machines", (string)null);
                 });
 
+            modelBuilder.Entity("AutoDeploy.Domain.Packages.PackageVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NormalizedPackageId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PackageId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UploadedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NormalizedPackageId", "Version")
+                        .IsUnique();
+
+                    b.ToTable("PackageVersions", (string)null);
+                });
+
             modelBuilder.Entity("AutoDeploy.Domain.Policies.MachinePolicy", b =>
                 {
                     b.Property<int>("Id")
