@@ -36,6 +36,7 @@ public sealed class E2EApp : IAsyncDisposable
     private sealed class AppFactory(bool bootstrap) : WebApplicationFactory<Program>
     {
         private readonly string _dbPath = Path.Combine(Path.GetTempPath(), $"autodeploy-e2e-{Guid.NewGuid():N}.db");
+        private readonly string _packages = Path.Combine(Path.GetTempPath(), $"autodeploy-e2e-packages-{Guid.NewGuid():N}");
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -45,6 +46,7 @@ public sealed class E2EApp : IAsyncDisposable
             builder.UseSetting("Bootstrap:AdminEmail", bootstrap ? E2EFixture.AdminEmail : "");
             builder.UseSetting("Bootstrap:AdminPassword", bootstrap ? E2EFixture.AdminPassword : "");
             builder.UseSetting("Bootstrap:AdminApiKey", bootstrap ? E2EFixture.AdminApiKey : "");
+            builder.UseSetting("Packages:Folder", _packages);
         }
 
         public override async ValueTask DisposeAsync()
@@ -53,6 +55,10 @@ public sealed class E2EApp : IAsyncDisposable
             foreach (var suffix in new[] { "", "-wal", "-shm" })
             {
                 File.Delete(_dbPath + suffix);
+            }
+            if (Directory.Exists(_packages))
+            {
+                Directory.Delete(_packages, recursive: true);
             }
         }
     }
