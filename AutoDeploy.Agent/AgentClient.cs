@@ -73,6 +73,35 @@ public sealed class AgentClient(HttpClient http, string server, string? token = 
         await response.Content.CopyToAsync(destination, timer.Token);
     }
 
+    /// <summary>
+    /// Appends <paramref name="path"/> to <paramref name="destination"/> from its current length on (a Range request, with
+    /// the agent's token), or writes it whole when the server sends it whole. Throws when the connection is cut.
+    /// </summary>
+    public async Task ResumeDownloadAsync(string path, FileStream destination, CancellationToken ct)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUri, path));
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (destination.Length > 0)
+        {
+            message.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(destination.Length, null);
+        }
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timer.CancelAfter(TimeSpan.FromMinutes(30));
+        using var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timer.Token);
+        if (response.StatusCode == System.Net.HttpStatusCode.RequestedRangeNotSatisfiable)
+        {
+            return;
+        }
+        response.EnsureSuccessStatusCode();
+        if (response.StatusCode != System.Net.HttpStatusCode.PartialContent)
+        {
+            destination.SetLength(0);
+        }
+        destination.Seek(0, SeekOrigin.End);
+        await response.Content.CopyToAsync(destination, timer.Token);
+        await destination.FlushAsync(timer.Token);
+    }
+
     public async Task ReportUpdateFailedAsync(AgentUpdateFailure failure, CancellationToken ct)
     {
         using var response = await PostAsync("api/agent/update-failed", failure, RequestTimeout, ct);

@@ -20,6 +20,7 @@ public sealed class AgentRunner
     private readonly LogShipper shipper;
     private readonly ScriptRunner scripts;
     private readonly AgentUpdater updater;
+    private readonly PackageInstaller packages;
 
     public AgentRunner(AgentSettings settings, HttpClient http, TimeProvider time, TextWriter log, AgentRunnerOptions? options = null)
     {
@@ -36,6 +37,9 @@ public sealed class AgentRunner
         shipper = new LogShipper(client, retry, time, this.options);
         scripts = new ScriptRunner(time);
         updater = new AgentUpdater(client, Log);
+        packages = new PackageInstaller(client,
+            this.options.PackageCacheFolder ?? Path.Combine(AgentSettings.DefaultHome, "packages"),
+            this.options.AppsFolder ?? Path.Combine(AgentSettings.DefaultHome, "apps"));
     }
 
     public async Task<int> RunAsync(CancellationToken stopping)
@@ -123,7 +127,22 @@ public sealed class AgentRunner
         JobCompletion completion;
         try
         {
-            completion = await scripts.RunAsync(job, lines.Writer, cancel.Token);
+            var folder = job.Package is { } package
+                ? await packages.InstallAsync(package, text => lines.Writer.TryWrite(new LogLine(time.GetUtcNow(), LogStream.Output, text)), cancel.Token)
+                : null;
+            completion = await scripts.RunAsync(job, lines.Writer, cancel.Token, folder);
+        }
+        catch (PackageInstallException e)
+        {
+            completion = new JobCompletion(JobOutcome.Failed, null, e.Message);
+        }
+        catch (HttpRequestException e) when (job.Package is not null)
+        {
+            completion = new JobCompletion(JobOutcome.Failed, null, $"The agent could not download {job.Package.PackageId} {job.Package.Version}: {e.Message}");
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            completion = new JobCompletion(JobOutcome.Canceled, null, null);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
         {

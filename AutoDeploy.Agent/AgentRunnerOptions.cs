@@ -26,6 +26,12 @@ public sealed record AgentRunnerOptions
     /// <summary>Lines waiting to be sent; when full the script waits on its output (memory stays bounded).</summary>
     public int LogBufferLines { get; init; } = 1000;
 
+    /// <summary>Where downloaded packages are cached by SHA-256 (default: <c>packages</c> in the agent's home).</summary>
+    public string? PackageCacheFolder { get; init; }
+
+    /// <summary>Where packages are extracted, as <c>&lt;project&gt;/&lt;package&gt;/&lt;version&gt;</c> (default: <c>apps</c> in the agent's home).</summary>
+    public string? AppsFolder { get; init; }
+
     /// <summary>After Ctrl+C, how long the agent still tries to send the last output and report the job Canceled.</summary>
     public TimeSpan StopGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -20,19 +20,23 @@ public sealed class ScriptRunner(TimeProvider time)
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
-    /// <summary>Runs the script; every line it printed has been written to <paramref name="output"/> when this returns.</summary>
-    public async Task<JobCompletion> RunAsync(AgentJob job, ChannelWriter<LogLine> output, CancellationToken cancel)
+    /// <summary>
+    /// Runs the script; every line it printed has been written to <paramref name="output"/> when this returns. With a
+    /// <paramref name="packageFolder"/>, the script runs there, with <c>AUTODEPLOY_PACKAGE_ID</c>, <c>_VERSION</c>,
+    /// <c>_PATH</c> and <c>_SHA256</c> set.
+    /// </summary>
+    public async Task<JobCompletion> RunAsync(AgentJob job, ChannelWriter<LogLine> output, CancellationToken cancel, string? packageFolder = null)
     {
         var folder = Directory.CreateTempSubdirectory("autodeploy-job-");
         try
         {
             var scriptPath = Path.Combine(folder.FullName, "script.sh");
             await File.WriteAllTextAsync(scriptPath, job.Script ?? "", Utf8, CancellationToken.None);
-            var workFolder = folder.CreateSubdirectory("work").FullName;
+            var workFolder = packageFolder ?? folder.CreateSubdirectory("work").FullName;
             Process process;
             try
             {
-                process = Process.Start(StartInfo(job, scriptPath, workFolder))!;
+                process = Process.Start(StartInfo(job, scriptPath, workFolder, packageFolder))!;
             }
             catch (Win32Exception e)
             {
@@ -57,7 +61,7 @@ public sealed class ScriptRunner(TimeProvider time)
         }
     }
 
-    private static ProcessStartInfo StartInfo(AgentJob job, string scriptPath, string workFolder)
+    private static ProcessStartInfo StartInfo(AgentJob job, string scriptPath, string workFolder, string? packageFolder)
     {
         var start = new ProcessStartInfo("bash")
         {
@@ -71,6 +75,13 @@ public sealed class ScriptRunner(TimeProvider time)
         };
         start.ArgumentList.Add(scriptPath);
         start.Environment.Remove("AUTODEPLOY_API_KEY");
+        if (job.Package is { } package && packageFolder is not null)
+        {
+            start.Environment["AUTODEPLOY_PACKAGE_ID"] = package.PackageId;
+            start.Environment["AUTODEPLOY_PACKAGE_VERSION"] = package.Version;
+            start.Environment["AUTODEPLOY_PACKAGE_PATH"] = packageFolder;
+            start.Environment["AUTODEPLOY_PACKAGE_SHA256"] = package.Sha256;
+        }
         foreach (var (name, value) in job.Variables ?? new Dictionary<string, string>())
         {
             if (name.Length > 0 && !name.Contains('=') && !name.Contains('\0'))

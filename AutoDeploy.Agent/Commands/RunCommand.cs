@@ -7,6 +7,9 @@ public sealed class RunCommand : Command
 {
     private readonly Option<string> home = AgentOptions.Home();
 
+    private readonly Option<string> appsFolder =
+        AgentOptions.Text("--apps-folder", "DIR", "Where packages are extracted, as <project>/<package>/<version> (default: apps in the home folder)");
+
     private readonly Option<bool> deregisterOnStop = new("--deregister-on-stop")
     {
         Description = "When stopped by Ctrl+C or SIGTERM, deregister the machine (throwaway and spot instances leave at once, "
@@ -17,6 +20,7 @@ public sealed class RunCommand : Command
         : base("run", "Polls the server for work and runs it until stopped by Ctrl+C or SIGTERM (run it as a service)")
     {
         Options.Add(home);
+        Options.Add(appsFolder);
         Options.Add(deregisterOnStop);
         SetAction(async (parseResult, ct) =>
         {
@@ -28,7 +32,12 @@ public sealed class RunCommand : Command
             }
             using (http)
             {
-                exitCode = await new AgentRunner(settings, http, TimeProvider.System, output).RunAsync(ct);
+                var folders = new AgentRunnerOptions
+                {
+                    PackageCacheFolder = Path.Combine(homeFolder, "packages"),
+                    AppsFolder = Path.GetFullPath(parseResult.GetValue(appsFolder) ?? Path.Combine(homeFolder, "apps")),
+                };
+                exitCode = await new AgentRunner(settings, http, TimeProvider.System, output, folders).RunAsync(ct);
                 if (exitCode != ExitCodes.Done || !ct.IsCancellationRequested || !parseResult.GetValue(deregisterOnStop))
                 {
                     return exitCode;

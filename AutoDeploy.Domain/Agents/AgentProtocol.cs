@@ -12,6 +12,7 @@ namespace AutoDeploy.Domain.Agents;
 //   POST   /api/agent/jobs/{id}/complete   JobCompletion -> 204
 //   DELETE /api/agent/registration         -> 204 (deregister: the machine is deleted)
 //   POST   /api/agent/update-failed        AgentUpdateFailure -> 204 (an event on the machine)
+//   GET    /api/agent/packages/{id}/{v}    -> 200/206 the package file of a job (Range resumes), X-Checksum-Sha256
 // A poll's 204 may carry X-AutoDeploy-Agent-Update: <version>: the agent updates itself now, between jobs, from
 // GET /api/agent-binaries and GET /agents/<runtime>/autodeploy-agent (SHA-256 checked), then restarts in place.
 // A wrong or revoked token is 401 with problem details; the agent says so and stops.
@@ -41,7 +42,8 @@ public enum AgentJobKind
 /// <summary>
 /// One unit of work for an agent: run this bash script with these environment variables. <paramref name="Heartbeat"/>
 /// is how often the server wants to hear from the agent while the script runs without output (it judges a silent agent
-/// lost after a few of them); null from an older server: the agent's own default.
+/// lost after a few of them); null from an older server: the agent's own default. <paramref name="Package"/>: the
+/// package to install first (a "Deploy a package" step); the script then runs in its folder.
 /// </summary>
 public sealed record AgentJob(
     long JobId,
@@ -50,7 +52,17 @@ public sealed record AgentJob(
     string Script,
     IReadOnlyDictionary<string, string> Variables,
     int TimeoutSeconds,
-    TimeSpan? Heartbeat = null);
+    TimeSpan? Heartbeat = null,
+    JobPackage? Package = null);
+
+/// <summary>
+/// A package version a job installs: downloaded from <see cref="Path"/> (relative to the server, the agent's token, HTTP
+/// ranges), checked against <see cref="Sha256"/>, extracted into <c>&lt;apps&gt;/&lt;Project&gt;/&lt;PackageId&gt;/&lt;Version&gt;</c>.
+/// </summary>
+public sealed record JobPackage(string PackageId, string Version, Packages.PackageFormat Format, string Sha256, long Size, string Project)
+{
+    public string Path => $"api/agent/packages/{Uri.EscapeDataString(PackageId)}/{Uri.EscapeDataString(Version)}";
+}
 
 /// <summary>
 /// What a poll answers, to both ends: a job, or none; and the agent version to update to now (between jobs), which

@@ -1,6 +1,9 @@
 namespace AutoDeploy.Domain.Projects;
 
-/// <summary>One step of a deployment process: a bash script run on every machine that has one of its roles.</summary>
+/// <summary>
+/// One step of a deployment process: a bash script run on every machine that has one of its roles. A step that names a
+/// package ("Deploy a package") installs the version its release pins first, and runs its script in that folder.
+/// </summary>
 public sealed record DeploymentStep
 {
     public const int MaxScriptLength = 100_000;
@@ -15,6 +18,9 @@ public sealed record DeploymentStep
     public string Script { get; init; } = "";
 
     public TimeSpan Timeout { get; init; } = DefaultTimeout;
+
+    /// <summary>The id of the package this step deploys; null for a step that only runs its script.</summary>
+    public string? PackageId { get; init; }
 
     public bool AppliesTo(IEnumerable<string> machineRoles) => machineRoles.Any(Roles.Contains);
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using AutoDeploy.Domain.Packages;
 using AutoDeploy.Domain.Validation;
 using FluentValidation;
 
@@ -102,6 +103,11 @@ public sealed partial class ProjectInputValidator : AbstractValidator<ProjectInp
         {
             yield return (nameof(DeploymentStep.Timeout),
                 $"the timeout must be between 1 second and {DeploymentStep.MaxTimeout.TotalHours:0} hours.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(step.PackageId) && PackageIdentity.IdProblem(step.PackageId) is { } packageProblem)
+        {
+            yield return (nameof(DeploymentStep.PackageId), packageProblem);
         }
     }
 

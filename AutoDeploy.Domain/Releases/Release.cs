@@ -3,7 +3,7 @@ using AutoDeploy.Domain.Projects;
 
 namespace AutoDeploy.Domain.Releases;
 
-/// <summary>An immutable, versioned snapshot of a project's process and variables.</summary>
+/// <summary>An immutable, versioned snapshot of a project's process and variables, and the package versions it deploys.</summary>
 public sealed class Release : EventSource
 {
     public const int MaxNotesLength = 10_000;
@@ -17,10 +17,14 @@ public sealed class Release : EventSource
     public List<DeploymentStep> Steps { get; private set; } = [];
     public List<ProjectVariable> Variables { get; private set; } = [];
 
+    /// <summary>The version of each package its steps deploy, chosen when the release was created.</summary>
+    public List<ReleasePackage> Packages { get; private set; } = [];
+
     public SemanticVersion SemanticVersion =>
         SemanticVersion.TryParse(Version, out var version) ? version : throw new InvalidOperationException($"'{Version}' is not SemVer.");
 
-    public static Release Create(Project project, SemanticVersion version, string? notes, DateTimeOffset now)
+    public static Release Create(Project project, SemanticVersion version, string? notes, DateTimeOffset now,
+        IReadOnlyList<ReleasePackage>? packages = null)
     {
         var release = new Release
         {
@@ -30,6 +34,7 @@ public sealed class Release : EventSource
             CreatedAt = now,
             Steps = project.Steps.Select(s => s with { Roles = [.. s.Roles] }).ToList(),
             Variables = [.. project.Variables],
+            Packages = [.. packages ?? []],
         };
         release.Raise(new DomainEvent(EventCategories.ReleaseCreated,
             $"Release {release.Version} of '{project.Name}' was created", new EventLinks(ProjectId: project.Id)));

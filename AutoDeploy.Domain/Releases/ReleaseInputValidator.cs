@@ -1,3 +1,4 @@
+using AutoDeploy.Domain.Packages;
 using AutoDeploy.Domain.Validation;
 using FluentValidation;
 
@@ -15,5 +16,14 @@ public sealed class ReleaseInputValidator : AbstractValidator<ReleaseInput>
         RuleFor(x => x.Notes).MaximumLength(Release.MaxNotesLength)
             .WithMessage($"Notes must be at most {Release.MaxNotesLength} characters.")
             .NoNulCharacter("Notes");
+        RuleForEach(x => x.Packages).Custom((pin, context) =>
+        {
+            if ((PackageIdentity.IdProblem(pin.Key) ?? PackageIdentity.VersionProblem(pin.Value)) is { } problem)
+            {
+                context.AddFailure($"{nameof(ReleaseInput.Packages)}[{Cut(pin.Key)}]", problem);
+            }
+        });
     }
+
+    private static string Cut(string text) => text.Length <= 100 ? text : text[..100];
 }

@@ -178,6 +178,7 @@ public sealed class ApiTour(HttpClient admin, HttpClient anonymous, HttpClient v
         await agentClient.PostAsJsonAsync("/api/agent/poll", new PollRequest(new string('9', 60)), ProtocolAgent.Json);
         await agentClient.PostAsJsonAsync("/api/agent/update-failed", new AgentUpdateFailure("2.0.0", "disk full"), ProtocolAgent.Json);
         await agentClient.GetAsync("/api/agent/readiness");
+        await agentClient.GetAsync("/api/agent/packages/nothing/1.0.0");
         await anonymous.GetAsync("/api/agent/readiness");
         await admin.GetAsync("/api/deployments");
         await admin.GetAsync("/api/deployments?state=Nope");

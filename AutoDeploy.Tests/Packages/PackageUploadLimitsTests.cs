@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using AutoDeploy.Tests.TestSupport;
@@ -32,8 +31,7 @@ public sealed class PackageUploadLimitsTests : IAsyncLifetime
     {
         using var client = new HttpClient { BaseAddress = _server };
         client.DefaultRequestHeaders.Add("X-Api-Key", AutoDeployAppFactory.AdminApiKey);
-        var content = new ByteArrayContent(TestArchives.Zip(("big.txt", RandomText(Limit * 2))));
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        var content = TestArchives.Body(TestArchives.Zip(("big.txt", RandomText(Limit * 2))));
 
         var problem = await ProblemAsync(await client.PostAsync("/api/packages?fileName=big.1.0.0.zip", content), HttpStatusCode.RequestEntityTooLarge);
 

@@ -32,7 +32,7 @@ public sealed class PackagesApiTests : IAsyncLifetime
     {
         var zip = TestArchives.Zip(("app/index.html", "<h1>Shop</h1>"));
 
-        var response = await _api.PostAsync("/api/packages?fileName=Shop.Web.1.4.2.zip", Raw(zip));
+        var response = await _api.PostAsync("/api/packages?fileName=Shop.Web.1.4.2.zip", TestArchives.Body(zip));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var package = (await response.Content.ReadFromJsonAsync<PackageVersionSummary>(ProtocolAgent.Json))!;
@@ -52,7 +52,7 @@ public sealed class PackagesApiTests : IAsyncLifetime
 
         var tarGz = await _api.PostAsync("/api/packages", form);
         var nupkg = await _api.PostAsync("/api/packages?fileName=build-output.nupkg&packageId=Billing&version=3.1.0",
-            Raw(TestArchives.Zip(("Billing.nuspec", "<package/>"), ("lib/app.dll", "MZ"))));
+            TestArchives.Body(TestArchives.Zip(("Billing.nuspec", "<package/>"), ("lib/app.dll", "MZ"))));
 
         Assert.Equal(HttpStatusCode.Created, tarGz.StatusCode);
         Assert.Equal(HttpStatusCode.Created, nupkg.StatusCode);
@@ -67,8 +67,8 @@ public sealed class PackagesApiTests : IAsyncLifetime
         await UploadAsync("shop.1.0.0.zip", TestArchives.Zip(("a.txt", "first")));
         var second = TestArchives.Zip(("a.txt", "second"));
 
-        await ProblemAsync(await _api.PostAsync("/api/packages?fileName=shop.1.0.0.zip", Raw(second)), HttpStatusCode.Conflict);
-        var replaced = await _api.PostAsync("/api/packages?fileName=shop.1.0.0.zip&replace=true", Raw(second));
+        await ProblemAsync(await _api.PostAsync("/api/packages?fileName=shop.1.0.0.zip", TestArchives.Body(second)), HttpStatusCode.Conflict);
+        var replaced = await _api.PostAsync("/api/packages?fileName=shop.1.0.0.zip&replace=true", TestArchives.Body(second));
 
         Assert.Equal(HttpStatusCode.Created, replaced.StatusCode);
         Assert.Equal(second, await _api.GetByteArrayAsync("/api/packages/shop/1.0.0/download"));
@@ -97,7 +97,7 @@ public sealed class PackagesApiTests : IAsyncLifetime
             _ => TestArchives.Zip(("a.txt", "x")),
         };
 
-        var problem = await ProblemAsync(await _api.PostAsync($"/api/packages?fileName={fileName}", Raw(body)), HttpStatusCode.BadRequest);
+        var problem = await ProblemAsync(await _api.PostAsync($"/api/packages?fileName={fileName}", TestArchives.Body(body)), HttpStatusCode.BadRequest);
 
         Assert.True(problem.Errors.ContainsKey(field), $"Expected an error for {field}: {string.Join(", ", problem.Errors.Keys)}");
         await using var db = await Database();
@@ -112,7 +112,7 @@ public sealed class PackagesApiTests : IAsyncLifetime
         small.Settings["Packages:MaxExpandedBytes"] = "1000000";
         using var api = small.CreateApiClient();
 
-        var problem = await ProblemAsync(await api.PostAsync("/api/packages?fileName=bomb.1.0.0.zip", Raw(TestArchives.Bomb(5_000_000))),
+        var problem = await ProblemAsync(await api.PostAsync("/api/packages?fileName=bomb.1.0.0.zip", TestArchives.Body(TestArchives.Bomb(5_000_000))),
             HttpStatusCode.BadRequest);
 
         Assert.Contains("expands to more than", problem.Errors["file"][0]);
@@ -176,19 +176,12 @@ public sealed class PackagesApiTests : IAsyncLifetime
         using var viewer = await _app.CreateViewerClientAsync();
 
         Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("/api/packages/shop/1.0.0/download")).StatusCode);
-        await ProblemAsync(await viewer.PostAsync("/api/packages?fileName=shop.2.0.0.zip", Raw(TestArchives.Zip(("a.txt", "x")))), HttpStatusCode.Forbidden);
+        await ProblemAsync(await viewer.PostAsync("/api/packages?fileName=shop.2.0.0.zip", TestArchives.Body(TestArchives.Zip(("a.txt", "x")))), HttpStatusCode.Forbidden);
         await ProblemAsync(await viewer.DeleteAsync("/api/packages/shop/1.0.0"), HttpStatusCode.Forbidden);
     }
 
     private async Task UploadAsync(string fileName, byte[] archive) =>
-        Assert.Equal(HttpStatusCode.Created, (await _api.PostAsync($"/api/packages?fileName={fileName}", Raw(archive))).StatusCode);
-
-    private static ByteArrayContent Raw(byte[] bytes)
-    {
-        var content = new ByteArrayContent(bytes);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        return content;
-    }
+        Assert.Equal(HttpStatusCode.Created, (await _api.PostAsync($"/api/packages?fileName={fileName}", TestArchives.Body(archive))).StatusCode);
 
     private Task<AutoDeployDbContext> Database() =>
         _app.Services.GetRequiredService<IDbContextFactory<AutoDeployDbContext>>().CreateDbContextAsync();

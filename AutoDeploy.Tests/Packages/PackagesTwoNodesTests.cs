@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using AutoDeploy.Tests.TestSupport;
 using static AutoDeploy.Tests.TestSupport.ProblemResponses;
 
@@ -37,10 +36,8 @@ public sealed class PackagesTwoNodesTests : IAsyncLifetime
         using var first = _first.CreateApiClient();
         using var second = _second.CreateApiClient();
         var zip = TestArchives.Zip(("index.html", "<h1>Shop</h1>"));
-        var content = new ByteArrayContent(zip);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
 
-        Assert.Equal(HttpStatusCode.Created, (await first.PostAsync("/api/packages?fileName=shop.1.0.0.zip", content)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await first.PostAsync("/api/packages?fileName=shop.1.0.0.zip", TestArchives.Body(zip))).StatusCode);
 
         Assert.Equal(zip, await second.GetByteArrayAsync("/api/packages/shop/1.0.0/download"));
         Assert.Equal(HttpStatusCode.NoContent, (await second.DeleteAsync("/api/packages/shop/1.0.0")).StatusCode);

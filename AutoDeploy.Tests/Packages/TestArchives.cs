@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using System.Net.Http.Headers;
 using System.Text;
 
 namespace AutoDeploy.Tests.Packages;
@@ -52,4 +53,12 @@ public static class TestArchives
     }
 
     public static byte[] Cut(byte[] archive) => archive[..(archive.Length / 2)];
+
+    /// <summary>A request body of these bytes, as curl --data-binary sends a file.</summary>
+    public static ByteArrayContent Body(byte[] bytes)
+    {
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        return content;
+    }
 }

@@ -1,6 +1,8 @@
 using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Deployments;
+using AutoDeploy.Domain.Packages;
 using AutoDeploy.Domain.Policies;
+using AutoDeploy.Domain.Releases;
 using AutoDeploy.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -26,7 +28,18 @@ public static class AgentJobBuilder
         var context = new DeploymentContext(deployment.Id, deployment.ProjectName, deployment.ReleaseVersion,
             deployment.EnvironmentId, deployment.EnvironmentName, machine.Name, machine.Roles);
         var variables = DeploymentVariables.For(context, release.Variables);
-        return new AgentJob(job.Id, job.Kind, step.Name, step.Script, variables, job.TimeoutSeconds, heartbeat);
+        var package = step.PackageId is null ? null : await PackageAsync(db, release, step.PackageId, deployment.ProjectName, cancellationToken);
+        return new AgentJob(job.Id, job.Kind, step.Name, step.Script, variables, job.TimeoutSeconds, heartbeat, package);
+    }
+
+    /// <summary>The version of the step's package the release pins, with what the agent needs to fetch and check it.</summary>
+    private static async Task<JobPackage> PackageAsync(AutoDeployDbContext db, Release release, string packageId, string project,
+        CancellationToken cancellationToken)
+    {
+        var pin = release.Packages.Single(p => p.NormalizedPackageId == PackageIdentity.Normalize(packageId));
+        var file = await db.PackageVersions.AsNoTracking()
+            .SingleAsync(p => p.NormalizedPackageId == pin.NormalizedPackageId && p.Version == pin.Version, cancellationToken);
+        return new JobPackage(file.PackageId, file.Version, file.Format, file.Sha256, file.Size, project);
     }
 
     /// <summary>Connectivity only: an empty script (answering is the check). RunScript: the policy's bash script.</summary>

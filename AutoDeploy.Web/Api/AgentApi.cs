@@ -2,7 +2,9 @@ using System.Security.Claims;
 using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Web.Agents;
+using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Engine;
+using AutoDeploy.Web.Packages;
 
 namespace AutoDeploy.Web.Api;
 
@@ -69,6 +71,17 @@ public static class AgentApi
             .Produces<MachineReadiness>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Whether this agent's machine has every release its triggers say it should: Ready, Waiting, Failed or Blocked, with the reasons");
+
+        agent.MapGet("/packages/{packageId}/{version}", async Task<IResult> (string packageId, string version, ClaimsPrincipal user,
+                HttpResponse response, PackageService packages, CancellationToken ct) =>
+                await packages.MachineDeploysAsync(user.MachineId(), packageId, version, ct)
+                    ? await PackagesApi.DownloadAsync(packageId, version, response, packages, ct)
+                    : PackageService.NotFound(packageId, version).ToProblem())
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+            .Produces(StatusCodes.Status206PartialContent, contentType: "application/octet-stream")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status416RangeNotSatisfiable)
+            .WithSummary("A package a deployment to this agent's machine installs (404 for any other); Range requests resume a cut download");
 
         agent.MapDelete("/registration", async (ClaimsPrincipal user, JobReports reports, CancellationToken ct) =>
         {

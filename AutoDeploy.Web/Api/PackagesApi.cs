@@ -115,7 +115,8 @@ public static class PackagesApi
         return (null, null);
     }
 
-    private static async Task<IResult> DownloadAsync(string packageId, string version, HttpResponse response, PackageService service, CancellationToken ct)
+    /// <summary>The file of a package version, with its SHA-256 and ranges: for users here, for agents in the agent protocol.</summary>
+    public static async Task<IResult> DownloadAsync(string packageId, string version, HttpResponse response, PackageService service, CancellationToken ct)
     {
         if (await service.FileAsync(packageId, version, ct) is not var (package, path))
         {

@@ -101,7 +101,8 @@ public sealed record ProjectRequest(
         Name = Name ?? "",
         Description = Description,
         IsEnabled = IsEnabled ?? true,
-        Steps = [.. (Steps ?? []).Select(s => s is null ? new DeploymentStep() : s with { Roles = s.Roles ?? [] })],
+        Steps = [.. (Steps ?? []).Select(s => s is null ? new DeploymentStep()
+            : s with { Roles = s.Roles ?? [], PackageId = string.IsNullOrWhiteSpace(s.PackageId) ? null : s.PackageId.Trim() })],
         Variables = [.. (Variables ?? []).Select(v => v ?? new VariableInput())],
         Connectivity = Connectivity is null
             ? new ConnectivitySettings()

@@ -49,7 +49,8 @@ public static class ReleasesApi
 }
 
 /// <summary>The body of <c>POST /api/projects/{id}/releases</c>.</summary>
-public sealed record ReleaseRequest(string? Version, string? Notes)
+/// <summary>The body of <c>POST /api/projects/{id}/releases</c>; <c>packages</c>: <c>{ "Shop": "1.4.2" }</c>, the rest latest.</summary>
+public sealed record ReleaseRequest(string? Version, string? Notes, Dictionary<string, string>? Packages = null)
 {
-    public ReleaseInput ToInput() => new() { Version = Version ?? "", Notes = Notes };
+    public ReleaseInput ToInput() => new() { Version = Version ?? "", Notes = Notes, Packages = Packages ?? [] };
 }

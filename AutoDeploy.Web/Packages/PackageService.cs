@@ -1,6 +1,7 @@
 using AutoDeploy.Domain.Packages;
 using AutoDeploy.Domain.Releases;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Services;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -52,6 +53,10 @@ public sealed class PackageService(IDbContextFactory<AutoDeployDbContext> factor
         if (package is not null && !request.Replace)
         {
             return SaveResult.Conflict($"{package.PackageId} {version} is already in the repository; upload with replace=true to replace it.");
+        }
+        if (package is not null && await ReleasePackages.UsersAsync(db, normalized, version, cancellationToken) is { Count: > 0 } users)
+        {
+            return InUse(package, users, "replaced");
         }
         var previousPath = package is null ? null : store.PathOf(package);
         var isNew = package is null;
@@ -116,6 +121,18 @@ public sealed class PackageService(IDbContextFactory<AutoDeployDbContext> factor
     public async Task<(PackageVersionSummary Package, string Path)?> FileAsync(string packageId, string version, CancellationToken cancellationToken = default) =>
         await FindAsync(packageId, version, cancellationToken) is { } package ? (PackageVersionSummary.Of(package), store.PathOf(package)) : null;
 
+    /// <summary>Whether a deployment to the machine installs this package version: what its agent may download.</summary>
+    public async Task<bool> MachineDeploysAsync(int machineId, string packageId, string version, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var normalized = PackageIdentity.Normalize(packageId);
+        var normalVersion = SemanticVersion.TryParse(version, out var parsed) ? parsed.ToString() : version.Trim();
+        return await db.DeploymentTargets.Where(t => t.MachineId == machineId)
+            .Join(db.Deployments, t => t.DeploymentId, d => d.Id, (t, d) => d.ReleaseId)
+            .Join(db.Releases, releaseId => releaseId, r => r.Id, (_, r) => r)
+            .AnyAsync(r => r.Packages.Any(p => p.NormalizedPackageId == normalized && p.Version == normalVersion), cancellationToken);
+    }
+
     public async Task<SaveResult> DeleteAsync(string packageId, string version, CancellationToken cancellationToken = default)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
@@ -123,6 +140,10 @@ public sealed class PackageService(IDbContextFactory<AutoDeployDbContext> factor
         if (package is null)
         {
             return NotFound(packageId, version);
+        }
+        if (await ReleasePackages.UsersAsync(db, package.NormalizedPackageId, package.Version, cancellationToken) is { Count: > 0 } users)
+        {
+            return InUse(package, users, "deleted");
         }
         package.Delete();
         db.PackageVersions.Remove(package);
@@ -137,6 +158,10 @@ public sealed class PackageService(IDbContextFactory<AutoDeployDbContext> factor
         }
         return SaveResult.Saved;
     }
+
+    /// <summary>A version releases deploy stays as it is: what was released is what every machine gets.</summary>
+    private static SaveResult InUse(PackageVersion package, List<string> releases, string change) =>
+        SaveResult.Conflict($"{package.PackageId} {package.Version} cannot be {change}: release {string.Join(", ", releases)} deploys it.");
 
     public static SaveResult NotFound(string packageId, string version) =>
         SaveResult.NotFound($"Package {Cut(packageId)} {Cut(version)} is not in the repository.");

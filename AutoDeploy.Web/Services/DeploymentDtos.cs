@@ -29,6 +29,10 @@ public sealed record LogPage(IReadOnlyList<LogLineDto> Lines, long? NextAfter)
     public const int DefaultTake = 1000;
 }
 
-/// <summary>The release of one project that a machine has: its latest successful deployment there.</summary>
+/// <summary>The release of one project that a machine has: its latest successful deployment there, with its packages.</summary>
 public sealed record MachineRelease(int ProjectId, string ProjectName, int ReleaseId, string ReleaseVersion, int DeploymentId,
-    string EnvironmentName, DateTimeOffset? DeployedAt);
+    string EnvironmentName, DateTimeOffset? DeployedAt)
+{
+    /// <summary>The package versions that release deploys.</summary>
+    public IReadOnlyList<PinnedPackage> Packages { get; init; } = [];
+}

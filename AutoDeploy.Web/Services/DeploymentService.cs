@@ -152,7 +152,12 @@ public sealed class DeploymentService(IDbContextFactory<AutoDeployDbContext> fac
             .OrderByDescending(x => x.d.Id)
             .Select(x => new MachineRelease(x.d.ProjectId, x.d.ProjectName, x.d.ReleaseId, x.d.ReleaseVersion, x.d.Id, x.d.EnvironmentName, x.CompletedAt))
             .ToListAsync(cancellationToken);
-        return successes.GroupBy(r => r.ProjectId).Select(g => g.First()).OrderBy(r => r.ProjectName).ToList();
+        var latest = successes.GroupBy(r => r.ProjectId).Select(g => g.First()).OrderBy(r => r.ProjectName).ToList();
+        var releaseIds = latest.Select(r => r.ReleaseId).ToList();
+        var packages = (await db.Releases.AsNoTracking().Where(r => releaseIds.Contains(r.Id)).Select(r => new { r.Id, r.Packages })
+                .ToListAsync(cancellationToken))
+            .ToDictionary(r => r.Id, r => r.Packages.Select(p => new PinnedPackage(p.PackageId, p.Version)).ToList());
+        return latest.Select(r => r with { Packages = packages.GetValueOrDefault(r.ReleaseId) ?? [] }).ToList();
     }
 
     private static DeploymentSummary Summary(Deployment d) => new(d.Id, d.ProjectId, d.ProjectName, d.ReleaseId, d.ReleaseVersion,

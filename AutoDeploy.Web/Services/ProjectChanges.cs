@@ -52,6 +52,7 @@ internal sealed record ProjectChanges(
             Roles = Clean(s.Roles),
             Script = (s.Script ?? "").ReplaceLineEndings("\n"),
             Timeout = s.Timeout,
+            PackageId = string.IsNullOrWhiteSpace(s.PackageId) ? null : s.PackageId.Trim(),
         }).ToList();
         var connectivity = input.Connectivity with { SkipUnavailableRoles = Clean(input.Connectivity.SkipUnavailableRoles) };
         return new ProjectChanges(steps, variables, connectivity, problems);

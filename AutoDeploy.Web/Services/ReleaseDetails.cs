@@ -19,9 +19,14 @@ public sealed record ReleaseDetails(
     string? Notes,
     DateTimeOffset CreatedAt,
     IReadOnlyList<DeploymentStep> Steps,
-    IReadOnlyList<VariableView> Variables)
+    IReadOnlyList<VariableView> Variables,
+    IReadOnlyList<PinnedPackage> Packages)
 {
     public static ReleaseDetails From(Release release, string projectName) => new(
         release.Id, release.ProjectId, projectName, release.Version, release.Notes, release.CreatedAt,
-        release.Steps, release.Variables.Select(VariableView.From).ToList());
+        release.Steps, release.Variables.Select(VariableView.From).ToList(),
+        release.Packages.Select(p => new PinnedPackage(p.PackageId, p.Version)).ToList());
 }
+
+/// <summary>A package version a release deploys.</summary>
+public sealed record PinnedPackage(string PackageId, string Version);

@@ -61,8 +61,13 @@ public sealed class ReleaseService(
         {
             return SaveResult.Invalid("Steps", "The project has no steps to release.");
         }
+        var pins = await ReleasePackages.PinAsync(db, project, input.Packages, cancellationToken);
+        if (pins.Problem is { } unpinned)
+        {
+            return unpinned;
+        }
         SemanticVersion.TryParse(input.Version, out var version);
-        var release = Release.Create(project, version!, input.Notes, time.GetUtcNow());
+        var release = Release.Create(project, version!, input.Notes, time.GetUtcNow(), pins.Packages);
         if (await VersionTakenAsync(db, projectId, release.Version, cancellationToken))
         {
             return VersionConflict(release.Version, project.Name);

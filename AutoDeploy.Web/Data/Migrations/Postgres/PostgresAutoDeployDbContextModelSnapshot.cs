@@ -1311,6 +1311,46 @@ namespace AutoDeploy.Web.Data.Migrations.Postgres
                         .HasForeignKey("ProjectId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.OwnsMany("AutoDeploy.Domain.Releases.ReleasePackage", "Packages", b1 =>
+                        {
+                            b1.Property<int>("Id")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("integer");
+
+                            NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b1.Property<int>("Id"));
+
+                            b1.Property<string>("NormalizedPackageId")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)");
+
+                            b1.Property<string>("PackageId")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)");
+
+                            b1.Property<int>("ReleaseId")
+                                .HasColumnType("integer");
+
+                            b1.Property<string>("Version")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)");
+
+                            b1.HasKey("Id");
+
+                            b1.HasIndex("ReleaseId");
+
+                            b1.HasIndex("NormalizedPackageId", "Version");
+
+                            b1.ToTable("ReleasePackages", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("ReleaseId");
+                        });
+
+                    b.Navigation("Packages");
                 });
 
             modelBuilder.Entity("AutoDeploy.Domain.Triggers.AutoDeployOverride", b =>
