@@ -55,8 +55,9 @@ public sealed class PackageVersion : EventSource
             $"{PackageId} {Version} {(replacing ? "replaced" : "uploaded")}: {Describe(size)}, SHA-256 {sha256[..12]}…"));
     }
 
-    /// <summary>Records the deletion; the caller removes the row and the file.</summary>
-    public void Delete() => Raise(new DomainEvent(EventCategories.PackageDeleted, $"{PackageId} {Version} deleted."));
+    /// <summary>Records the deletion (and why, when it was not a person's choice); the caller removes the row and the file.</summary>
+    public void Delete(string? reason = null) =>
+        Raise(new DomainEvent(EventCategories.PackageDeleted, $"{PackageId} {Version} deleted{(reason is null ? "" : $": {reason}")}."));
 
     public static string Describe(long bytes) => bytes switch
     {

@@ -41,6 +41,8 @@ public static class FeatureExtensions
             store.DeleteAbandonedUploads(sp.GetRequiredService<TimeProvider>().GetUtcNow());
             return store;
         });
+        services.AddSingleton<PackageRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<PackageRetention>());
         return services.AddScoped<PackageService>();
     }
 

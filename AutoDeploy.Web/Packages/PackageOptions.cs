@@ -16,4 +16,13 @@ public sealed class PackageOptions
 
     /// <summary>The most an archive may expand to when its contents are checked (400 above): 8 GiB.</summary>
     public long MaxExpandedBytes { get; set; } = 8L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// Retention: a version no release pins is deleted once it is older than this (30 days), except the latest version of
+    /// each package, which the next release may take. Zero: keep every version.
+    /// </summary>
+    public TimeSpan RetainUnusedFor { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often the retention sweep runs.</summary>
+    public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromHours(1);
 }

@@ -133,7 +133,8 @@ public sealed class PackageService(IDbContextFactory<AutoDeployDbContext> factor
             .AnyAsync(r => r.Packages.Any(p => p.NormalizedPackageId == normalized && p.Version == normalVersion), cancellationToken);
     }
 
-    public async Task<SaveResult> DeleteAsync(string packageId, string version, CancellationToken cancellationToken = default)
+    /// <summary>Deletes a version; with a <paramref name="reason"/> (the retention sweep's) in its event.</summary>
+    public async Task<SaveResult> DeleteAsync(string packageId, string version, CancellationToken cancellationToken = default, string? reason = null)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var package = await Find(db.PackageVersions, packageId, version).SingleOrDefaultAsync(cancellationToken);
@@ -145,7 +146,7 @@ public sealed class PackageService(IDbContextFactory<AutoDeployDbContext> factor
         {
             return InUse(package, users, "deleted");
         }
-        package.Delete();
+        package.Delete(reason);
         db.PackageVersions.Remove(package);
         await db.SaveChangesAsync(cancellationToken);
         try
