@@ -128,7 +128,7 @@ public sealed class AgentRunner
         try
         {
             var folder = job.Package is { } package
-                ? await packages.InstallAsync(package, text => lines.Writer.TryWrite(new LogLine(time.GetUtcNow(), LogStream.Output, text)), cancel.Token)
+                ? await packages.InstallAsync(package, job.Variables ?? new Dictionary<string, string>(), text => lines.Writer.TryWrite(new LogLine(time.GetUtcNow(), LogStream.Output, text)), cancel.Token)
                 : null;
             completion = await scripts.RunAsync(job, lines.Writer, cancel.Token, folder);
         }

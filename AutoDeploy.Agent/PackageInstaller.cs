@@ -23,14 +23,18 @@ public sealed class PackageInstaller(AgentClient client, string cacheFolder, str
 
     public long MaxExtractedBytes { get; init; } = 8L * 1024 * 1024 * 1024;
 
-    /// <summary>Installs the package; returns its folder.</summary>
-    public async Task<string> InstallAsync(JobPackage package, Action<string> log, CancellationToken ct)
+    /// <summary>Installs the package, with <paramref name="variables"/> substituted in the files it lists; returns its folder.</summary>
+    public async Task<string> InstallAsync(JobPackage package, IReadOnlyDictionary<string, string> variables, Action<string> log, CancellationToken ct)
     {
         var archive = await FetchAsync(package, log, ct);
         var packageFolder = Path.Combine(appsFolder, SafeName(package.Project), SafeName(package.PackageId));
         var target = Path.Combine(packageFolder, SafeName(package.Version));
         log($"Extracting {package.PackageId} {package.Version} into {target}");
         await PackageExtractor.ExtractAsync(archive, package.Format, target, MaxExtractedBytes, ct);
+        if (package.SubstituteInFiles is { Count: > 0 } files)
+        {
+            await VariableSubstitution.ApplyAsync(target, files, variables, log, ct);
+        }
         RemoveOldVersions(packageFolder, target, log);
         return target;
     }

@@ -57,9 +57,11 @@ public sealed record AgentJob(
 
 /// <summary>
 /// A package version a job installs: downloaded from <see cref="Path"/> (relative to the server, the agent's token, HTTP
-/// ranges), checked against <see cref="Sha256"/>, extracted into <c>&lt;apps&gt;/&lt;Project&gt;/&lt;PackageId&gt;/&lt;Version&gt;</c>.
+/// ranges), checked against <see cref="Sha256"/>, extracted into <c>&lt;apps&gt;/&lt;Project&gt;/&lt;PackageId&gt;/&lt;Version&gt;</c>;
+/// then <c>#{Name}</c> in <paramref name="SubstituteInFiles"/> becomes the job's variable of that name.
 /// </summary>
-public sealed record JobPackage(string PackageId, string Version, Packages.PackageFormat Format, string Sha256, long Size, string Project)
+public sealed record JobPackage(string PackageId, string Version, Packages.PackageFormat Format, string Sha256, long Size, string Project,
+    IReadOnlyList<string>? SubstituteInFiles = null)
 {
     public string Path => $"api/agent/packages/{Uri.EscapeDataString(PackageId)}/{Uri.EscapeDataString(Version)}";
 }

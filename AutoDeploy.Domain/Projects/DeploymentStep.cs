@@ -22,5 +22,14 @@ public sealed record DeploymentStep
     /// <summary>The id of the package this step deploys; null for a step that only runs its script.</summary>
     public string? PackageId { get; init; }
 
+    public const int MaxSubstitutionFiles = 50;
+    public const int MaxSubstitutionPathLength = 500;
+
+    /// <summary>
+    /// Files of the package (paths relative to its folder) in which <c>#{Name}</c> is replaced by the variable's value,
+    /// sensitive ones included, before the script runs.
+    /// </summary>
+    public List<string> SubstituteInFiles { get; init; } = [];
+
     public bool AppliesTo(IEnumerable<string> machineRoles) => machineRoles.Any(Roles.Contains);
 }

@@ -109,7 +109,26 @@ public sealed partial class ProjectInputValidator : AbstractValidator<ProjectInp
         {
             yield return (nameof(DeploymentStep.PackageId), packageProblem);
         }
+
+        if (SubstitutionProblem(step) is { } substitutionProblem)
+        {
+            yield return (nameof(DeploymentStep.SubstituteInFiles), substitutionProblem);
+        }
     }
+
+    private static string? SubstitutionProblem(DeploymentStep step) => (step.SubstituteInFiles ?? []) switch
+    {
+        [] => null,
+        _ when string.IsNullOrWhiteSpace(step.PackageId) => "substituting variables in files needs a package to find them in.",
+        { Count: > DeploymentStep.MaxSubstitutionFiles } => $"at most {DeploymentStep.MaxSubstitutionFiles} files.",
+        var files when files.FirstOrDefault(f => !IsPackagePath(f)) is { } bad =>
+            $"'{(bad.Length > 60 ? bad[..60] + "…" : bad)}' is not a path inside the package: relative, without '..', at most {DeploymentStep.MaxSubstitutionPathLength} characters.",
+        _ => null,
+    };
+
+    private static bool IsPackagePath(string? path) =>
+        !string.IsNullOrWhiteSpace(path) && path.Length <= DeploymentStep.MaxSubstitutionPathLength && !path.Any(char.IsControl)
+        && !path.StartsWith('/') && !path.Contains('\\') && !path.Split('/').Contains("..");
 
     private static IEnumerable<(string Field, string Message)> VariableProblems(List<VariableInput> variables, int index)
     {

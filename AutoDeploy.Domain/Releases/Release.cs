@@ -32,7 +32,7 @@ public sealed class Release : EventSource
             Version = version.ToString(),
             Notes = string.IsNullOrWhiteSpace(notes) ? null : notes.Trim(),
             CreatedAt = now,
-            Steps = project.Steps.Select(s => s with { Roles = [.. s.Roles] }).ToList(),
+            Steps = project.Steps.Select(s => s with { Roles = [.. s.Roles], SubstituteInFiles = [.. s.SubstituteInFiles] }).ToList(),
             Variables = [.. project.Variables],
             Packages = [.. packages ?? []],
         };

@@ -54,9 +54,10 @@ public sealed class PackageAutoDeployTests : IAsyncLifetime
         {
             name = "Shop",
             steps = new[] { new { name = "Install", roles = new[] { "web" }, timeout = "00:05:00", packageId = "Shop.Web",
+                substituteInFiles = new[] { "www/index.html" },
                 script = "echo \"running $AUTODEPLOY_PACKAGE_ID $AUTODEPLOY_PACKAGE_VERSION in $PWD\"\ncat www/index.html" } },
         }));
-        var zip = TestArchives.Body(TestArchives.Zip(("www/index.html", "<h1>Shop 1.4.2</h1>")));
+        var zip = TestArchives.Body(TestArchives.Zip(("www/index.html", "<h1>Shop 1.4.2 on #{AUTODEPLOY_MACHINE}</h1>")));
         Assert.Equal(HttpStatusCode.Created, (await _api.PostAsync("/api/packages?fileName=Shop.Web.1.4.2.zip", zip)).StatusCode);
         var release = await IdAsync(await _api.PostAsJsonAsync($"/api/projects/{project}/releases", new { version = "1.0.0" }));
         Assert.Equal(HttpStatusCode.OK, (await _api.PutAsJsonAsync($"/api/projects/{project}/auto-deploy-overrides/{environment}", new { releaseId = release })).StatusCode);
@@ -83,11 +84,11 @@ public sealed class PackageAutoDeployTests : IAsyncLifetime
 
         Assert.Equal(DeploymentState.Success, details.Deployment.State);
         var folder = Path.Combine(_apps, "Shop", "Shop.Web", "1.4.2");
-        Assert.Equal("<h1>Shop 1.4.2</h1>", await File.ReadAllTextAsync(Path.Combine(folder, "www", "index.html")));
+        Assert.Equal("<h1>Shop 1.4.2 on web-01</h1>", await File.ReadAllTextAsync(Path.Combine(folder, "www", "index.html")));
         var log = await _api.GetFromJsonAsync<LogPage>($"/api/deployments/{deployment.Id}/log", ProtocolAgent.Json);
         var texts = log!.Lines.Select(l => l.Text).ToList();
         Assert.Contains($"running Shop.Web 1.4.2 in {folder}", texts);
-        Assert.Contains("<h1>Shop 1.4.2</h1>", texts);
+        Assert.Contains("<h1>Shop 1.4.2 on web-01</h1>", texts);
         var releases = await _api.GetStringAsync($"/api/machines/{machine.MachineId}/releases");
         Assert.Contains("Shop.Web", releases);
     }

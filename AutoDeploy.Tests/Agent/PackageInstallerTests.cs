@@ -74,9 +74,9 @@ public sealed class PackageInstallerTests : IAsyncLifetime
         var package = Serve("Shop", "1.0.0", TestArchives.Zip(("start.sh", "echo started"), ("www/index.html", "<h1>Shop</h1>")));
         var installer = Installer();
 
-        var folder = await installer.InstallAsync(package, _ => { }, CancellationToken.None);
+        var folder = await installer.InstallAsync(package, NoVariables, _ => { }, CancellationToken.None);
         var log = new List<string>();
-        var again = await installer.InstallAsync(package, log.Add, CancellationToken.None);
+        var again = await installer.InstallAsync(package, NoVariables, log.Add, CancellationToken.None);
 
         Assert.Equal(Path.Combine(_home, "apps", "Web-shop", "Shop", "1.0.0"), folder);
         Assert.Equal(folder, again);
@@ -92,7 +92,7 @@ public sealed class PackageInstallerTests : IAsyncLifetime
         var package = Serve("Shop", "1.0.0", zip);
         _cutAfter = zip.Length / 2;
 
-        var folder = await Installer().InstallAsync(package, _ => { }, CancellationToken.None);
+        var folder = await Installer().InstallAsync(package, NoVariables, _ => { }, CancellationToken.None);
 
         Assert.True(File.Exists(Path.Combine(folder, "big.txt")));
         Assert.Equal(2, _ranges.Count);
@@ -107,7 +107,7 @@ public sealed class PackageInstallerTests : IAsyncLifetime
     {
         var package = Serve("Shop", "1.0.0", TestArchives.Zip(("a.txt", "x"))) with { Sha256 = new string('0', 64) };
 
-        var refused = await Assert.ThrowsAsync<PackageInstallException>(() => Installer().InstallAsync(package, _ => { }, CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<PackageInstallException>(() => Installer().InstallAsync(package, NoVariables, _ => { }, CancellationToken.None));
 
         Assert.Contains($"expected {new string('0', 64)}, got {Hash(_files["Shop/1.0.0"])}", refused.Message);
         Assert.False(Directory.Exists(Path.Combine(_home, "apps")));
@@ -119,7 +119,7 @@ public sealed class PackageInstallerTests : IAsyncLifetime
     {
         var package = Serve("Shop", "1.0.0", TestArchives.Zip(("ok.txt", "x"), ("../../escaped.txt", "owned")));
 
-        var refused = await Assert.ThrowsAsync<PackageInstallException>(() => Installer().InstallAsync(package, _ => { }, CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<PackageInstallException>(() => Installer().InstallAsync(package, NoVariables, _ => { }, CancellationToken.None));
 
         Assert.Contains("'../../escaped.txt' would be written outside its folder", refused.Message);
         Assert.False(File.Exists(Path.Combine(_home, "apps", "escaped.txt")));
@@ -134,7 +134,7 @@ public sealed class PackageInstallerTests : IAsyncLifetime
     {
         var package = Serve("Shop", "1.0.0", TarGz(("run.sh", "echo hi", null), ("out", null, target)));
 
-        var refused = await Assert.ThrowsAsync<PackageInstallException>(() => Installer().InstallAsync(package, _ => { }, CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<PackageInstallException>(() => Installer().InstallAsync(package, NoVariables, _ => { }, CancellationToken.None));
 
         Assert.Contains($"points to '{target}', outside its folder", refused.Message);
     }
@@ -145,7 +145,7 @@ public sealed class PackageInstallerTests : IAsyncLifetime
     {
         var package = Serve("Shop", "1.0.0", TarGz(("bin/run.sh", "echo hi", null), ("current", null, "bin")));
 
-        var folder = await Installer().InstallAsync(package, _ => { }, CancellationToken.None);
+        var folder = await Installer().InstallAsync(package, NoVariables, _ => { }, CancellationToken.None);
 
         Assert.Equal("bin", new FileInfo(Path.Combine(folder, "current")).LinkTarget);
         Assert.True(File.GetUnixFileMode(Path.Combine(folder, "bin", "run.sh")).HasFlag(UnixFileMode.UserExecute));
@@ -157,7 +157,7 @@ public sealed class PackageInstallerTests : IAsyncLifetime
         var package = Serve("Shop", "1.0.0", TestArchives.Bomb(5_000_000));
 
         var refused = await Assert.ThrowsAsync<PackageInstallException>(() =>
-            Installer(maxBytes: 1_000_000).InstallAsync(package, _ => { }, CancellationToken.None));
+            Installer(maxBytes: 1_000_000).InstallAsync(package, NoVariables, _ => { }, CancellationToken.None));
 
         Assert.Contains("expands to more than 1000000 bytes", refused.Message);
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_home, "apps", "Web-shop", "Shop")));
@@ -169,12 +169,42 @@ public sealed class PackageInstallerTests : IAsyncLifetime
         var installer = Installer();
         foreach (var version in new[] { "1.0.0", "1.1.0", "1.2.0", "1.3.0" })
         {
-            await installer.InstallAsync(Serve("Shop", version, TestArchives.Zip(("v.txt", version))), _ => { }, CancellationToken.None);
+            await installer.InstallAsync(Serve("Shop", version, TestArchives.Zip(("v.txt", version))), NoVariables, _ => { }, CancellationToken.None);
         }
 
         Assert.Equal(["1.1.0", "1.2.0", "1.3.0"],
             Directory.EnumerateDirectories(Path.Combine(_home, "apps", "Web-shop", "Shop")).Select(Path.GetFileName).Order());
     }
+
+    [Fact]
+    public async Task Variables_are_substituted_in_the_files_the_step_lists_and_only_their_names_are_logged()
+    {
+        var package = Serve("Shop", "1.0.0", TestArchives.Zip(
+            ("config/app.json", "{\"db\": \"#{DB_PASSWORD}\", \"env\": \"#{AUTODEPLOY_ENVIRONMENT}\", \"other\": \"#{NOT_SET}\"}"),
+            ("untouched.txt", "#{DB_PASSWORD}"))) with { SubstituteInFiles = ["config/app.json"] };
+        var log = new List<string>();
+        var variables = new Dictionary<string, string> { ["DB_PASSWORD"] = "s3cret!", ["AUTODEPLOY_ENVIRONMENT"] = "Production" };
+
+        var folder = await Installer().InstallAsync(package, variables, log.Add, CancellationToken.None);
+
+        Assert.Equal("{\"db\": \"s3cret!\", \"env\": \"Production\", \"other\": \"#{NOT_SET}\"}",
+            await File.ReadAllTextAsync(Path.Combine(folder, "config", "app.json")));
+        Assert.Equal("#{DB_PASSWORD}", await File.ReadAllTextAsync(Path.Combine(folder, "untouched.txt")));
+        Assert.Contains("Substituted AUTODEPLOY_ENVIRONMENT, DB_PASSWORD in config/app.json; no variable for NOT_SET (left as it is)", log);
+        Assert.DoesNotContain(log, l => l.Contains("s3cret!"));
+    }
+
+    [Fact]
+    public async Task A_file_to_substitute_that_the_package_lacks_fails_the_install()
+    {
+        var package = Serve("Shop", "1.0.0", TestArchives.Zip(("a.txt", "x"))) with { SubstituteInFiles = ["config/missing.json"] };
+
+        var refused = await Assert.ThrowsAsync<PackageInstallException>(() => Installer().InstallAsync(package, NoVariables, _ => { }, CancellationToken.None));
+
+        Assert.Contains("no file 'config/missing.json'", refused.Message);
+    }
+
+    private static readonly Dictionary<string, string> NoVariables = [];
 
     private PackageInstaller Installer(long maxBytes = 1L << 30) =>
         new(new AgentClient(_http, _url, Token), Path.Combine(_home, "packages"), Path.Combine(_home, "apps")) { MaxExtractedBytes = maxBytes };

@@ -96,6 +96,25 @@ public sealed class ReleasePackagesTests : IAsyncLifetime
         Assert.Contains("package id starts with a letter or digit", problem.Errors["steps[0].packageId"][0]);
     }
 
+    [Fact]
+    public async Task Files_to_substitute_need_a_package_and_must_stay_inside_it()
+    {
+        var withoutPackage = await _api.PutAsJsonAsync($"/api/projects/{_projectId}", new
+        {
+            name = "Shop",
+            steps = new[] { new { name = "Install", roles = new[] { "web" }, script = "true", timeout = "00:10:00", substituteInFiles = new[] { "app.json" } } },
+        });
+        var escaping = await _api.PutAsJsonAsync($"/api/projects/{_projectId}", new
+        {
+            name = "Shop",
+            steps = new[] { new { name = "Install", roles = new[] { "web" }, script = "true", timeout = "00:10:00", packageId = "Shop.Web",
+                substituteInFiles = new[] { "../../etc/app.json" } } },
+        });
+
+        Assert.Contains("needs a package", (await ProblemAsync(withoutPackage, HttpStatusCode.BadRequest)).Errors["steps[0].substituteInFiles"][0]);
+        Assert.Contains("is not a path inside the package", (await ProblemAsync(escaping, HttpStatusCode.BadRequest)).Errors["steps[0].substituteInFiles"][0]);
+    }
+
     private async Task<ReleaseDetails> CreateReleaseAsync(string version, Dictionary<string, string>? packages)
     {
         var response = await _api.PostAsJsonAsync($"/api/projects/{_projectId}/releases", new { version, packages });

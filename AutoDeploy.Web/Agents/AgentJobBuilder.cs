@@ -28,7 +28,8 @@ public static class AgentJobBuilder
         var context = new DeploymentContext(deployment.Id, deployment.ProjectName, deployment.ReleaseVersion,
             deployment.EnvironmentId, deployment.EnvironmentName, machine.Name, machine.Roles);
         var variables = DeploymentVariables.For(context, release.Variables);
-        var package = step.PackageId is null ? null : await PackageAsync(db, release, step.PackageId, deployment.ProjectName, cancellationToken);
+        var package = step.PackageId is null ? null
+            : await PackageAsync(db, release, step.PackageId, deployment.ProjectName, cancellationToken) with { SubstituteInFiles = step.SubstituteInFiles };
         return new AgentJob(job.Id, job.Kind, step.Name, step.Script, variables, job.TimeoutSeconds, heartbeat, package);
     }
 

@@ -102,7 +102,11 @@ public sealed record ProjectRequest(
         Description = Description,
         IsEnabled = IsEnabled ?? true,
         Steps = [.. (Steps ?? []).Select(s => s is null ? new DeploymentStep()
-            : s with { Roles = s.Roles ?? [], PackageId = string.IsNullOrWhiteSpace(s.PackageId) ? null : s.PackageId.Trim() })],
+            : s with
+            {
+                Roles = s.Roles ?? [], PackageId = string.IsNullOrWhiteSpace(s.PackageId) ? null : s.PackageId.Trim(),
+                SubstituteInFiles = s.SubstituteInFiles ?? [],
+            })],
         Variables = [.. (Variables ?? []).Select(v => v ?? new VariableInput())],
         Connectivity = Connectivity is null
             ? new ConnectivitySettings()

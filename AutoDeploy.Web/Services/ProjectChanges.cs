@@ -53,6 +53,7 @@ internal sealed record ProjectChanges(
             Script = (s.Script ?? "").ReplaceLineEndings("\n"),
             Timeout = s.Timeout,
             PackageId = string.IsNullOrWhiteSpace(s.PackageId) ? null : s.PackageId.Trim(),
+            SubstituteInFiles = [.. (s.SubstituteInFiles ?? []).Select(f => f?.Trim() ?? "").Where(f => f.Length > 0)],
         }).ToList();
         var connectivity = input.Connectivity with { SkipUnavailableRoles = Clean(input.Connectivity.SkipUnavailableRoles) };
         return new ProjectChanges(steps, variables, connectivity, problems);

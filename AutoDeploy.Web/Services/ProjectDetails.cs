@@ -38,7 +38,7 @@ public sealed record ProjectDetails(
         Connectivity = Copy(Connectivity),
     };
 
-    private static DeploymentStep Copy(DeploymentStep step) => step with { Roles = [.. step.Roles] };
+    private static DeploymentStep Copy(DeploymentStep step) => step with { Roles = [.. step.Roles], SubstituteInFiles = [.. step.SubstituteInFiles] };
 
     private static ConnectivitySettings Copy(ConnectivitySettings settings) =>
         settings with { SkipUnavailableRoles = [.. settings.SkipUnavailableRoles] };
