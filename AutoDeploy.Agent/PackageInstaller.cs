@@ -12,14 +12,12 @@ public sealed class PackageInstallException(string message) : Exception(message)
 /// <c>.part</c> file, resumed from where a cut connection left it (HTTP range), and checked against its SHA-256 before
 /// it is cached. It is extracted into <c>&lt;apps&gt;/&lt;project&gt;/&lt;package&gt;/&lt;version&gt;</c> through
 /// <see cref="PackageExtractor"/>, which refuses entries and links that escape and archives that expand too far; the last
-/// <see cref="KeepVersions"/> versions of each package stay, older ones are deleted.
+/// versions of each package stay (as many as the machine policy says), older ones are deleted.
 /// </summary>
 public sealed class PackageInstaller(AgentClient client, string cacheFolder, string appsFolder)
 {
     /// <summary>How often a cut download is resumed before the step fails.</summary>
     public int MaxAttempts { get; init; } = 5;
-
-    public int KeepVersions { get; init; } = 3;
 
     public long MaxExtractedBytes { get; init; } = 8L * 1024 * 1024 * 1024;
 
@@ -35,7 +33,7 @@ public sealed class PackageInstaller(AgentClient client, string cacheFolder, str
         {
             await VariableSubstitution.ApplyAsync(target, files, variables, log, ct);
         }
-        RemoveOldVersions(packageFolder, target, log);
+        RemoveOldVersions(packageFolder, target, Math.Max(1, package.KeepVersions), log);
         return target;
     }
 
@@ -75,14 +73,14 @@ public sealed class PackageInstaller(AgentClient client, string cacheFolder, str
         return cached;
     }
 
-    private void RemoveOldVersions(string packageFolder, string current, Action<string> log)
+    private static void RemoveOldVersions(string packageFolder, string current, int keep, Action<string> log)
     {
         var old = new DirectoryInfo(packageFolder).EnumerateDirectories()
             .Where(d => d.FullName != Path.GetFullPath(current) && !d.Name.StartsWith('.'))
-            .OrderByDescending(d => d.LastWriteTimeUtc).Skip(Math.Max(0, KeepVersions - 1)).ToList();
+            .OrderByDescending(d => d.LastWriteTimeUtc).Skip(keep - 1).ToList();
         foreach (var folder in old)
         {
-            log($"Removing the old version {folder.Name} (keeping {KeepVersions})");
+            log($"Removing the old version {folder.Name} (the machine policy keeps {keep})");
             folder.Delete(recursive: true);
         }
     }

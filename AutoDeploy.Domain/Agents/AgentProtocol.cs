@@ -61,7 +61,7 @@ public sealed record AgentJob(
 /// then <c>#{Name}</c> in <paramref name="SubstituteInFiles"/> becomes the job's variable of that name.
 /// </summary>
 public sealed record JobPackage(string PackageId, string Version, Packages.PackageFormat Format, string Sha256, long Size, string Project,
-    IReadOnlyList<string>? SubstituteInFiles = null)
+    IReadOnlyList<string>? SubstituteInFiles = null, int KeepVersions = Policies.MachinePolicy.DefaultPackageVersionsToKeep)
 {
     public string Path => $"api/agent/packages/{Uri.EscapeDataString(PackageId)}/{Uri.EscapeDataString(Version)}";
 }

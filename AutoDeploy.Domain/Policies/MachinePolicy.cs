@@ -22,6 +22,12 @@ public sealed class MachinePolicy : Document
     public TimeSpan DeleteUnavailableAfter { get; set; } = TimeSpan.FromHours(1);
     public AgentVersionCheck AgentVersionCheck { get; set; } = AgentVersionCheck.Warn;
 
+    public const int DefaultPackageVersionsToKeep = 3;
+    public const int MaxPackageVersionsToKeep = 100;
+
+    /// <summary>How many extracted versions of each package its agents keep; older folders are deleted after a deployment.</summary>
+    public int PackageVersionsToKeep { get; set; } = DefaultPackageVersionsToKeep;
+
     public static MachinePolicy CreateDefault()
     {
         var policy = new MachinePolicy { IsDefault = true, Description = "Used by every machine that names no other policy." };

@@ -19,6 +19,8 @@ public sealed class MachinePolicyInput
 
     public AgentVersionCheck AgentVersionCheck { get; set; } = AgentVersionCheck.Warn;
 
+    public int PackageVersionsToKeep { get; set; } = MachinePolicy.DefaultPackageVersionsToKeep;
+
     /// <summary>Copies the input onto <paramref name="policy"/>: name trimmed, script with Unix line endings.</summary>
     public void ApplyTo(MachinePolicy policy)
     {
@@ -31,5 +33,6 @@ public sealed class MachinePolicyInput
         policy.CleanupBehavior = CleanupBehavior;
         policy.DeleteUnavailableAfter = DeleteUnavailableAfter;
         policy.AgentVersionCheck = AgentVersionCheck;
+        policy.PackageVersionsToKeep = PackageVersionsToKeep;
     }
 }

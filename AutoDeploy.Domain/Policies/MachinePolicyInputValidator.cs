@@ -36,6 +36,8 @@ public sealed class MachinePolicyInputValidator : AbstractValidator<MachinePolic
             .WithMessage("The time before an unavailable machine is deleted cannot be negative.")
             .LessThanOrEqualTo(MaxDeleteAfter)
             .WithMessage("The time before an unavailable machine is deleted must be at most 365 days.");
+        RuleFor(x => x.PackageVersionsToKeep).InclusiveBetween(1, MachinePolicy.MaxPackageVersionsToKeep)
+            .WithMessage($"Keep between 1 and {MachinePolicy.MaxPackageVersionsToKeep} versions of each package.");
         RuleFor(x => x.AgentVersionCheck).IsInEnum()
             .WithMessage($"The agent version check must be one of: {Names<AgentVersionCheck>()}.");
     }

@@ -164,15 +164,16 @@ public sealed class PackageInstallerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_last_three_versions_are_kept()
+    public async Task As_many_versions_as_the_machine_policy_says_are_kept()
     {
         var installer = Installer();
         foreach (var version in new[] { "1.0.0", "1.1.0", "1.2.0", "1.3.0" })
         {
-            await installer.InstallAsync(Serve("Shop", version, TestArchives.Zip(("v.txt", version))), NoVariables, _ => { }, CancellationToken.None);
+            var package = Serve("Shop", version, TestArchives.Zip(("v.txt", version))) with { KeepVersions = 2 };
+            await installer.InstallAsync(package, NoVariables, _ => { }, CancellationToken.None);
         }
 
-        Assert.Equal(["1.1.0", "1.2.0", "1.3.0"],
+        Assert.Equal(["1.2.0", "1.3.0"],
             Directory.EnumerateDirectories(Path.Combine(_home, "apps", "Web-shop", "Shop")).Select(Path.GetFileName).Order());
     }
 

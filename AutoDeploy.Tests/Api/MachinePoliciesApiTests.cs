@@ -37,6 +37,19 @@ public sealed class MachinePoliciesApiTests(AutoDeployAppFactory app) : IClassFi
     }
 
     [Fact]
+    public async Task A_policy_says_how_many_package_versions_its_machines_keep()
+    {
+        var refused = await _client.PostAsJsonAsync("/api/machine-policies", new { name = Unique("Keep"), packageVersionsToKeep = 0 });
+        var created = await _client.PostAsJsonAsync("/api/machine-policies", new { name = Unique("Keep"), packageVersionsToKeep = 5 });
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("Keep between 1 and 100 versions of each package.", (await ErrorsAsync(refused))["packageVersionsToKeep"]);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var policy = await _client.GetFromJsonAsync<JsonElement>(created.Headers.Location);
+        Assert.Equal(5, policy.GetProperty("packageVersionsToKeep").GetInt32());
+    }
+
+    [Fact]
     public async Task Post_invalid_input_is_400_with_every_message()
     {
         var body = new { name = "", healthCheckInterval = "00:00:30", healthCheckType = "RunScript", deleteUnavailableAfter = "-00:01:00" };

@@ -29,7 +29,12 @@ public static class AgentJobBuilder
             deployment.EnvironmentId, deployment.EnvironmentName, machine.Name, machine.Roles);
         var variables = DeploymentVariables.For(context, release.Variables);
         var package = step.PackageId is null ? null
-            : await PackageAsync(db, release, step.PackageId, deployment.ProjectName, cancellationToken) with { SubstituteInFiles = step.SubstituteInFiles };
+            : await PackageAsync(db, release, step.PackageId, deployment.ProjectName, cancellationToken) with
+            {
+                SubstituteInFiles = step.SubstituteInFiles,
+                KeepVersions = await db.MachinePolicies.Where(p => p.Id == machine.MachinePolicyId).Select(p => p.PackageVersionsToKeep)
+                    .SingleAsync(cancellationToken),
+            };
         return new AgentJob(job.Id, job.Kind, step.Name, step.Script, variables, job.TimeoutSeconds, heartbeat, package);
     }
 

@@ -114,7 +114,8 @@ public sealed record MachinePolicyRequest(
     string? CleanupBehavior = null,
     string? DeleteUnavailableAfter = null,
     string? AgentVersionCheck = null,
-    int? Version = null)
+    int? Version = null,
+    int? PackageVersionsToKeep = null)
 {
     /// <summary>
     /// The input to validate and save, and a message per duration that could not be read. An enum name that is not
@@ -137,6 +138,7 @@ public sealed record MachinePolicyRequest(
             DeleteUnavailableAfter = Duration(DeleteUnavailableAfter, defaults.DeleteUnavailableAfter,
                 nameof(MachinePolicyInput.DeleteUnavailableAfter), "The time before an unavailable machine is deleted", unreadable),
             AgentVersionCheck = Choice(AgentVersionCheck, defaults.AgentVersionCheck),
+            PackageVersionsToKeep = PackageVersionsToKeep ?? defaults.PackageVersionsToKeep,
         };
         return (input, unreadable);
     }

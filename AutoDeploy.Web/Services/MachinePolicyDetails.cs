@@ -32,10 +32,16 @@ public sealed record MachinePolicyDetails(
     AgentVersionCheck AgentVersionCheck,
     IReadOnlyList<PolicyMachine> Machines)
 {
+    /// <summary>How many extracted versions of each package the machines keep.</summary>
+    public int PackageVersionsToKeep { get; init; } = MachinePolicy.DefaultPackageVersionsToKeep;
+
     public static MachinePolicyDetails From(MachinePolicy policy, IReadOnlyList<PolicyMachine> machines) => new(
         policy.Id, policy.Name, policy.Description, policy.IsDefault, policy.Version,
         policy.HealthCheckInterval, policy.HealthCheckType, policy.HealthCheckScript, policy.ConnectivityBehavior,
-        policy.CleanupBehavior, policy.DeleteUnavailableAfter, policy.AgentVersionCheck, machines);
+        policy.CleanupBehavior, policy.DeleteUnavailableAfter, policy.AgentVersionCheck, machines)
+    {
+        PackageVersionsToKeep = policy.PackageVersionsToKeep,
+    };
 
     /// <summary>An editable copy: changing it never changes this object.</summary>
     public MachinePolicyInput ToInput() => new()
@@ -49,6 +55,7 @@ public sealed record MachinePolicyDetails(
         CleanupBehavior = CleanupBehavior,
         DeleteUnavailableAfter = DeleteUnavailableAfter,
         AgentVersionCheck = AgentVersionCheck,
+        PackageVersionsToKeep = PackageVersionsToKeep,
     };
 }
 

@@ -15,5 +15,6 @@ internal sealed class MachinePolicyConfiguration : IEntityTypeConfiguration<Mach
         builder.Property(p => p.ConnectivityBehavior).HasConversion<string>().HasMaxLength(50);
         builder.Property(p => p.CleanupBehavior).HasConversion<string>().HasMaxLength(50);
         builder.Property(p => p.AgentVersionCheck).HasConversion<string>().HasMaxLength(50);
+        builder.Property(p => p.PackageVersionsToKeep).HasDefaultValue(MachinePolicy.DefaultPackageVersionsToKeep);
     }
 }
