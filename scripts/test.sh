@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: unit, bUnit, API, PostgreSQL (the tests start their own throwaway server) and Playwright E2E in
-# Debian's Chromium, and beside them the tests that start the app again with the app on PostgreSQL. Installs what a fresh Debian
+# Debian's Chromium, then the tests that start the app again with the app on PostgreSQL. Installs what a fresh Debian
 # machine lacks (while the solution builds), prints how long each phase took, then "N passed, N failed, N skipped"
 # computed from the test results.
 set -euo pipefail
@@ -38,22 +38,15 @@ fi
 rm -f TestResults.install.log
 
 rm -rf TestResults
-mkdir -p TestResults
 status=0
-# The tests that start the app (marked [Trait("Database", "App")], checked by AppDatabaseTraitTests) once more with the
-# app on PostgreSQL (throwaway servers the tests start, each on a free port). Nothing else changes with the database:
-# the PostgreSQL-only tests run in the main pass, and the benchmarks' smoke runs have servers of their own. It runs
-# beside the main pass: alone, each keeps about one of two cores busy; its output follows the main pass's.
-AUTODEPLOY_TEST_DATABASE=Postgres dotnet test AutoDeploy.Tests --no-build --logger trx --results-directory TestResults/postgres \
-  --filter "Database=App" "$@" >TestResults/postgres.log 2>&1 &
-postgres_pid=$!
 dotnet test AutoDeploy.sln --no-build --logger trx --results-directory TestResults "$@" || status=$?
-postgres_status=0
-wait "$postgres_pid" || postgres_status=$?
-echo "-- The app's tests again on PostgreSQL:"
-cat TestResults/postgres.log
-[ "$postgres_status" -eq 0 ] || status=$postgres_status
-phase "Tests (AutoDeploy.Tests and AutoDeploy.E2E, and the app's tests again on PostgreSQL, side by side)"
+phase "Tests (AutoDeploy.Tests and AutoDeploy.E2E side by side)"
+# The tests that start the app (marked [Trait("Database", "App")], checked by AppDatabaseTraitTests) once more with the
+# app on PostgreSQL (a throwaway server the tests start). Nothing else changes with the database: the PostgreSQL-only
+# tests ran above, and the benchmarks' smoke runs have servers of their own.
+AUTODEPLOY_TEST_DATABASE=Postgres dotnet test AutoDeploy.Tests --no-build --logger trx --results-directory TestResults/postgres \
+  --filter "Database=App" "$@" || status=$?
+phase "The app's tests again on PostgreSQL"
 
 if ls TestResults/*.trx >/dev/null 2>&1; then
   read -r p f t e < <(grep -ho '<Counters [^>]*' TestResults/*.trx TestResults/postgres/*.trx | awk '{for(i=2;i<=NF;i++){split($i,a,"=");gsub(/"/,"",a[2]);v[a[1]]+=a[2]}} END{print v["passed"]+0, v["failed"]+v["error"]+v["timeout"]+v["aborted"], v["total"]+0, v["executed"]+0}')
