@@ -8,9 +8,10 @@ namespace AutoDeploy.Tests.Api;
 
 /// <summary>
 /// The API's limits, on real Kestrel (which enforces body sizes): a body over the limit is 413 and a caller over their
-/// rate is 429, both problem details; the agents' endpoints keep their own, larger allowance.
+/// rate is 429, both problem details; the agents' endpoints keep their own, larger allowance. On SQLite only: the limits
+/// are the web server's and the rate limiter's, in front of any database.
 /// </summary>
-[Trait("Database", "App")]
+[Trait("Database", "SqliteOnly")]
 public sealed class ApiLimitsTests : IAsyncLifetime
 {
     private const int BodyLimit = 4096;
