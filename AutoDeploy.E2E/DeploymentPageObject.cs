@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
 
 namespace AutoDeploy.E2E;
 
@@ -6,6 +7,24 @@ namespace AutoDeploy.E2E;
 public sealed class DeploymentPageObject(IPage page)
 {
     public Task GotoAsync(int id) => page.GotoInteractiveAsync($"/deployments/{id}");
+
+    /// <summary>
+    /// On a release's page: Deploy, the environment chosen (and its list closed), Deploy in the dialog; returns once the
+    /// dialog has closed (an error it shows fails here, with the dialog in the message) and the deployment's page is reached.
+    /// </summary>
+    public async Task DeployFromReleasePageAsync(string environment)
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = "Deploy", Exact = true }).OpenDialogAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await page.GetByTestId("deploy-environment").PickAsync(environment);
+        await Expect(dialog.GetByRole(AriaRole.Combobox, new() { Name = "Environment" })).ToHaveTextAsync(environment);
+        await Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Deploy", Exact = true }).ClickAsync();
+        await Expect(dialog).ToHaveCountAsync(0);
+        // Only until the navigation commits (as SignInPage does): the auto-waiting assertions after it wait for the page.
+        // Beside stress-ng the wait for its "load" ran out after 30 s.
+        await page.WaitForURLAsync("**/deployments/*", new() { WaitUntil = WaitUntilState.Commit });
+    }
 
     /// <summary>Opens the deployment from the Deployments list by its number.</summary>
     public async Task OpenFromListAsync(int id)

@@ -37,13 +37,8 @@ public sealed class DeploymentTests(E2EFixture fixture) : IAsyncLifetime
         var page = session.Page;
         await page.GotoInteractiveAsync($"/releases/{releaseId}");
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Deploy", Exact = true }).OpenDialogAsync();
-        await page.GetByTestId("deploy-environment").PickAsync(Environment);
-        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Deploy", Exact = true }).ClickAsync();
-        // Only until the navigation commits (as SignInPage does): the auto-waiting assertions below wait for the page. Beside
-        // stress-ng the wait for its "load" ran out after 30 s.
-        await page.WaitForURLAsync("**/deployments/*", new() { WaitUntil = WaitUntilState.Commit });
         var deployment = new DeploymentPageObject(page);
+        await deployment.DeployFromReleasePageAsync(Environment);
         await Expect(deployment.Log).ToContainTextAsync($"started on web-a-{_suffix}");
         await Expect(deployment.Log).ToContainTextAsync($"started on web-b-{_suffix}");
         await Expect(deployment.State).ToHaveAttributeAsync("data-state", "Executing");

@@ -13,9 +13,14 @@ namespace AutoDeploy.E2E;
 /// </summary>
 public sealed class E2EAgents(E2EFixture fixture) : IAsyncDisposable
 {
+    /// <summary>Where the agents extract and cache packages: a folder of this set of agents, deleted with it.</summary>
+    private readonly string _apps = Directory.CreateTempSubdirectory("autodeploy-e2e-apps-").FullName;
+
     /// <summary>Output and a cancel reach the server within a fraction of a second, so pages show them sooner.</summary>
-    private static readonly AgentRunnerOptions Fast = new()
+    private AgentRunnerOptions Fast => new()
     {
+        AppsFolder = Path.Combine(_apps, "apps"),
+        PackageCacheFolder = Path.Combine(_apps, "cache"),
         RetryInitialDelay = TimeSpan.FromMilliseconds(50),
         RetryMaxDelay = TimeSpan.FromMilliseconds(500),
         HeartbeatInterval = TimeSpan.FromMilliseconds(500),
@@ -63,6 +68,7 @@ public sealed class E2EAgents(E2EFixture fixture) : IAsyncDisposable
         _stop.Dispose();
         _http.Dispose();
         _api.Dispose();
+        Directory.Delete(_apps, recursive: true);
     }
 
     private async Task<bool> IsHealthyAsync(int machineId) =>

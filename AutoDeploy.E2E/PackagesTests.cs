@@ -1,4 +1,4 @@
-using System.IO.Compression;
+using AutoDeploy.Tests.Packages;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -12,12 +12,16 @@ public sealed class PackagesTests(E2EFixture fixture)
     {
         var id = $"E2E.Shop{Guid.NewGuid().ToString("N")[..8]}";
         var file = Path.Combine(Path.GetTempPath(), $"{id}.1.2.0.zip");
-        await File.WriteAllBytesAsync(file, Zip(("index.html", string.Concat(Enumerable.Repeat("<p>shop</p>", 200_000)))));
+        await File.WriteAllBytesAsync(file, TestArchives.Zip(("index.html", string.Concat(Enumerable.Repeat("<p>shop</p>", 200_000)))));
         await using var session = await fixture.NewSessionAsync();
         var page = session.Page;
         await page.GotoInteractiveAsync("/packages");
 
-        await page.Locator("input[type=file]").SetInputFilesAsync(file);
+        // Through the button's file chooser, as a user does: setting the hidden input's files straight after the page became
+        // interactive raced the upload component's script, which had not yet listened for the change (the upload never started).
+        var chooser = await page.RunAndWaitForFileChooserAsync(() =>
+            page.GetByRole(AriaRole.Button, new() { Name = "Upload package" }).ClickAsync());
+        await chooser.SetFilesAsync(file);
 
         var row = page.GetByTestId("packages").Locator("tbody tr").Filter(new() { HasText = id });
         await Expect(row).ToContainTextAsync("1.2.0");
@@ -27,19 +31,5 @@ public sealed class PackagesTests(E2EFixture fixture)
             page.Locator("[aria-label='Download 1.2.0']").ClickAsync());
         Assert.Equal(await File.ReadAllBytesAsync(file), await File.ReadAllBytesAsync(await download.PathAsync()));
         File.Delete(file);
-    }
-
-    private static byte[] Zip(params (string Name, string Content)[] files)
-    {
-        using var memory = new MemoryStream();
-        using (var zip = new ZipArchive(memory, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            foreach (var (name, content) in files)
-            {
-                using var writer = new StreamWriter(zip.CreateEntry(name).Open());
-                writer.Write(content);
-            }
-        }
-        return memory.ToArray();
     }
 }
