@@ -1,5 +1,6 @@
 using AutoDeploy.Domain.Packages;
 using AutoDeploy.Domain.Releases;
+using AutoDeploy.Domain.Validation;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Services;
 using Microsoft.EntityFrameworkCore;
@@ -126,7 +127,7 @@ public sealed class PackageService(IDbContextFactory<AutoDeployDbContext> factor
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var normalized = PackageIdentity.Normalize(packageId);
-        var normalVersion = SemanticVersion.TryParse(version, out var parsed) ? parsed.ToString() : version.Trim();
+        var normalVersion = PackageIdentity.NormalVersion(version);
         return await db.DeploymentTargets.Where(t => t.MachineId == machineId)
             .Join(db.Deployments, t => t.DeploymentId, d => d.Id, (t, d) => d.ReleaseId)
             .Join(db.Releases, releaseId => releaseId, r => r.Id, (_, r) => r)
@@ -165,7 +166,7 @@ public sealed class PackageService(IDbContextFactory<AutoDeployDbContext> factor
         SaveResult.Conflict($"{package.PackageId} {package.Version} cannot be {change}: release {string.Join(", ", releases)} deploys it.");
 
     public static SaveResult NotFound(string packageId, string version) =>
-        SaveResult.NotFound($"Package {Cut(packageId)} {Cut(version)} is not in the repository.");
+        SaveResult.NotFound($"Package {TextRules.Cut(packageId, 100)} {TextRules.Cut(version, 100)} is not in the repository.");
 
     private async Task<PackageVersion?> FindAsync(string packageId, string version, CancellationToken cancellationToken)
     {
@@ -177,7 +178,7 @@ public sealed class PackageService(IDbContextFactory<AutoDeployDbContext> factor
     private static IQueryable<PackageVersion> Find(IQueryable<PackageVersion> packages, string packageId, string version)
     {
         var normalized = PackageIdentity.Normalize(packageId);
-        var normalVersion = SemanticVersion.TryParse(version, out var parsed) ? parsed.ToString() : version.Trim();
+        var normalVersion = PackageIdentity.NormalVersion(version);
         return packages.Where(p => p.NormalizedPackageId == normalized && p.Version == normalVersion);
     }
 
@@ -204,7 +205,7 @@ public sealed class PackageService(IDbContextFactory<AutoDeployDbContext> factor
         {
             if (PackageIdentity.IdProblem(id) is { } idProblem)
             {
-                errors["packageId"] = [string.IsNullOrEmpty(id) ? $"{idProblem} The file name '{Cut(fileName)}' does not say it (id.version{format.Extension()})." : idProblem];
+                errors["packageId"] = [string.IsNullOrEmpty(id) ? $"{idProblem} The file name '{TextRules.Cut(fileName, 100)}' does not say it (id.version{format.Extension()})." : idProblem];
             }
             if (PackageIdentity.VersionProblem(version) is { } versionProblem)
             {
@@ -213,8 +214,6 @@ public sealed class PackageService(IDbContextFactory<AutoDeployDbContext> factor
         }
         return errors.Count > 0
             ? (new SaveResult(SaveStatus.Invalid, "The upload does not say which package and version it is.", errors), default)
-            : (null, (id!, SemanticVersion.TryParse(version, out var parsed) ? parsed.ToString() : version!, format));
+            : (null, (id!, PackageIdentity.NormalVersion(version!), format));
     }
-
-    private static string Cut(string text) => text.Length <= 100 ? text : text[..100] + "…";
 }

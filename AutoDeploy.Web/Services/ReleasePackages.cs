@@ -31,7 +31,7 @@ public static class ReleasePackages
             var uploaded = versions[key].ToList();
             if (askedByKey.TryGetValue(key, out var wanted))
             {
-                var normal = SemanticVersion.TryParse(wanted.Version, out var parsed) ? parsed.ToString() : wanted.Version;
+                var normal = PackageIdentity.NormalVersion(wanted.Version);
                 if (uploaded.FirstOrDefault(v => v.Version == normal) is { } found)
                 {
                     pins.Add(ReleasePackage.Pin(found.PackageId, found.Version));
