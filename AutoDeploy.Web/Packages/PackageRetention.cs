@@ -33,7 +33,7 @@ public sealed class PackageRetention(IServiceScopeFactory scopes, IDbContextFact
                 .Distinct().ToListAsync(cancellationToken)).Select(p => (p.NormalizedPackageId, p.Version)).ToHashSet();
         }
         var latest = versions.GroupBy(v => v.NormalizedPackageId)
-            .Select(g => g.MaxBy(v => SemanticVersion.TryParse(v.Version, out var parsed) ? parsed : null)!.Id).ToHashSet();
+            .Select(g => ReleaseVersions.NewestFirst(g, v => v.Version).First().Id).ToHashSet();
         var expired = versions.Where(v => v.UploadedAt < before && !latest.Contains(v.Id) && !pinned.Contains((v.NormalizedPackageId, v.Version)))
             .ToList();
         var deleted = new List<string>();

@@ -101,7 +101,7 @@ public sealed class PackageService(IDbContextFactory<AutoDeployDbContext> factor
         var versions = await db.PackageVersions.AsNoTracking().Where(p => ids.Contains(p.NormalizedPackageId)).ToListAsync(cancellationToken);
         return versions.GroupBy(p => p.NormalizedPackageId).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
         {
-            var latest = Newest(g).First();
+            var latest = ReleaseVersions.NewestFirst(g, p => p.Version).First();
             return new PackageSummary(latest.PackageId, latest.Version, g.Count(), latest.Size, g.Max(p => p.UploadedAt));
         }).ToList();
     }
@@ -112,7 +112,7 @@ public sealed class PackageService(IDbContextFactory<AutoDeployDbContext> factor
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var normalized = PackageIdentity.Normalize(packageId);
         var versions = await db.PackageVersions.AsNoTracking().Where(p => p.NormalizedPackageId == normalized).ToListAsync(cancellationToken);
-        return versions.Count == 0 ? null : Newest(versions).Select(PackageVersionSummary.Of).ToList();
+        return versions.Count == 0 ? null : ReleaseVersions.NewestFirst(versions, p => p.Version).Select(PackageVersionSummary.Of).ToList();
     }
 
     public async Task<PackageVersionSummary?> GetAsync(string packageId, string version, CancellationToken cancellationToken = default) =>
@@ -181,9 +181,6 @@ public sealed class PackageService(IDbContextFactory<AutoDeployDbContext> factor
         var normalVersion = PackageIdentity.NormalVersion(version);
         return packages.Where(p => p.NormalizedPackageId == normalized && p.Version == normalVersion);
     }
-
-    private static IEnumerable<PackageVersion> Newest(IEnumerable<PackageVersion> versions) =>
-        versions.OrderByDescending(p => SemanticVersion.TryParse(p.Version, out var v) ? v : null).ThenByDescending(p => p.Id);
 
     /// <summary>The id, version and format an upload names, or the 400 that says what is missing or wrong.</summary>
     private static (SaveResult? Problem, (string Id, string Version, PackageFormat Format) Value) Identify(PackageUploadRequest request)

@@ -41,7 +41,7 @@ public static class ReleasePackages
                     errors[Field(wanted.Id)] = [$"Package {id} {normal} is not in the repository; upload it first, or leave it out for the latest."];
                 }
             }
-            else if (uploaded.MaxBy(v => SemanticVersion.TryParse(v.Version, out var parsed) ? parsed : null) is { } latest)
+            else if (ReleaseVersions.NewestFirst(uploaded, v => v.Version).FirstOrDefault() is { } latest)
             {
                 pins.Add(ReleasePackage.Pin(latest.PackageId, latest.Version));
             }
