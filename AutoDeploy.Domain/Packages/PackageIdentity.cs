@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 using AutoDeploy.Domain.Releases;
+using AutoDeploy.Domain.Validation;
 
 namespace AutoDeploy.Domain.Packages;
 
@@ -14,6 +15,10 @@ public static partial class PackageIdentity
     public const int MaxIdLength = 100;
 
     public static string Normalize(string id) => id.Trim().ToUpperInvariant();
+
+    /// <summary>A version as the repository keeps it: its SemVer form (1.4.2 for " 1.4.2"), else the text trimmed.</summary>
+    public static string NormalVersion(string version) =>
+        SemanticVersion.TryParse(version, out var parsed) ? parsed.ToString() : version.Trim();
 
     /// <summary>What is wrong with the id, or null.</summary>
     public static string? IdProblem(string? id) => id?.Trim() switch
@@ -30,7 +35,7 @@ public static partial class PackageIdentity
     {
         null or "" => "Give the version, e.g. 1.4.2.",
         { Length: > SemanticVersion.MaxLength } => $"A version is at most {SemanticVersion.MaxLength} characters.",
-        var text when !SemanticVersion.IsValid(text) => $"'{Cut(text)}' is not a SemVer version such as 1.4.2 or 2.0.0-beta.1.",
+        var text when !SemanticVersion.IsValid(text) => $"'{TextRules.Cut(text, 40)}' is not a SemVer version such as 1.4.2 or 2.0.0-beta.1.",
         _ => null,
     };
 
@@ -53,8 +58,6 @@ public static partial class PackageIdentity
         id = version = null;
         return false;
     }
-
-    private static string Cut(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
     private static partial Regex IdPattern();

@@ -20,10 +20,8 @@ public sealed class ReleaseInputValidator : AbstractValidator<ReleaseInput>
         {
             if ((PackageIdentity.IdProblem(pin.Key) ?? PackageIdentity.VersionProblem(pin.Value)) is { } problem)
             {
-                context.AddFailure($"{nameof(ReleaseInput.Packages)}[{Cut(pin.Key)}]", problem);
+                context.AddFailure($"{nameof(ReleaseInput.Packages)}[{TextRules.Cut(pin.Key, PackageIdentity.MaxIdLength)}]", problem);
             }
         });
     }
-
-    private static string Cut(string text) => text.Length <= 100 ? text : text[..100];
 }

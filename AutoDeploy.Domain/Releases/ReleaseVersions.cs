@@ -1,6 +1,6 @@
 namespace AutoDeploy.Domain.Releases;
 
-/// <summary>Ordering and suggesting release versions by SemVer precedence.</summary>
+/// <summary>Ordering versions (of releases and of packages) by SemVer precedence, and suggesting the next release's.</summary>
 public static class ReleaseVersions
 {
     public const string First = "0.0.1";

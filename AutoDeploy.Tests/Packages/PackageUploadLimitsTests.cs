@@ -56,10 +56,10 @@ public sealed class PackageUploadLimitsTests : IAsyncLifetime
             await stream.WriteAsync(archive.AsMemory(0, archive.Length / 2));
             await stream.FlushAsync();
             // The server has the first half in a temporary file once it shows up; then the connection drops.
-            await Eventually.TrueAsync(() => Task.FromResult(Files().Any(f => f.Contains("/.uploads/", StringComparison.Ordinal))));
+            await Eventually.TrueAsync(() => Task.FromResult(_app.PackageFiles().Any(f => f.Contains("/.uploads/", StringComparison.Ordinal))));
         }
 
-        await Eventually.TrueAsync(() => Task.FromResult(Files().Count == 0), because: () => string.Join(", ", Files()));
+        await Eventually.TrueAsync(() => Task.FromResult(_app.PackageFiles().Count == 0), because: () => string.Join(", ", _app.PackageFiles()));
         await AssertNothingStoredAsync();
     }
 
@@ -67,12 +67,8 @@ public sealed class PackageUploadLimitsTests : IAsyncLifetime
     {
         await using var db = await _app.Services.GetRequiredService<IDbContextFactory<AutoDeployDbContext>>().CreateDbContextAsync();
         Assert.Empty(await db.PackageVersions.ToListAsync());
-        Assert.Empty(Files());
+        Assert.Empty(_app.PackageFiles());
     }
-
-    private List<string> Files() => Directory.Exists(_app.PackagesFolder)
-        ? Directory.EnumerateFiles(_app.PackagesFolder, "*", SearchOption.AllDirectories).ToList()
-        : [];
 
     /// <summary>Text that does not compress, so the archive is as large as its content.</summary>
     private static string RandomText(int length) => Convert.ToBase64String(Random.Shared.GetItems<byte>(Enumerable.Range(0, 256).Select(i => (byte)i).ToArray(), length))[..length];

@@ -44,10 +44,6 @@ public sealed class PackageUploadRefusalsTests(AutoDeployAppFactory app) : IClas
         Assert.True(problem.Errors.ContainsKey(field), $"Expected an error for {field}: {string.Join(", ", problem.Errors.Keys)}");
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<AutoDeployDbContext>>().CreateDbContextAsync();
         Assert.Empty(await db.PackageVersions.ToListAsync());
-        Assert.Empty(Files());
+        Assert.Empty(app.PackageFiles());
     }
-
-    private List<string> Files() => Directory.Exists(app.PackagesFolder)
-        ? Directory.EnumerateFiles(app.PackagesFolder, "*", SearchOption.AllDirectories).ToList()
-        : [];
 }

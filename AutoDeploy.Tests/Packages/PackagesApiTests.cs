@@ -133,7 +133,7 @@ public sealed class PackagesApiTests : IAsyncLifetime
 
         await ProblemAsync(await _api.GetAsync("/api/packages/shop/1.0.0/download"), HttpStatusCode.NotFound);
         await ProblemAsync(await _api.DeleteAsync("/api/packages/shop/1.0.0"), HttpStatusCode.NotFound);
-        Assert.Empty(Directory.EnumerateFiles(_app.PackagesFolder, "*", SearchOption.AllDirectories));
+        Assert.Empty(_app.PackageFiles());
         await using var db = await Database();
         Assert.Contains(await db.Events.Select(e => e.Category).ToListAsync(), c => c == EventCategories.PackageDeleted);
     }

@@ -28,6 +28,11 @@ public sealed class AutoDeployAppFactory : WebApplicationFactory<Program>
     /// <summary>The app's package store, deleted with the app.</summary>
     public string PackagesFolder { get; } = Path.Combine(Path.GetTempPath(), $"autodeploy-packages-{Guid.NewGuid():N}");
 
+    /// <summary>Every file in the package store, unfinished uploads (<c>.uploads/</c>) included; none before the first upload.</summary>
+    public List<string> PackageFiles() => Directory.Exists(PackagesFolder)
+        ? Directory.EnumerateFiles(PackagesFolder, "*", SearchOption.AllDirectories).ToList()
+        : [];
+
     /// <summary>Extra configuration a test wants, applied after the defaults.</summary>
     public Dictionary<string, string?> Settings { get; } = [];
 

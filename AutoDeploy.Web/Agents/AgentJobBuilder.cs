@@ -23,7 +23,7 @@ public static class AgentJobBuilder
         }
         var deployment = await db.Deployments.AsNoTracking().SingleAsync(d => d.Id == job.DeploymentId, cancellationToken);
         var release = await db.Releases.AsNoTracking().SingleAsync(r => r.Id == deployment.ReleaseId, cancellationToken);
-        var machine = await db.Machines.AsNoTracking().SingleAsync(m => m.Id == job.MachineId, cancellationToken);
+        var machine = await db.Machines.AsNoTracking().Include(m => m.MachinePolicy).SingleAsync(m => m.Id == job.MachineId, cancellationToken);
         var step = release.Steps[job.StepIndex.Value];
         var context = new DeploymentContext(deployment.Id, deployment.ProjectName, deployment.ReleaseVersion,
             deployment.EnvironmentId, deployment.EnvironmentName, machine.Name, machine.Roles);
@@ -32,8 +32,7 @@ public static class AgentJobBuilder
             : await PackageAsync(db, release, step.PackageId, deployment.ProjectName, cancellationToken) with
             {
                 SubstituteInFiles = step.SubstituteInFiles,
-                KeepVersions = await db.MachinePolicies.Where(p => p.Id == machine.MachinePolicyId).Select(p => p.PackageVersionsToKeep)
-                    .SingleAsync(cancellationToken),
+                KeepVersions = machine.MachinePolicy!.PackageVersionsToKeep,
             };
         return new AgentJob(job.Id, job.Kind, step.Name, step.Script, variables, job.TimeoutSeconds, heartbeat, package);
     }

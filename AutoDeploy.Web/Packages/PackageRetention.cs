@@ -23,19 +23,7 @@ public sealed class PackageRetention(IServiceScopeFactory scopes, IDbContextFact
         {
             return [];
         }
-        var before = time.GetUtcNow() - keepFor;
-        List<PackageVersion> versions;
-        HashSet<(string, string)> pinned;
-        await using (var db = await factory.CreateDbContextAsync(cancellationToken))
-        {
-            versions = await db.PackageVersions.AsNoTracking().ToListAsync(cancellationToken);
-            pinned = (await db.Releases.AsNoTracking().SelectMany(r => r.Packages).Select(p => new { p.NormalizedPackageId, p.Version })
-                .Distinct().ToListAsync(cancellationToken)).Select(p => (p.NormalizedPackageId, p.Version)).ToHashSet();
-        }
-        var latest = versions.GroupBy(v => v.NormalizedPackageId)
-            .Select(g => g.MaxBy(v => SemanticVersion.TryParse(v.Version, out var parsed) ? parsed : null)!.Id).ToHashSet();
-        var expired = versions.Where(v => v.UploadedAt < before && !latest.Contains(v.Id) && !pinned.Contains((v.NormalizedPackageId, v.Version)))
-            .ToList();
+        var expired = await ExpiredAsync(time.GetUtcNow() - keepFor, cancellationToken);
         var deleted = new List<string>();
         await using var scope = scopes.CreateAsyncScope();
         var service = scope.ServiceProvider.GetRequiredService<PackageService>();
@@ -48,6 +36,29 @@ public sealed class PackageRetention(IServiceScopeFactory scopes, IDbContextFact
             }
         }
         return deleted;
+    }
+
+    /// <summary>
+    /// The versions uploaded before <paramref name="before"/> that no release pins, found by the database, less the
+    /// latest of each package: SemVer precedence is not SQL's, so only the versions of those packages are read for it.
+    /// </summary>
+    private async Task<List<PackageVersion>> ExpiredAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var candidates = await db.PackageVersions.AsNoTracking()
+            .Where(v => v.UploadedAt < before
+                && !db.Releases.Any(r => r.Packages.Any(p => p.NormalizedPackageId == v.NormalizedPackageId && p.Version == v.Version)))
+            .ToListAsync(cancellationToken);
+        if (candidates.Count == 0)
+        {
+            return [];
+        }
+        var packages = candidates.Select(v => v.NormalizedPackageId).Distinct().ToList();
+        var versions = await db.PackageVersions.AsNoTracking().Where(v => packages.Contains(v.NormalizedPackageId))
+            .Select(v => new { v.Id, v.NormalizedPackageId, v.Version }).ToListAsync(cancellationToken);
+        var latest = versions.GroupBy(v => v.NormalizedPackageId)
+            .Select(g => ReleaseVersions.NewestFirst(g, v => v.Version).First().Id).ToHashSet();
+        return candidates.Where(v => !latest.Contains(v.Id)).ToList();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

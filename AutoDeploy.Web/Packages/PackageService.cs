@@ -1,5 +1,6 @@
 using AutoDeploy.Domain.Packages;
 using AutoDeploy.Domain.Releases;
+using AutoDeploy.Domain.Validation;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Services;
 using Microsoft.EntityFrameworkCore;
@@ -100,7 +101,7 @@ public sealed class PackageService(IDbContextFactory<AutoDeployDbContext> factor
         var versions = await db.PackageVersions.AsNoTracking().Where(p => ids.Contains(p.NormalizedPackageId)).ToListAsync(cancellationToken);
         return versions.GroupBy(p => p.NormalizedPackageId).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
         {
-            var latest = Newest(g).First();
+            var latest = ReleaseVersions.NewestFirst(g, p => p.Version).First();
             return new PackageSummary(latest.PackageId, latest.Version, g.Count(), latest.Size, g.Max(p => p.UploadedAt));
         }).ToList();
     }
@@ -111,7 +112,7 @@ public sealed class PackageService(IDbContextFactory<AutoDeployDbContext> factor
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var normalized = PackageIdentity.Normalize(packageId);
         var versions = await db.PackageVersions.AsNoTracking().Where(p => p.NormalizedPackageId == normalized).ToListAsync(cancellationToken);
-        return versions.Count == 0 ? null : Newest(versions).Select(PackageVersionSummary.Of).ToList();
+        return versions.Count == 0 ? null : ReleaseVersions.NewestFirst(versions, p => p.Version).Select(PackageVersionSummary.Of).ToList();
     }
 
     public async Task<PackageVersionSummary?> GetAsync(string packageId, string version, CancellationToken cancellationToken = default) =>
@@ -126,7 +127,7 @@ public sealed class PackageService(IDbContextFactory<AutoDeployDbContext> factor
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var normalized = PackageIdentity.Normalize(packageId);
-        var normalVersion = SemanticVersion.TryParse(version, out var parsed) ? parsed.ToString() : version.Trim();
+        var normalVersion = PackageIdentity.NormalVersion(version);
         return await db.DeploymentTargets.Where(t => t.MachineId == machineId)
             .Join(db.Deployments, t => t.DeploymentId, d => d.Id, (t, d) => d.ReleaseId)
             .Join(db.Releases, releaseId => releaseId, r => r.Id, (_, r) => r)
@@ -165,7 +166,7 @@ public sealed class PackageService(IDbContextFactory<AutoDeployDbContext> factor
         SaveResult.Conflict($"{package.PackageId} {package.Version} cannot be {change}: release {string.Join(", ", releases)} deploys it.");
 
     public static SaveResult NotFound(string packageId, string version) =>
-        SaveResult.NotFound($"Package {Cut(packageId)} {Cut(version)} is not in the repository.");
+        SaveResult.NotFound($"Package {TextRules.Cut(packageId, 100)} {TextRules.Cut(version, 100)} is not in the repository.");
 
     private async Task<PackageVersion?> FindAsync(string packageId, string version, CancellationToken cancellationToken)
     {
@@ -177,12 +178,9 @@ public sealed class PackageService(IDbContextFactory<AutoDeployDbContext> factor
     private static IQueryable<PackageVersion> Find(IQueryable<PackageVersion> packages, string packageId, string version)
     {
         var normalized = PackageIdentity.Normalize(packageId);
-        var normalVersion = SemanticVersion.TryParse(version, out var parsed) ? parsed.ToString() : version.Trim();
+        var normalVersion = PackageIdentity.NormalVersion(version);
         return packages.Where(p => p.NormalizedPackageId == normalized && p.Version == normalVersion);
     }
-
-    private static IEnumerable<PackageVersion> Newest(IEnumerable<PackageVersion> versions) =>
-        versions.OrderByDescending(p => SemanticVersion.TryParse(p.Version, out var v) ? v : null).ThenByDescending(p => p.Id);
 
     /// <summary>The id, version and format an upload names, or the 400 that says what is missing or wrong.</summary>
     private static (SaveResult? Problem, (string Id, string Version, PackageFormat Format) Value) Identify(PackageUploadRequest request)
@@ -204,7 +202,7 @@ public sealed class PackageService(IDbContextFactory<AutoDeployDbContext> factor
         {
             if (PackageIdentity.IdProblem(id) is { } idProblem)
             {
-                errors["packageId"] = [string.IsNullOrEmpty(id) ? $"{idProblem} The file name '{Cut(fileName)}' does not say it (id.version{format.Extension()})." : idProblem];
+                errors["packageId"] = [string.IsNullOrEmpty(id) ? $"{idProblem} The file name '{TextRules.Cut(fileName, 100)}' does not say it (id.version{format.Extension()})." : idProblem];
             }
             if (PackageIdentity.VersionProblem(version) is { } versionProblem)
             {
@@ -213,8 +211,6 @@ public sealed class PackageService(IDbContextFactory<AutoDeployDbContext> factor
         }
         return errors.Count > 0
             ? (new SaveResult(SaveStatus.Invalid, "The upload does not say which package and version it is.", errors), default)
-            : (null, (id!, SemanticVersion.TryParse(version, out var parsed) ? parsed.ToString() : version!, format));
+            : (null, (id!, PackageIdentity.NormalVersion(version!), format));
     }
-
-    private static string Cut(string text) => text.Length <= 100 ? text : text[..100] + "…";
 }

@@ -31,7 +31,7 @@ public static class ReleasePackages
             var uploaded = versions[key].ToList();
             if (askedByKey.TryGetValue(key, out var wanted))
             {
-                var normal = SemanticVersion.TryParse(wanted.Version, out var parsed) ? parsed.ToString() : wanted.Version;
+                var normal = PackageIdentity.NormalVersion(wanted.Version);
                 if (uploaded.FirstOrDefault(v => v.Version == normal) is { } found)
                 {
                     pins.Add(ReleasePackage.Pin(found.PackageId, found.Version));
@@ -41,7 +41,7 @@ public static class ReleasePackages
                     errors[Field(wanted.Id)] = [$"Package {id} {normal} is not in the repository; upload it first, or leave it out for the latest."];
                 }
             }
-            else if (uploaded.MaxBy(v => SemanticVersion.TryParse(v.Version, out var parsed) ? parsed : null) is { } latest)
+            else if (ReleaseVersions.NewestFirst(uploaded, v => v.Version).FirstOrDefault() is { } latest)
             {
                 pins.Add(ReleasePackage.Pin(latest.PackageId, latest.Version));
             }
