@@ -15,6 +15,7 @@ public static class BenchProgram
           ui            --machines 10000 --events 1000000 [--repeats 5]
           memory        --agents 1000 --circuits 100 [--settle 5]
           feed          --pages 1,10 --events 20 [--paths /activity,/]
+          packages      --agents 100,1000 [--package-mb 50] [--upload-mb 500]
           planner       (BenchmarkDotNet over AutoDeployPlanner.Plan; run with -c Release)
         """;
 
@@ -80,6 +81,11 @@ public static class BenchProgram
                 a.RefuseUnknown("pages", "events", "paths");
                 var paths = (a.Text("paths") ?? "/activity,/").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 return [FeedBench.Table(await FeedBench.RunAsync(paths, a.Ints("pages", 1, 10), a.Int("events", 20), progress))];
+            case "packages":
+                a.RefuseUnknown("agents", "package-mb", "upload-mb");
+                var (upload, fanOut) = await PackageBench.RunAsync(a.Ints("agents", 100, 1000), a.Int("package-mb", 50) * (1L << 20),
+                    a.Int("upload-mb", 500) * (1L << 20), progress);
+                return PackageBench.Tables(upload, fanOut);
             case "planner":
                 a.RefuseUnknown();
                 return [PlannerBench.Run()];

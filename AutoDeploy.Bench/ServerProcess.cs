@@ -31,6 +31,16 @@ public sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The CPU time the server has used so far, all its threads together.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
         var dbPath = Path.Combine(Path.GetTempPath(), $"autodeploy-bench-{Guid.NewGuid():N}.db");
