@@ -23,7 +23,8 @@ public static class PackagesApi
 
         packages.MapPost("/", UploadAsync)
             .RequireAuthorization(Policies.Deploy)
-            .Accepts<Stream>("application/octet-stream", "multipart/form-data")
+            // Any other type is the file itself: curl --data-binary sends application/x-www-form-urlencoded unless told otherwise.
+            .Accepts<Stream>("application/octet-stream", "multipart/form-data", "*/*")
             .Produces<PackageVersionSummary>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
