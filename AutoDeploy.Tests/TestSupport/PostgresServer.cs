@@ -65,6 +65,7 @@ public sealed class PostgresServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        DeleteAbandonedFolders();
         _bin = FindBin();
         _folder = Directory.CreateTempSubdirectory("autodeploy-pg-").FullName;
         Port = FreePort();
@@ -89,6 +90,30 @@ public sealed class PostgresServer : IAsyncLifetime
         finally
         {
             Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Folders of servers whose test run was killed before it could stop them (the process-wide server of the app's
+    /// tests stops when the test host exits, which may kill it first): an hour old and no postmaster running in them.
+    /// </summary>
+    private static void DeleteAbandonedFolders()
+    {
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), "autodeploy-pg-*"))
+        {
+            var pidFile = Path.Combine(folder, "data", "postmaster.pid");
+            var running = File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid) && Directory.Exists($"/proc/{pid}");
+            if (!running && DateTime.UtcNow - Directory.GetCreationTimeUtc(folder) > TimeSpan.FromHours(1))
+            {
+                try
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Another run's, or not ours to delete: left as it is.
+                }
+            }
         }
     }
 
