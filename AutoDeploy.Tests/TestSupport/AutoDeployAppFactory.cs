@@ -46,10 +46,6 @@ public sealed class AutoDeployAppFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Development");
         _connectionString = AppDatabase.IsPostgres ? AppDatabase.CreatePostgresDatabase() : $"Data Source={DbPath}";
-        if (!AppDatabase.IsPostgres && !File.Exists(DbPath))
-        {
-            AppDatabase.CreateSqliteDatabase(DbPath);
-        }
         builder.UseSetting("Database:Provider", AppDatabase.IsPostgres ? "Postgres" : "Sqlite");
         builder.UseSetting("ConnectionStrings:Default", _connectionString);
         builder.UseSetting("Bootstrap:AdminEmail", AdminEmail);
