@@ -30,6 +30,9 @@ public sealed class Deployment : EventSource
     public bool CancelRequested { get; private set; }
     public string? FailureReason { get; private set; }
 
+    /// <summary>What a deployment that succeeded still wants noticed: the machines it skipped (see DeploymentOutcome.Warn).</summary>
+    public string? Warning { get; private set; }
+
     /// <summary>The server node running the deployment while it is Executing (see the server's deployment leases).</summary>
     public string? ExecutingNode { get; private set; }
 
@@ -74,8 +77,8 @@ public sealed class Deployment : EventSource
         }
     }
 
-    /// <summary>Ends the deployment; a reason is required for anything but success.</summary>
-    public void Finish(DeploymentState state, string? reason, DateTimeOffset now)
+    /// <summary>Ends the deployment; a reason is required for anything but success, a warning is kept whatever the state.</summary>
+    public void Finish(DeploymentState state, string? reason, DateTimeOffset now, string? warning = null)
     {
         if (!state.IsFinished())
         {
@@ -85,13 +88,16 @@ public sealed class Deployment : EventSource
         CompletedAt = now;
         reason = reason is null ? null : TextRules.Cut(reason);
         FailureReason = state == DeploymentState.Success ? null : reason;
+        Warning = warning is null ? null : TextRules.Cut(warning);
         var category = state switch
         {
             DeploymentState.Success => EventCategories.DeploymentSucceeded,
             DeploymentState.Canceled => EventCategories.DeploymentCanceled,
             _ => EventCategories.DeploymentFailed,
         };
-        Raise(category, state == DeploymentState.Success ? "succeeded" : $"{state.ToString().ToLowerInvariant()}: {reason}");
+        Raise(category, state == DeploymentState.Success
+            ? Warning is null ? "succeeded" : $"succeeded; {Warning}"
+            : $"{state.ToString().ToLowerInvariant()}: {reason}");
     }
 
     private void Raise(string category, string what) =>

@@ -12,6 +12,7 @@ public static class DeploymentOutcome
     /// <summary>
     /// Canceled when a cancel was asked for; otherwise Success when no machine failed, timed out or was canceled,
     /// TimedOut when every machine that did not succeed timed out, and Failed else, with a reason naming those machines.
+    /// Machines skipped (at the start, or lost on the way when the project may skip them) do not fail it: see <see cref="Warn"/>.
     /// </summary>
     public static (DeploymentState State, string? Reason) Judge(bool cancelRequested, IReadOnlyCollection<DeploymentTarget> targets)
     {
@@ -29,6 +30,17 @@ public static class DeploymentOutcome
     }
 
     /// <summary>
+    /// The warning of a deployment that skipped machines, "2 machine(s) skipped: web-03: …; web-07: …", bounded as a
+    /// failure's summary is; null when it skipped none. Skipped machines do not have the release, so the engine deploys
+    /// it to them when they come back.
+    /// </summary>
+    public static string? Warn(IReadOnlyCollection<DeploymentTarget> targets)
+    {
+        var skipped = targets.Where(t => t.State == TargetState.Skipped).ToList();
+        return skipped.Count == 0 ? null : $"{skipped.Count} machine(s) skipped: {List(skipped)}";
+    }
+
+    /// <summary>
     /// "60 of 60 machine(s) did not succeed (58 timed out, 2 failed): web-01: …; web-02: …; and 50 more": the machines'
     /// reasons while they fit in about <see cref="ListedLength"/> characters, each cut to <see cref="ReasonLength"/>, so
     /// the summary stays far inside its column however many machines fail. Every machine keeps its whole reason in its
@@ -38,9 +50,15 @@ public static class DeploymentOutcome
     {
         var states = failed.GroupBy(t => t.State).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).ToList();
         var breakdown = states.Count > 1 ? $" ({string.Join(", ", states.Select(g => $"{g.Count()} {Describe(g.Key)}"))})" : "";
+        return $"{failed.Count} of {deployed} machine(s) did not succeed{breakdown}: {List(failed)}";
+    }
+
+    /// <summary>The machines' reasons while they fit, then "and N more".</summary>
+    private static string List(List<DeploymentTarget> targets)
+    {
         var listed = new List<string>();
         var length = 0;
-        foreach (var target in failed)
+        foreach (var target in targets)
         {
             var item = TextRules.Cut($"{target.MachineName}: {target.Reason}", ReasonLength);
             if (listed.Count > 0 && length + item.Length > ListedLength)
@@ -50,9 +68,8 @@ public static class DeploymentOutcome
             listed.Add(item);
             length += item.Length + 2;
         }
-        var more = failed.Count - listed.Count;
-        return $"{failed.Count} of {deployed} machine(s) did not succeed{breakdown}: {string.Join("; ", listed)}" +
-               (more > 0 ? $"; and {more} more (each machine's reason is on the deployment)" : "");
+        var more = targets.Count - listed.Count;
+        return string.Join("; ", listed) + (more > 0 ? $"; and {more} more (each machine's reason is on the deployment)" : "");
     }
 
     private static string Describe(TargetState state) => state switch
@@ -61,13 +78,17 @@ public static class DeploymentOutcome
         _ => state.ToString().ToLowerInvariant(),
     };
 
-    /// <summary>What a machine's ended job of a step makes of the machine: null when it succeeded (the machine goes on).</summary>
-    public static TargetState? TargetStateAfter(JobState job) => job switch
+    /// <summary>
+    /// What a machine's ended job of a step makes of the machine: null when it succeeded (the machine goes on). A lost
+    /// machine is Skipped when <paramref name="maySkipLost"/> (the project skips unavailable machines of its roles), else Failed.
+    /// </summary>
+    public static TargetState? TargetStateAfter(JobState job, bool maySkipLost = false) => job switch
     {
         JobState.Succeeded => null,
         JobState.Canceled => TargetState.Canceled,
         JobState.TimedOut => TargetState.TimedOut,
         JobState.Failed => TargetState.Failed,
+        JobState.Lost => maySkipLost ? TargetState.Skipped : TargetState.Failed,
         _ => throw new ArgumentOutOfRangeException(nameof(job), job, "The job has not ended."),
     };
 }

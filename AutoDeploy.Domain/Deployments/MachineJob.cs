@@ -43,4 +43,10 @@ public enum JobState
     Failed,
     TimedOut,
     Canceled,
+
+    /// <summary>
+    /// The machine was lost while the job was pending or running: its agent stopped responding (or never picked the job
+    /// up), or the machine was deleted. The deployment skips it or fails it, as the project's connectivity settings say.
+    /// </summary>
+    Lost,
 }

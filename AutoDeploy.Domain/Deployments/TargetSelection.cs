@@ -69,7 +69,8 @@ public static class TargetSelection
         return new TargetPlan(targets, skipped, null);
     }
 
-    private static bool MaySkip(MachineCandidate machine, ConnectivitySettings settings) =>
+    /// <summary>Whether the project's connectivity settings let a deployment go on without this machine when it is unavailable.</summary>
+    public static bool MaySkip(MachineCandidate machine, ConnectivitySettings settings) =>
         settings.SkipUnavailableMachines
         && (settings.SkipUnavailableRoles.Count == 0 || machine.Roles.Any(settings.SkipUnavailableRoles.Contains));
 }

@@ -31,13 +31,13 @@ public sealed class JobReportsTests : IAsyncLifetime
     [Fact]
     public async Task A_result_reported_after_the_server_ended_the_job_does_not_overwrite_its_verdict()
     {
-        var id = await AddJobAsync(JobState.Failed, "The agent stopped responding (no contact for 30 s).");
+        var id = await AddJobAsync(JobState.Lost, "The agent stopped responding (no contact for 30 s).");
 
         var accepted = await _reports.CompleteAsync(machineId: 1, id, new JobCompletion(JobOutcome.Succeeded, 0, null), default);
 
         await using var db = _database.CreateDbContext();
         var job = await db.MachineJobs.SingleAsync(j => j.Id == id);
-        Assert.Equal((true, JobState.Failed, "The agent stopped responding (no contact for 30 s)."), (accepted, job.State, job.Message));
+        Assert.Equal((true, JobState.Lost, "The agent stopped responding (no contact for 30 s)."), (accepted, job.State, job.Message));
     }
 
     [Fact]

@@ -1,7 +1,12 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Deployments;
+using AutoDeploy.Domain.Projects;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
 using Microsoft.EntityFrameworkCore;
+using AutoDeploy.Web.Services;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AutoDeploy.Tests.Agent;
@@ -22,6 +27,7 @@ public sealed class SilentAgentTests : IAsyncLifetime
         _app.Settings["Tasks:LongPoll"] = "00:00:01";
         _app.Settings["Tasks:RecheckInterval"] = "00:00:00.100";
         _app.Settings["Tasks:AgentLostAfter"] = "00:00:01";
+        _app.Settings["HealthChecks:UnavailableAfter"] = "00:00:02";
         _api = _app.CreateApiClient();
         _scenario = await new DeploymentScenario(_app.Services.GetRequiredService<IDbContextFactory<AutoDeployDbContext>>()).WithEnvironmentAsync();
     }
@@ -40,5 +46,69 @@ public sealed class SilentAgentTests : IAsyncLifetime
 
         Assert.Equal(DeploymentState.Failed, details.Deployment.State);
         Assert.Contains("stopped responding", Assert.Single(details.Machines).Reason);
+    }
+
+    [Fact]
+    public async Task Under_skip_unavailable_a_machine_lost_mid_step_is_skipped_with_a_warning_and_gets_the_release_when_it_comes_back()
+    {
+        await _scenario.WithReleaseAsync(new ConnectivitySettings { SkipUnavailableMachines = true }, DeploymentScenario.Step("Install", "web"));
+        (await _api.PostAsJsonAsync($"/api/projects/{_scenario.Project.Id}/triggers", new
+        {
+            name = "Web servers", environmentIds = new[] { _scenario.Environment.Id }, roles = new[] { "web" },
+            eventGroups = new[] { "MachineAvailableForDeployment" },
+        })).EnsureSuccessStatusCode();
+        var (machineId, token) = await _scenario.AddMachineAsync("web-01", "web");
+        var agent = new ProtocolAgent(_app.CreateClient(), token);
+        var deployment = await _api.DeployAsync(_scenario);
+        await agent.NextJobAsync();
+
+        var details = await _api.WaitForDeploymentEndAsync(deployment.Id);
+
+        Assert.Equal(DeploymentState.Success, details.Deployment.State);
+        var machine = Assert.Single(details.Machines);
+        Assert.Equal(TargetState.Skipped, machine.State);
+        Assert.Contains("lost during step 'Install'", machine.Reason);
+        Assert.Contains("stopped responding", machine.Reason);
+        Assert.StartsWith("1 machine(s) skipped: web-01: ", details.Deployment.Warning);
+
+        // Back after it was found Unavailable: checked at first contact, Healthy, and deployed the release it missed.
+        await Eventually.TrueAsync(async () =>
+            (await _api.GetFromJsonAsync<JsonElement>($"/api/machines/{machineId}")).GetProperty("healthStatus").GetString() == "Unavailable",
+            TimeSpan.FromSeconds(30));
+        var check = await agent.NextJobAsync();
+        Assert.Equal(AgentJobKind.HealthCheck, check.Kind);
+        await agent.CompleteAsync(check.JobId, JobOutcome.Succeeded, 0);
+        var rerun = await agent.NextJobAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(AgentJobKind.RunScript, rerun.Kind);
+        await agent.CompleteAsync(rerun.JobId, JobOutcome.Succeeded, 0);
+        var deployments = await _api.GetFromJsonAsync<List<DeploymentSummary>>($"/api/deployments?machineId={machineId}", ProtocolAgent.Json);
+        var second = Assert.Single(deployments!, d => d.Id != deployment.Id);
+        Assert.Equal(DeploymentState.Success, (await _api.WaitForDeploymentEndAsync(second.Id)).Deployment.State);
+        Assert.Equal(_scenario.Release.Id, second.ReleaseId);
+    }
+
+    [Fact]
+    public async Task Machines_deleted_mid_step_are_skipped_only_within_the_roles_the_project_skips()
+    {
+        var step = new DeploymentStep { Name = "Install", Roles = ["web", "db"], Script = "echo hi", Timeout = TimeSpan.FromMinutes(1) };
+        await _scenario.WithReleaseAsync(new ConnectivitySettings { SkipUnavailableMachines = true, SkipUnavailableRoles = ["web"] }, step);
+        var (webId, webToken) = await _scenario.AddMachineAsync("web-01", "web");
+        var (dbId, dbToken) = await _scenario.AddMachineAsync("db-01", "db");
+        var deployment = await _api.DeployAsync(_scenario);
+        await new ProtocolAgent(_app.CreateClient(), webToken).NextJobAsync();
+        await new ProtocolAgent(_app.CreateClient(), dbToken).NextJobAsync();
+
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, (await _api.DeleteAsync($"/api/machines/{webId}")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, (await _api.DeleteAsync($"/api/machines/{dbId}")).StatusCode);
+        var details = await _api.WaitForDeploymentEndAsync(deployment.Id);
+
+        Assert.Equal(DeploymentState.Failed, details.Deployment.State);
+        var web = details.Machines.Single(m => m.MachineId == webId);
+        var db = details.Machines.Single(m => m.MachineId == dbId);
+        Assert.Equal((TargetState.Skipped, TargetState.Failed), (web.State, db.State));
+        Assert.Contains("The machine was deleted", web.Reason);
+        Assert.Contains("The machine was deleted", db.Reason);
+        Assert.StartsWith("1 of 1 machine(s) did not succeed: db-01: ", details.Deployment.FailureReason);
+        Assert.StartsWith("1 machine(s) skipped: web-01: ", details.Deployment.Warning);
     }
 }

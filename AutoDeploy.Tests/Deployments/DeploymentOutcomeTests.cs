@@ -78,6 +78,24 @@ public sealed class DeploymentOutcomeTests
     }
 
     [Theory]
+    [InlineData(true, TargetState.Skipped)]
+    [InlineData(false, TargetState.Failed)]
+    public void A_lost_machine_is_skipped_when_the_project_may_skip_it_and_failed_else(bool maySkip, TargetState expected)
+    {
+        Assert.Equal(expected, DeploymentOutcome.TargetStateAfter(JobState.Lost, maySkip));
+    }
+
+    [Fact]
+    public void Skipped_machines_do_not_fail_the_deployment_and_are_its_warning()
+    {
+        var targets = new[] { Target("web-01", TargetState.Success), Target("web-02", TargetState.Skipped, "Skipped: lost during step 'Install'") };
+
+        Assert.Equal((DeploymentState.Success, (string?)null), DeploymentOutcome.Judge(false, targets));
+        Assert.Equal("1 machine(s) skipped: web-02: Skipped: lost during step 'Install'", DeploymentOutcome.Warn(targets));
+        Assert.Null(DeploymentOutcome.Warn([Target("web-01", TargetState.Success)]));
+    }
+
+    [Theory]
     [InlineData(JobState.Pending)]
     [InlineData(JobState.Running)]
     public void TargetStateAfter_a_job_that_has_not_ended_is_refused(JobState job)

@@ -177,7 +177,7 @@ public sealed class MachineServiceUpdateTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Deleting_cancels_the_machines_open_jobs_and_leaves_finished_ones()
+    public async Task Deleting_ends_the_machines_open_jobs_lost_and_leaves_finished_ones()
     {
         await using (var db = _database.CreateDbContext())
         {
@@ -189,7 +189,7 @@ public sealed class MachineServiceUpdateTests : IAsyncLifetime
 
         await using var check = _database.CreateDbContext();
         var states = await check.MachineJobs.Where(j => j.MachineId == _machine.Id).OrderBy(j => j.Id).Select(j => j.State).ToListAsync();
-        Assert.Equal([JobState.Canceled, JobState.Canceled, JobState.Succeeded], states);
+        Assert.Equal([JobState.Lost, JobState.Lost, JobState.Succeeded], states);
     }
 
     [Fact]

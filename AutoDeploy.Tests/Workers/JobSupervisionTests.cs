@@ -10,13 +10,13 @@ public sealed class JobSupervisionTests
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(5);
 
     [Fact]
-    public void A_running_job_whose_agent_went_silent_fails()
+    public void A_running_job_whose_agent_went_silent_finds_its_machine_lost()
     {
         var job = Running(lastContact: Now - Options.AgentLostAfter - TimeSpan.FromSeconds(1));
 
         JobSupervision.Supervise(job, cancel: false, StepTimeout, Now, Options);
 
-        Assert.Equal(JobState.Failed, job.State);
+        Assert.Equal(JobState.Lost, job.State);
         Assert.Contains("stopped responding", job.Message);
     }
 
@@ -54,12 +54,13 @@ public sealed class JobSupervisionTests
     }
 
     [Fact]
-    public void A_job_no_agent_picked_up_in_time_fails()
+    public void A_job_no_agent_picked_up_in_time_finds_its_machine_lost()
     {
         var job = new MachineJob { State = JobState.Pending, CreatedAt = Now - Options.PickupTimeout - TimeSpan.FromSeconds(1) };
 
         JobSupervision.Supervise(job, cancel: false, StepTimeout, Now, Options);
 
+        Assert.Equal(JobState.Lost, job.State);
         Assert.Contains("did not pick up", job.Message);
     }
 

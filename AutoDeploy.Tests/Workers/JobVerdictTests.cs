@@ -19,7 +19,7 @@ public sealed class JobVerdictTests : IAsyncLifetime
     public async Task DisposeAsync() => await _database.DisposeAsync();
 
     [Fact]
-    public async Task A_silent_agent_s_job_fails()
+    public async Task A_silent_agent_s_job_is_lost()
     {
         var id = await AddRunningJobAsync();
         var verdict = await JudgeAsync(id, after: Options.AgentLostAfter + TimeSpan.FromSeconds(1));
@@ -27,7 +27,7 @@ public sealed class JobVerdictTests : IAsyncLifetime
         await using var db = _database.CreateDbContext();
         var written = await verdict.ApplyAsync(db, default);
 
-        Assert.Equal((1, JobState.Failed), (written, await StateAsync(id)));
+        Assert.Equal((1, JobState.Lost), (written, await StateAsync(id)));
     }
 
     [Fact]

@@ -8,7 +8,8 @@ public sealed record DeployRequest(int ReleaseId, int EnvironmentId, List<int>? 
 public sealed record DeploymentSummary(
     int Id, int ProjectId, string ProjectName, int ReleaseId, string ReleaseVersion, int EnvironmentId, string EnvironmentName,
     DeploymentState State, DateTimeOffset QueuedAt, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt,
-    string QueuedBy, bool CancelRequested, string? FailureReason, string? ExecutingNode = null, DateTimeOffset? LeaseExpiresAt = null);
+    string QueuedBy, bool CancelRequested, string? FailureReason, string? ExecutingNode = null, DateTimeOffset? LeaseExpiresAt = null,
+    string? Warning = null);
 
 /// <summary>Which deployments a list shows; null means any.</summary>
 public sealed record DeploymentFilter(int? ProjectId = null, int? EnvironmentId = null, int? MachineId = null, DeploymentState? State = null);

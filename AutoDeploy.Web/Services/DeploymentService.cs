@@ -162,5 +162,5 @@ public sealed class DeploymentService(IDbContextFactory<AutoDeployDbContext> fac
 
     private static DeploymentSummary Summary(Deployment d) => new(d.Id, d.ProjectId, d.ProjectName, d.ReleaseId, d.ReleaseVersion,
         d.EnvironmentId, d.EnvironmentName, d.State, d.QueuedAt, d.StartedAt, d.CompletedAt, d.QueuedBy, d.CancelRequested, d.FailureReason,
-        d.ExecutingNode, d.LeaseExpiresAt);
+        d.ExecutingNode, d.LeaseExpiresAt, d.Warning);
 }

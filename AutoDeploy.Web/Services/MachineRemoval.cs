@@ -8,7 +8,7 @@ namespace AutoDeploy.Web.Services;
 
 /// <summary>
 /// Removing a machine, however it goes (deleted by a user, deregistered by its agent, cleaned up by its policy):
-/// a MachineDeleted event, and its unfinished jobs canceled so no deployment waits for it.
+/// a MachineDeleted event, and its unfinished jobs ended Lost so no deployment waits for it.
 /// </summary>
 public static class MachineRemoval
 {
@@ -23,7 +23,7 @@ public static class MachineRemoval
             .ToListAsync(cancellationToken);
         foreach (var job in jobs)
         {
-            job.State = JobState.Canceled;
+            job.State = JobState.Lost;
             job.Message = $"The machine was deleted: {reason}.";
             job.CompletedAt = now;
         }

@@ -41,9 +41,9 @@ public sealed class DeploymentRunner(
                 jobs = await QueueJobsAsync(deploymentId, index, step, machines, cancellationToken);
             }
             var outcome = await WaitForJobsAsync(deploymentId, jobs, step.Timeout, cancellationToken);
+            await RecordFailedTargetsAsync(deploymentId, outcome, active, cancellationToken);
             var stopped = outcome.Where(j => j.State != JobState.Succeeded).Select(j => j.MachineId).ToHashSet();
             active.RemoveAll(m => stopped.Contains(m.Id));
-            await RecordFailedTargetsAsync(deploymentId, outcome, cancellationToken);
             if (await IsCancelRequestedAsync(deploymentId, cancellationToken))
             {
                 break;
@@ -182,28 +182,47 @@ public sealed class DeploymentRunner(
         return applied == verdicts.Count;
     }
 
-    private async Task RecordFailedTargetsAsync(int deploymentId, List<MachineJob> jobs, CancellationToken cancellationToken)
+    /// <summary>
+    /// Logs how each machine's job of a step ended and ends the machines that stop there. A machine lost on the way is
+    /// Skipped when the project's connectivity settings skip unavailable machines of its roles (the deployment goes on
+    /// without it and warns), and Failed otherwise.
+    /// </summary>
+    private async Task RecordFailedTargetsAsync(int deploymentId, List<MachineJob> jobs, List<MachineCandidate> machines,
+        CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var targets = await db.DeploymentTargets.Where(t => t.DeploymentId == deploymentId).ToDictionaryAsync(t => t.MachineId, cancellationToken);
+        var connectivity = jobs.Any(j => j.State == JobState.Lost) ? await ConnectivityAsync(db, deploymentId, cancellationToken) : null;
         foreach (var job in jobs)
         {
+            var maySkip = connectivity is not null && machines.FirstOrDefault(m => m.Id == job.MachineId) is { } machine
+                && TargetSelection.MaySkip(machine, connectivity);
             var verdict = job.State switch
             {
                 JobState.Succeeded => "succeeded",
+                JobState.Lost when maySkip => $"lost, skipped (the project skips unavailable machines): {job.Message}",
                 _ => $"{job.State.ToString().ToLowerInvariant()}: {job.Message}",
             };
             AddLog(db, deploymentId, $"Step '{job.Name}' on '{targets[job.MachineId].MachineName}' {verdict}", job.MachineId,
                 job.State == JobState.Succeeded ? LogStream.Output : LogStream.Error);
-            if (DeploymentOutcome.TargetStateAfter(job.State) is { } stopped)
+            if (DeploymentOutcome.TargetStateAfter(job.State, maySkip) is { } stopped)
             {
                 var target = targets[job.MachineId];
                 target.State = stopped;
-                target.Reason = TextRules.Cut($"Step '{job.Name}': {job.Message}");
+                target.Reason = TextRules.Cut(stopped == TargetState.Skipped
+                    ? $"Skipped: lost during step '{job.Name}' ({job.Message}), and the project skips unavailable machines."
+                    : $"Step '{job.Name}': {job.Message}");
                 target.CompletedAt = job.CompletedAt;
             }
         }
         await SaveAsync(db, deploymentId, cancellationToken);
+    }
+
+    /// <summary>The connectivity settings of the deployment's project as they are now (a user may have changed them since it began).</summary>
+    private static async Task<ConnectivitySettings> ConnectivityAsync(AutoDeployDbContext db, int deploymentId, CancellationToken cancellationToken)
+    {
+        var projectId = await db.Deployments.Where(d => d.Id == deploymentId).Select(d => d.ProjectId).SingleAsync(cancellationToken);
+        return (await db.Projects.AsNoTracking().SingleAsync(p => p.Id == projectId, cancellationToken)).Connectivity;
     }
 
     private async Task FinishAsync(int deploymentId, CancellationToken cancellationToken)
@@ -222,9 +241,14 @@ public sealed class DeploymentRunner(
             target.CompletedAt = now;
         }
         var (state, reason) = DeploymentOutcome.Judge(deployment.CancelRequested, targets);
-        deployment.Finish(state, reason, now);
+        var warning = DeploymentOutcome.Warn(targets);
+        deployment.Finish(state, reason, now, warning);
         AddLog(db, deploymentId, state == DeploymentState.Success ? "The deployment succeeded." : $"The deployment {state.ToString().ToLowerInvariant()}: {reason}",
             stream: state == DeploymentState.Success ? LogStream.Output : LogStream.Error);
+        if (warning is not null)
+        {
+            AddLog(db, deploymentId, $"Warning: {warning}", stream: LogStream.Error);
+        }
         await SaveAsync(db, deploymentId, cancellationToken);
         logger.LogInformation("Deployment {Id} ended {State}", deploymentId, state);
     }

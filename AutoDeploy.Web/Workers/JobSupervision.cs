@@ -3,8 +3,8 @@ using AutoDeploy.Domain.Deployments;
 namespace AutoDeploy.Web.Workers;
 
 /// <summary>
-/// What the server does about a deployment job that has not ended: passes on a cancel, and fails it when
-/// no agent picked it up, its agent went silent, or it outran its timeout. A silence does not count the time this
+/// What the server does about a deployment job that has not ended: passes on a cancel, finds its machine lost when
+/// no agent picked it up or its agent went silent, and times it out when it outran its timeout. A silence does not count the time this
 /// node itself was stalled since it began (<c>stalled</c>, see <see cref="ServerStalls"/>): its agent's calls waited unheard.
 /// </summary>
 public static class JobSupervision
@@ -18,11 +18,11 @@ public static class JobSupervision
         }
         else if (job.State == JobState.Pending && now - job.CreatedAt - stalled > options.PickupTimeout)
         {
-            End(job, JobState.Failed, $"The machine's agent did not pick up the job within {options.PickupTimeout.TotalSeconds:0} s.", now);
+            End(job, JobState.Lost, $"The machine's agent did not pick up the job within {options.PickupTimeout.TotalSeconds:0} s.", now);
         }
         else if (job.State == JobState.Running && now - job.LastContactAt - stalled > options.AgentLostAfter)
         {
-            End(job, JobState.Failed, $"The agent stopped responding (no contact for {options.AgentLostAfter.TotalSeconds:0} s).", now);
+            End(job, JobState.Lost, $"The agent stopped responding (no contact for {options.AgentLostAfter.TotalSeconds:0} s).", now);
         }
         else if (job.State == JobState.Running && now - job.StartedAt > stepTimeout + options.TimeoutGrace)
         {

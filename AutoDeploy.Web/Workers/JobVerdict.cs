@@ -22,7 +22,7 @@ public sealed record JobVerdict(MachineJob Job, JobState ReadState, DateTimeOffs
         {
             return asRead.ExecuteUpdateAsync(s => s.SetProperty(j => j.CancelRequested, job.CancelRequested), cancellationToken);
         }
-        if (job.State == JobState.Failed)
+        if (job.State == JobState.Lost)
         {
             asRead = asRead.Where(j => j.LastContactAt == ReadContact);
         }

@@ -95,6 +95,10 @@ namespace AutoDeploy.Web.Data.Migrations.Postgres
                     b.Property<int?>("TriggerId")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Warning")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ReleaseId");

@@ -87,6 +87,10 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
                     b.Property<int?>("TriggerId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Warning")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ReleaseId");
