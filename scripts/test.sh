@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: unit, bUnit, API, PostgreSQL (the tests start their own throwaway server) and Playwright E2E in
-# Debian's Chromium, and the tests that start the app again with the app on PostgreSQL. Installs what a fresh Debian
+# Debian's Chromium, then the tests that start the app again with the app on PostgreSQL. Installs what a fresh Debian
 # machine lacks (while the solution builds), prints how long each phase took, then "N passed, N failed, N skipped"
 # computed from the test results.
 set -euo pipefail
@@ -38,27 +38,15 @@ fi
 rm -f TestResults.install.log
 
 rm -rf TestResults
-mkdir -p TestResults
 status=0
-# Two lanes side by side (the suite waits more than it computes: one lane alone keeps about one core busy):
-#   1. AutoDeploy.Tests;
-#   2. AutoDeploy.E2E, then the tests that start the app (marked [Trait("Database", "App")], checked by
-#      AppDatabaseTraitTests) once more with the app on PostgreSQL (a throwaway server the tests start). Nothing else
-#      changes with the database: the PostgreSQL-only tests run in lane 1, and the benchmarks' smoke runs have servers
-#      of their own.
-# Lane 1's output is printed when it ends, after lane 2's.
-( dotnet test AutoDeploy.Tests --no-build --logger trx --results-directory TestResults "$@" >TestResults/lane1.log 2>&1
-  echo $? >TestResults/lane1.status ) &
-lane1=$!
-dotnet test AutoDeploy.E2E --no-build --logger trx --results-directory TestResults "$@" || status=$?
-phase "AutoDeploy.E2E (beside AutoDeploy.Tests)"
+dotnet test AutoDeploy.sln --no-build --logger trx --results-directory TestResults "$@" || status=$?
+phase "Tests (AutoDeploy.Tests and AutoDeploy.E2E side by side)"
+# The tests that start the app (marked [Trait("Database", "App")], checked by AppDatabaseTraitTests) once more with the
+# app on PostgreSQL (a throwaway server the tests start). Nothing else changes with the database: the PostgreSQL-only
+# tests ran above, and the benchmarks' smoke runs have servers of their own.
 AUTODEPLOY_TEST_DATABASE=Postgres dotnet test AutoDeploy.Tests --no-build --logger trx --results-directory TestResults/postgres \
   --filter "Database=App" "$@" || status=$?
-phase "The app's tests again on PostgreSQL (beside AutoDeploy.Tests)"
-wait "$lane1" || true
-cat TestResults/lane1.log
-[ "$(cat TestResults/lane1.status 2>/dev/null)" = "0" ] || status=1
-phase "AutoDeploy.Tests, until it ended"
+phase "The app's tests again on PostgreSQL"
 
 if ls TestResults/*.trx >/dev/null 2>&1; then
   read -r p f t e < <(grep -ho '<Counters [^>]*' TestResults/*.trx TestResults/postgres/*.trx | awk '{for(i=2;i<=NF;i++){split($i,a,"=");gsub(/"/,"",a[2]);v[a[1]]+=a[2]}} END{print v["passed"]+0, v["failed"]+v["error"]+v["timeout"]+v["aborted"], v["total"]+0, v["executed"]+0}')
