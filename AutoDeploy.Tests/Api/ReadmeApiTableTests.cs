@@ -6,8 +6,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AutoDeploy.Tests.Api;
 
-/// <summary>The README's REST API section names every call the server answers, with its method.</summary>
-[Trait("Database", "App")]
+/// <summary>
+/// The README's REST API section names every call the server answers, with its method. On SQLite only: the endpoints
+/// are the same whatever the database.
+/// </summary>
+[Trait("Database", "SqliteOnly")]
 public sealed partial class ReadmeApiTableTests(AutoDeployAppFactory app) : IClassFixture<AutoDeployAppFactory>
 {
     [Fact]

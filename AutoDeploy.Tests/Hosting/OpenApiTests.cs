@@ -3,7 +3,8 @@ using AutoDeploy.Tests.TestSupport;
 
 namespace AutoDeploy.Tests.Hosting;
 
-[Trait("Database", "App")]
+/// <summary>The OpenAPI document the server serves. On SQLite only: the document is the same whatever the database.</summary>
+[Trait("Database", "SqliteOnly")]
 public sealed class OpenApiTests : IAsyncLifetime
 {
     private readonly AutoDeployAppFactory _app = new();

@@ -59,6 +59,9 @@ public sealed class AutoDeployAppFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+        // Every app start hashes the bootstrap administrator's password, and sign-in tests verify passwords: Identity's
+        // 100,000 PBKDF2 iterations cost tens of milliseconds each, hundreds of times a run. The hasher itself is Identity's.
+        builder.ConfigureServices(services => services.Configure<PasswordHasherOptions>(o => o.IterationCount = 1_000));
     }
 
     /// <summary>Serves the app on real Kestrel at a free loopback port (for agents and browsers); returns its base URL.</summary>
