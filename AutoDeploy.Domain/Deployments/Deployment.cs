@@ -33,6 +33,9 @@ public sealed class Deployment : EventSource
     /// <summary>What a deployment that succeeded still wants noticed: the machines it skipped (see DeploymentOutcome.Warn).</summary>
     public string? Warning { get; private set; }
 
+    /// <summary>A leave hook's deployment: the machine that left, for the scripts' variables; it does not run on that machine.</summary>
+    public LeavingMachine? Leaving { get; private set; }
+
     /// <summary>The server node running the deployment while it is Executing (see the server's deployment leases).</summary>
     public string? ExecutingNode { get; private set; }
 
@@ -40,7 +43,7 @@ public sealed class Deployment : EventSource
     public DateTimeOffset? LeaseExpiresAt { get; private set; }
 
     public static Deployment Queue(Project project, Release release, DeploymentEnvironment environment,
-        IEnumerable<int> chosenMachineIds, string queuedBy, int? triggerId, DateTimeOffset now)
+        IEnumerable<int> chosenMachineIds, string queuedBy, int? triggerId, DateTimeOffset now, LeavingMachine? leaving = null)
     {
         var deployment = new Deployment
         {
@@ -55,8 +58,10 @@ public sealed class Deployment : EventSource
             ChosenMachineIds = chosenMachineIds.Distinct().Order().ToList(),
             QueuedBy = queuedBy,
             TriggerId = triggerId,
+            Leaving = leaving,
         };
-        deployment.Raise(EventCategories.DeploymentQueued, $"queued by {queuedBy}");
+        deployment.Raise(EventCategories.DeploymentQueued, leaving is null ? $"queued by {queuedBy}"
+            : $"queued by {queuedBy}: '{leaving.Name}' left ({leaving.EventCategory} #{leaving.EventId})");
         return deployment;
     }
 

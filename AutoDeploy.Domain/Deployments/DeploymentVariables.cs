@@ -4,7 +4,11 @@ namespace AutoDeploy.Domain.Deployments;
 
 /// <summary>What a step's script finds in its environment variables.</summary>
 public sealed record DeploymentContext(
-    int DeploymentId, string Project, string Release, int EnvironmentId, string Environment, string Machine, IReadOnlyList<string> Roles);
+    int DeploymentId, string Project, string Release, int EnvironmentId, string Environment, string Machine, IReadOnlyList<string> Roles)
+{
+    /// <summary>A leave hook's deployment: the machine that left.</summary>
+    public LeavingMachine? Leaving { get; init; }
+}
 
 public static class DeploymentVariables
 {
@@ -29,6 +33,15 @@ public static class DeploymentVariables
         result["AUTODEPLOY_ENVIRONMENT"] = context.Environment;
         result["AUTODEPLOY_MACHINE"] = context.Machine;
         result["AUTODEPLOY_ROLES"] = string.Join(",", context.Roles);
+        if (context.Leaving is { } leaving)
+        {
+            result["AUTODEPLOY_LEAVING_MACHINE"] = leaving.Name;
+            result["AUTODEPLOY_LEAVING_MACHINE_ID"] = leaving.MachineId.ToString();
+            result["AUTODEPLOY_LEAVING_ROLES"] = string.Join(",", leaving.Roles);
+            result["AUTODEPLOY_LEAVING_ENVIRONMENT"] = context.Environment;
+            result["AUTODEPLOY_LEAVING_EVENT"] = leaving.EventCategory;
+            result["AUTODEPLOY_LEAVING_EVENT_ID"] = leaving.EventId.ToString();
+        }
         return result;
     }
 

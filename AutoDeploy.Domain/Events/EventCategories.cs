@@ -36,6 +36,13 @@ public static class EventCategories
     /// were recorded as <see cref="AutoDeployBlocked"/>; their details' kind tells them apart.)
     /// </summary>
     public const string AutoDeployNoAction = "AutoDeployNoAction";
+
+    /// <summary>
+    /// A machine's event matched a trigger that does not apply to it, and why: the trigger or its project is disabled,
+    /// the machine is outside the trigger's environments or roles, or it is disabled, unhealthy or unavailable.
+    /// </summary>
+    public const string AutoDeployNotApplicable = "AutoDeployNotApplicable";
+
     public const string AutoDeployOverrideSet = "AutoDeployOverrideSet";
     public const string AutoDeployOverrideCleared = "AutoDeployOverrideCleared";
     public const string EnrolmentTokenCreated = "EnrolmentTokenCreated";
@@ -65,13 +72,13 @@ public static class EventCategories
     };
 
     /// <summary>The engine's explained decisions, one per machine, trigger and environment it considered.</summary>
-    public static readonly IReadOnlyList<string> AutoDeployDecisions = [AutoDeployTriggered, AutoDeployBlocked, AutoDeployNoAction];
+    public static readonly IReadOnlyList<string> AutoDeployDecisions = [AutoDeployTriggered, AutoDeployBlocked, AutoDeployNoAction, AutoDeployNotApplicable];
 
     public static readonly IReadOnlyList<string> All =
     [
         Created, Modified, Deleted, .. Machine,
         DeploymentQueued, DeploymentStarted, DeploymentSucceeded, DeploymentFailed, DeploymentCanceled,
-        ReleaseCreated, AutoDeployTriggered, AutoDeployBlocked, AutoDeployNoAction, AutoDeployOverrideSet, AutoDeployOverrideCleared,
+        ReleaseCreated, AutoDeployTriggered, AutoDeployBlocked, AutoDeployNoAction, AutoDeployNotApplicable, AutoDeployOverrideSet, AutoDeployOverrideCleared,
         EnrolmentTokenCreated, EnrolmentTokenUsed, EnrolmentTokenRevoked, AgentUpdated, AgentUpdateFailed,
         PackageUploaded, PackageDeleted,
     ];

@@ -155,10 +155,13 @@ public sealed class Machine : Document
         Raise(new DomainEvent(EventCategories.MachineCleanupFailed, $"Machine '{Name}' could not be cleaned up: {reason}",
             new EventLinks(PolicyId: MachinePolicyId), Covers: []));
 
-    /// <summary>Raises MachineDeleted; the caller then removes the machine in the same save.</summary>
+    /// <summary>
+    /// Raises MachineDeleted with what the machine was (its environments must be loaded): a leave hook still knows the
+    /// machine's name, roles and environments once its row is gone. The caller then removes the machine in the same save.
+    /// </summary>
     public void Delete(string reason) =>
         Raise(new DomainEvent(EventCategories.MachineDeleted, $"Machine '{Name}' was deleted: {reason}",
-            new EventLinks(PolicyId: MachinePolicyId)));
+            new EventLinks(PolicyId: MachinePolicyId), new MachineSnapshot(Name, [.. Roles], [.. Environments.Select(e => e.Id)])));
 
     public static List<string> NormalizeRoles(IEnumerable<string> roles) => RoleRules.Normalize(roles);
 

@@ -14,46 +14,74 @@ public static class AutoDeployPlanner
     public static AutoDeployPlan Plan(PlannerInput input)
     {
         var context = new PlanningContext(input);
-        foreach (var activity in MachineActivity.Fold(input.Events))
+        var activities = MachineActivity.Fold(input.Events);
+        foreach (var activity in activities)
         {
-            if (context.Machine(activity.MachineId) is { } machine && IsDeployable(machine))
+            foreach (var trigger in input.Triggers.Where(t => t.IsLeaveHook).OrderBy(t => t.Id))
             {
-                foreach (var trigger in input.Triggers.Where(t => t.Categories.Overlaps(activity.Categories)).OrderBy(t => t.Id))
+                if (activity.Leave is { } leave && trigger.Categories.Overlaps(leave.Categories) && context.Subject(activity.MachineId) is { } subject)
                 {
-                    DecideForTrigger(context, machine, trigger, activity.EventIds, onlyEnvironment: null, attempt: 1);
+                    LeaveHooks.Decide(context, subject, trigger, leave.Events, onlyEnvironment: null, attempt: 1);
+                }
+            }
+            if (context.Machine(activity.MachineId) is not { } machine)
+            {
+                continue;
+            }
+            foreach (var trigger in input.Triggers.Where(t => !t.IsLeaveHook).OrderBy(t => t.Id))
+            {
+                // Events the trigger names but that took the machine away are answered too: it says why nothing happens.
+                var eventIds = trigger.Categories.Overlaps(activity.Categories) ? activity.EventIds
+                    : activity.Leave is { } leave && trigger.Categories.Overlaps(leave.Categories) ? leave.EventIds
+                    : null;
+                if (eventIds is not null)
+                {
+                    DecideForTrigger(context, machine, trigger, eventIds, onlyEnvironment: null, attempt: 1);
                 }
             }
         }
         foreach (var waiting in WaitingWhoseDeploymentEnded(input))
         {
-            if (context.Machine(waiting.MachineId) is { } machine && IsDeployable(machine)
+            if (context.Machine(waiting.MachineId) is { } machine
                 && input.Triggers.FirstOrDefault(t => t.Id == waiting.TriggerId) is { } trigger)
             {
                 DecideForTrigger(context, machine, trigger, waiting.EventIds, waiting.EnvironmentId, attempt: 1);
             }
         }
-        // A machine with new events starts afresh: its stored retries and its failures in this window give way.
+        // A machine with new events starts afresh: its stored retries and its failures in this window give way. A leave
+        // hook's retries give way only to the machine coming back: leaving further (unavailable, then deleted) is the same leave.
         var fresh = input.Events.Where(e => e.MachineId is not null && EventCategories.Machine.Contains(e.Category))
             .Select(e => e.MachineId!.Value).ToHashSet();
-        foreach (var retry in input.DueRetries.Where(r => !fresh.Contains(r.MachineId)))
+        var returned = activities.Where(a => a.Leave is null && a.Categories.Overlaps(MachineActivity.Arrival)).Select(a => a.MachineId).ToHashSet();
+        bool Supersedes(int machineId, PlannerTrigger trigger) => (trigger.IsLeaveHook ? returned : fresh).Contains(machineId);
+        foreach (var retry in input.DueRetries)
         {
-            if (context.Machine(retry.MachineId) is { } machine && IsDeployable(machine)
-                && input.Triggers.FirstOrDefault(t => t.Id == retry.TriggerId) is { } trigger)
+            if (input.Triggers.FirstOrDefault(t => t.Id == retry.TriggerId) is not { } trigger || Supersedes(retry.MachineId, trigger))
+            {
+                continue;
+            }
+            if (trigger.IsLeaveHook && context.Subject(retry.MachineId) is { } subject)
+            {
+                LeaveHooks.Decide(context, subject, trigger, input.RetryEvents.Where(e => retry.EventIds.Contains(e.Id)).ToList(),
+                    retry.EnvironmentId, retry.Attempt);
+            }
+            else if (!trigger.IsLeaveHook && context.Machine(retry.MachineId) is { } machine)
             {
                 DecideForTrigger(context, machine, trigger, retry.EventIds, retry.EnvironmentId, retry.Attempt);
             }
         }
         var retries = new List<PlannedRetry>();
-        foreach (var failed in input.Failed.Where(f => !fresh.Contains(f.MachineId)))
+        foreach (var failed in input.Failed)
         {
-            if (context.Machine(failed.MachineId) is { } machine && input.Triggers.FirstOrDefault(t => t.Id == failed.TriggerId) is { } trigger
+            if (input.Triggers.FirstOrDefault(t => t.Id == failed.TriggerId) is { } trigger && !Supersedes(failed.MachineId, trigger)
+                && (trigger.IsLeaveHook ? context.Subject(failed.MachineId) : context.Machine(failed.MachineId)) is { } machine
                 && context.Project(trigger.ProjectId) is { } project)
             {
                 context.Decide(AfterFailure(input, machine, trigger, project, failed, retries));
             }
         }
         var cursor = input.Events.Count == 0 ? input.Cursor : Math.Max(input.Cursor, input.Events.Max(e => e.Id));
-        return new AutoDeployPlan(context.Batches(), context.Decisions, cursor) { Retries = retries, Superseded = [.. fresh] };
+        return new AutoDeployPlan(context.Batches(), context.Decisions, cursor) { Retries = retries, Superseded = [.. fresh], Returned = [.. returned] };
     }
 
     /// <summary>Bounded retries (docs/architecture.md §4): schedule the next attempt after a doubling back-off, or block once all are spent.</summary>
@@ -61,7 +89,9 @@ public static class AutoDeployPlanner
         FailedAttempt failed, List<PlannedRetry> retries)
     {
         var max = input.Retry.MaxAttempts;
-        var failure = $"{failed.ReleaseVersion} failed on '{machine.Name}' in deployment #{failed.DeploymentId}";
+        var failure = trigger.IsLeaveHook
+            ? $"the leave hook for '{machine.Name}' ({project.Name} {failed.ReleaseVersion}) failed in deployment #{failed.DeploymentId}"
+            : $"{failed.ReleaseVersion} failed on '{machine.Name}' in deployment #{failed.DeploymentId}";
         if (failed.Attempt >= max)
         {
             return new AutoDeployDecision(DecisionKind.Blocked, machine.Id, machine.Name, trigger.Id, trigger.Name, project.Id, failed.EnvironmentId,
@@ -79,15 +109,57 @@ public static class AutoDeployPlanner
         int? onlyEnvironment, int attempt)
     {
         var project = context.Project(trigger.ProjectId);
-        if (project is null)
+        if (project is null || !Concerns(trigger, project, machine))
         {
             return;
         }
-        foreach (var environmentId in EnvironmentsFor(machine, trigger, project).Where(e => onlyEnvironment is null || e == onlyEnvironment))
+        foreach (var environmentId in machine.EnvironmentIds.Where(e => onlyEnvironment is null || e == onlyEnvironment))
         {
-            context.Decide(Decide(context, machine, trigger, project, environmentId, eventIds, attempt));
+            context.Decide(WhyNot(machine, trigger, project, environmentId, eventIds, attempt)
+                ?? Decide(context, machine, trigger, project, environmentId, eventIds, attempt));
         }
     }
+
+    /// <summary>
+    /// The trigger concerns the machine when it names no roles or one of the machine's, or when its project has a step for
+    /// the machine's roles: then every decision about it is recorded, "why not" included. A machine outside the trigger's
+    /// roles that no step of the project runs on belongs to other projects; a fleet of a hundred projects, each with a
+    /// trigger on its own role, would otherwise record a hundred decisions per event.
+    /// </summary>
+    private static bool Concerns(PlannerTrigger trigger, PlannerProject project, PlannerMachine machine) =>
+        trigger.Roles.Count == 0 || machine.Roles.Any(trigger.Roles.Contains) || HasStepFor(project, machine);
+
+    /// <summary>
+    /// Why the trigger does not apply to the machine in the environment, if it does not: the trigger or its project
+    /// disabled, the machine outside the trigger's environments or roles (<see cref="DecisionKind.NotApplicable"/>), or
+    /// the machine disabled, unhealthy or unavailable (<see cref="DecisionKind.NotDeployable"/>).
+    /// </summary>
+    internal static AutoDeployDecision? WhyNot(PlannerMachine machine, PlannerTrigger trigger, PlannerProject project, int environmentId,
+        IReadOnlyList<long> eventIds, int attempt)
+    {
+        var hook = trigger.IsLeaveHook;
+        var (kind, reason) = (trigger, project, machine) switch
+        {
+            _ when !trigger.IsEnabled => (DecisionKind.NotApplicable, $"trigger '{trigger.Name}' is disabled"),
+            _ when !project.IsEnabled => (DecisionKind.NotApplicable, $"project '{project.Name}' is disabled"),
+            _ when trigger.EnvironmentIds.Count > 0 && !trigger.EnvironmentIds.Contains(environmentId) =>
+                (DecisionKind.NotApplicable, $"the trigger does not name this environment of '{machine.Name}'"),
+            _ when trigger.Roles.Count > 0 && !machine.Roles.Any(trigger.Roles.Contains) =>
+                (DecisionKind.NotApplicable, $"'{machine.Name}' has {RolesText(machine.Roles)}; the trigger names {RolesText(trigger.Roles)}"),
+            _ when !hook && !machine.IsEnabled => (DecisionKind.NotDeployable, $"'{machine.Name}' is disabled"),
+            _ when !hook && machine.Health is MachineHealthStatus.Unhealthy or MachineHealthStatus.Unavailable =>
+                (DecisionKind.NotDeployable, $"'{machine.Name}' is {machine.Health.ToString().ToLowerInvariant()}"),
+            _ => ((DecisionKind?)null, ""),
+        };
+        return kind is null ? null : new AutoDeployDecision(kind.Value, machine.Id, machine.Name, trigger.Id, trigger.Name, project.Id,
+            environmentId, null, null, null, eventIds, $"{(hook ? "Not run" : "Not deployed")}: {reason}; {Cause(trigger, eventIds)}.", attempt);
+    }
+
+    private static string RolesText(IReadOnlyList<string> roles) =>
+        roles.Count == 0 ? "no role" : $"role{(roles.Count == 1 ? "" : "s")} {string.Join(", ", roles)}";
+
+    internal static string Cause(PlannerTrigger trigger, IReadOnlyList<long> eventIds) =>
+        $"{string.Join(", ", eventIds.Select(id => $"#{id}"))} matched trigger '{trigger.Name}'";
 
     /// <summary>
     /// The machine's environments in which the trigger applies to it, whatever events it raised: the trigger and its
@@ -126,7 +198,7 @@ public static class AutoDeployPlanner
             new(kind, machine.Id, machine.Name, trigger.Id, trigger.Name, project.Id, environmentId, release?.Id, release?.Version,
                 deploymentId, eventIds, reason, attempt);
 
-        var cause = $"{string.Join(", ", eventIds.Select(id => $"#{id}"))} matched trigger '{trigger.Name}'";
+        var cause = Cause(trigger, eventIds);
         if (!HasStepFor(project, machine))
         {
             return Decision(DecisionKind.NoMatchingStep,
@@ -170,8 +242,4 @@ public static class AutoDeployPlanner
             .Select(e => e.DeploymentId!.Value).ToHashSet();
         return input.Waiting.Where(w => ended.Contains(w.DeploymentId));
     }
-
-    /// <summary>A machine that is enabled and not known to be failing can take a deployment.</summary>
-    private static bool IsDeployable(PlannerMachine machine) =>
-        machine.IsEnabled && machine.Health is not (MachineHealthStatus.Unhealthy or MachineHealthStatus.Unavailable);
 }

@@ -15,7 +15,16 @@ public sealed record PlannerMachine(int Id, string Name, IReadOnlyList<int> Envi
 public sealed record PlannerProject(int Id, string Name, bool IsEnabled, IReadOnlyList<IReadOnlyList<string>> StepRoles);
 
 public sealed record PlannerTrigger(int Id, int ProjectId, string Name, bool IsEnabled, IReadOnlyList<int> EnvironmentIds,
-    IReadOnlyList<string> Roles, IReadOnlySet<string> Categories, bool Redeploy);
+    IReadOnlyList<string> Roles, IReadOnlySet<string> Categories, bool Redeploy, TriggerAction Action = TriggerAction.DeployRelease)
+{
+    public bool IsLeaveHook => Action == TriggerAction.RunOnOtherMachines;
+}
+
+/// <summary>A release of a project, for a leave hook whose project was never deployed to the environment: the newest.</summary>
+public sealed record PlannerRelease(int ProjectId, int ReleaseId, string Version);
+
+/// <summary>The leave hook already ran for the machine's current leave: its decision came after the machine's last arrival.</summary>
+public sealed record LeaveHookRun(int MachineId, int TriggerId, long DecisionEventId);
 
 public sealed record PlannerTarget(int MachineId, TargetState State);
 
@@ -69,6 +78,18 @@ public sealed record PlannerInput(
     public DateTimeOffset Now { get; init; }
     public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
 
+    /// <summary>Machines of the events or retries that were deleted, as their MachineDeleted event described them (for leave hooks).</summary>
+    public IReadOnlyList<PlannerMachine> Departed { get; init; } = [];
+
+    /// <summary>The newest release of each leave hook's project.</summary>
+    public IReadOnlyList<PlannerRelease> NewestReleases { get; init; } = [];
+
+    /// <summary>Leave hooks that already ran for the current leave of a machine of the events.</summary>
+    public IReadOnlyList<LeaveHookRun> HookRuns { get; init; } = [];
+
+    /// <summary>The events due leave-hook retries name (their category goes into the hook's variables again).</summary>
+    public IReadOnlyList<PlannerEvent> RetryEvents { get; init; } = [];
+
     /// <summary>The machine's latest successful deployment of the project brought the release.</summary>
     public bool IsInstalled(int machineId, int projectId, int releaseId) =>
         Installed.Any(i => i.MachineId == machineId && i.ProjectId == projectId && i.ReleaseId == releaseId);
@@ -104,6 +125,15 @@ public enum DecisionKind
 
     /// <summary>The auto-deployment failed on the machine as often as the retry policy allows; no more tries until a new event.</summary>
     Blocked,
+
+    /// <summary>A leave hook already ran for this leave of the machine (it left in more than one step, or in several windows).</summary>
+    LeaveHandled,
+
+    /// <summary>The trigger does not apply to the machine: the trigger or its project is disabled, or the machine is outside its environments or roles.</summary>
+    NotApplicable,
+
+    /// <summary>The trigger applies, but the machine cannot take a deployment: it is disabled, unhealthy or unavailable.</summary>
+    NotDeployable,
 }
 
 /// <summary>One explained decision per machine, trigger and environment: what the engine did and why.</summary>
@@ -113,18 +143,28 @@ public sealed record AutoDeployDecision(
 {
     public bool Triggered => Kind == DecisionKind.Queued;
 
-    /// <summary>The event category that records this decision: queued, blocked (someone should look), or no action needed.</summary>
+    /// <summary>
+    /// The event category that records this decision: queued, blocked (someone should look), no action needed, or the
+    /// trigger not applying to the machine ("why not").
+    /// </summary>
     public string Category => Kind switch
     {
         DecisionKind.Queued => EventCategories.AutoDeployTriggered,
         DecisionKind.Blocked or DecisionKind.NoRelease or DecisionKind.NoMatchingStep => EventCategories.AutoDeployBlocked,
+        DecisionKind.NotApplicable or DecisionKind.NotDeployable => EventCategories.AutoDeployNotApplicable,
         _ => EventCategories.AutoDeployNoAction,
     };
 }
 
-/// <summary>Machines batched into one deployment of a release to an environment.</summary>
+/// <summary>
+/// Machines batched into one deployment of a release to an environment; or, with <see cref="Leaving"/>, a leave hook's
+/// deployment, which runs on the machines its project's steps name (no machine chosen).
+/// </summary>
 public sealed record PlannedDeployment(int ProjectId, int EnvironmentId, int ReleaseId, int TriggerId, IReadOnlyList<int> MachineIds,
-    IReadOnlyList<long> EventIds);
+    IReadOnlyList<long> EventIds)
+{
+    public LeavingMachine? Leaving { get; init; }
+}
 
 /// <summary>A retry to store: attempt <see cref="Attempt"/> for the machine and trigger, due at <see cref="DueAt"/>.</summary>
 public sealed record PlannedRetry(int MachineId, int TriggerId, int EnvironmentId, int ReleaseId, int Attempt, DateTimeOffset DueAt,
@@ -138,4 +178,7 @@ public sealed record AutoDeployPlan(IReadOnlyList<PlannedDeployment> Deployments
 {
     public IReadOnlyList<PlannedRetry> Retries { get; init; } = [];
     public IReadOnlyList<int> Superseded { get; init; } = [];
+
+    /// <summary>Machines that came back in the window: their stored leave-hook retries are dropped (the leave is over).</summary>
+    public IReadOnlyList<int> Returned { get; init; } = [];
 }

@@ -10,6 +10,8 @@ internal sealed class PlanningContext(PlannerInput input)
     private readonly Dictionary<int, PlannerProject> _projects = input.Projects.ToDictionary(p => p.Id);
     private readonly Dictionary<(int Project, int Environment, int Release), (int Trigger, List<int> Machines, List<long> Events)> _batches = [];
     private readonly List<AutoDeployDecision> _decisions = [];
+    private readonly Dictionary<int, PlannerMachine> _departed = input.Departed.ToDictionary(m => m.Id);
+    private readonly List<PlannedDeployment> _hooks = [];
 
     public IReadOnlyList<AutoDeployDecision> Decisions => _decisions;
 
@@ -18,6 +20,19 @@ internal sealed class PlanningContext(PlannerInput input)
     public PlannerMachine? Machine(int id) => _machines.GetValueOrDefault(id);
 
     public PlannerProject? Project(int id) => _projects.GetValueOrDefault(id);
+
+    /// <summary>The machine a leave hook answers: as it is, or as it was when it was deleted.</summary>
+    public PlannerMachine? Subject(int id) => _machines.GetValueOrDefault(id) ?? _departed.GetValueOrDefault(id);
+
+    /// <summary>The decision event id of the leave hook that already ran for the machine's current leave, if one did.</summary>
+    public long? HookRan(int machineId, int triggerId) =>
+        input.HookRuns.FirstOrDefault(r => r.MachineId == machineId && r.TriggerId == triggerId)?.DecisionEventId
+        ?? (_hooks.Any(h => h.Leaving!.MachineId == machineId && h.TriggerId == triggerId) ? 0 : null);
+
+    public PlannerRelease? NewestRelease(int projectId) => input.NewestReleases.FirstOrDefault(r => r.ProjectId == projectId);
+
+    /// <summary>A leave hook's deployment: one per leave, never batched with another.</summary>
+    public void PlanHook(PlannedDeployment hook) => _hooks.Add(hook);
 
     public void Decide(AutoDeployDecision decision) => _decisions.Add(decision);
 
@@ -63,5 +78,6 @@ internal sealed class PlanningContext(PlannerInput input)
 
     public IReadOnlyList<PlannedDeployment> Batches() => _batches
         .Select(b => new PlannedDeployment(b.Key.Project, b.Key.Environment, b.Key.Release, b.Value.Trigger, b.Value.Machines, b.Value.Events))
+        .Concat(_hooks)
         .ToList();
 }

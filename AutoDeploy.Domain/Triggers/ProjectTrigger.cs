@@ -23,6 +23,9 @@ public sealed class ProjectTrigger : Document
     /// <summary>Deploy even when the machine already has the release.</summary>
     public bool Redeploy { get; set; }
 
+    /// <summary>What the trigger does: deploy to the machine that raised the event, or run its project on other machines when one leaves.</summary>
+    public TriggerAction Action { get; set; }
+
     public IReadOnlySet<string> Categories => Events.EventGroups.Expand(EventGroups, EventCategories);
 
     public static ProjectTrigger Create(int projectId, string name)
@@ -31,4 +34,18 @@ public sealed class ProjectTrigger : Document
         trigger.Rename(name);
         return trigger;
     }
+}
+
+/// <summary>What a trigger does when a machine's event matches it.</summary>
+public enum TriggerAction
+{
+    /// <summary>Make sure the machine that raised the event has the release that belongs in its environment.</summary>
+    DeployRelease,
+
+    /// <summary>
+    /// A leave hook: when a machine leaves (deleted, disabled, unhealthy, unavailable), run the trigger's project in the
+    /// machine's environment on the machines its steps name (e.g. "LB deregister" on role <c>lb</c>), with the leaving
+    /// machine in the variables.
+    /// </summary>
+    RunOnOtherMachines,
 }

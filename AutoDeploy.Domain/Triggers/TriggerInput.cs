@@ -24,6 +24,8 @@ public sealed class TriggerInput
     /// <summary>Deploy even when the machine already has the release.</summary>
     public bool Redeploy { get; set; }
 
+    public TriggerAction Action { get; set; }
+
     /// <summary>
     /// A copy as it is stored: blank entries dropped, text trimmed, duplicates removed, groups and categories in
     /// their canonical order (unknown names kept at the end, for the validator to name).
@@ -38,6 +40,7 @@ public sealed class TriggerInput
         EventGroups = Ordered(EventGroups, Events.EventGroups.Members.Keys),
         EventCategories = Ordered(EventCategories, Events.EventCategories.Machine),
         Redeploy = Redeploy,
+        Action = Action,
     };
 
     private static List<string> Ordered(IEnumerable<string>? names, IEnumerable<string> canonical)

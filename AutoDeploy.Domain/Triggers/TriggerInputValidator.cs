@@ -12,6 +12,9 @@ public sealed class TriggerInputValidator : AbstractValidator<TriggerInput>
 {
     public const string NoEventsMessage = "Choose at least one event group or category.";
 
+    public const string LeaveEventsMessage = "A trigger that runs on other machines fires when a machine leaves: choose an event of "
+        + "MachineDeleted, MachineDisabled, MachineUnhealthy or MachineUnavailable (or a group with one).";
+
     public TriggerInputValidator()
     {
         RuleFor(x => x.Name).DocumentName();
@@ -26,6 +29,13 @@ public sealed class TriggerInputValidator : AbstractValidator<TriggerInput>
             .Must(groups => UnknownGroups(groups).Count == 0)
             .WithMessage((_, groups) =>
                 $"Unknown event groups: {Quote(UnknownGroups(groups))}. Choose from: {string.Join(", ", EventGroups.Members.Keys)}.");
+        RuleFor(x => x.Action).IsInEnum().WithMessage("Choose what the trigger does: DeployRelease or RunOnOtherMachines.");
+        RuleFor(x => x.EventGroups)
+            .Must((input, groups) => EventGroups.Expand(Named(groups), Named(input.EventCategories)).Overlaps(MachineActivity.Negative))
+            .When(x => x.Action == TriggerAction.RunOnOtherMachines && (Named(x.EventGroups).Any() || Named(x.EventCategories).Any()))
+            .WithMessage(LeaveEventsMessage);
+        RuleFor(x => x.Redeploy).Equal(false).When(x => x.Action == TriggerAction.RunOnOtherMachines)
+            .WithMessage("Redeploy applies to a trigger that deploys to the machine; a trigger that runs on other machines runs once per leave.");
         RuleFor(x => x.EventCategories)
             .Must(categories => NotMachineCategories(categories).Count == 0)
             .WithMessage((_, categories) =>

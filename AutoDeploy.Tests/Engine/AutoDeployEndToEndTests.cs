@@ -103,6 +103,61 @@ public sealed class AutoDeployEndToEndTests : IAsyncLifetime
         markers.Delete(recursive: true);
     }
 
+    [Fact]
+    public async Task A_leave_hook_runs_on_the_lb_machines_once_per_leave_with_the_leaving_machine_in_its_variables()
+    {
+        var script = "echo \"deregister $AUTODEPLOY_LEAVING_MACHINE id=$AUTODEPLOY_LEAVING_MACHINE_ID roles=$AUTODEPLOY_LEAVING_ROLES"
+            + " env=$AUTODEPLOY_LEAVING_ENVIRONMENT event=$AUTODEPLOY_LEAVING_EVENT on $AUTODEPLOY_MACHINE\"";
+        await _scenario.WithReleaseAsync(null, DeploymentScenario.Step("Deregister", "lb", script));
+        await using (var db = await _factory.CreateDbContextAsync())
+        {
+            var hook = ProjectTrigger.Create(_scenario.Project.Id, "LB deregister");
+            hook.Action = TriggerAction.RunOnOtherMachines;
+            hook.Roles = ["web"];
+            hook.EventGroups = [EventGroups.MachineUnavailableForDeployment];
+            hook.EventCategories = [EventCategories.MachineDeleted];
+            db.Triggers.Add(hook);
+            await db.SaveChangesAsync();
+        }
+        var lb = await StartAgentAsync("lb-01", "lb");
+        var (web, _) = await _factory.AddAsync("web-01", [_scenario.Environment.Id], ["web"], healthy: true);
+
+        await using (var db = await _factory.CreateDbContextAsync())
+        {
+            (await db.Machines.SingleAsync(m => m.Id == web)).Disable();
+            await db.SaveChangesAsync();
+        }
+        await Eventually.TrueAsync(async () => await HookRunsAsync() is [{ State: DeploymentState.Success }], TimeSpan.FromSeconds(60), () => Describe());
+        (await _api.DeleteAsync($"/api/machines/{web}")).EnsureSuccessStatusCode();
+        await Eventually.TrueAsync(async () => (await DecisionsAsync(web)).Count == 2, TimeSpan.FromSeconds(60), () => Describe());
+
+        var run = Assert.Single(await HookRunsAsync());
+        Assert.Equal((web, "web-01", EventCategories.MachineDisabled), (run.Leaving!.MachineId, run.Leaving.Name, run.Leaving.EventCategory));
+        await using (var db = await _factory.CreateDbContextAsync())
+        {
+            Assert.Equal([lb], await db.DeploymentTargets.Where(t => t.DeploymentId == run.Id).Select(t => t.MachineId).ToListAsync());
+            var log = await db.TaskLogLines.Where(l => l.DeploymentId == run.Id).Select(l => l.Text).ToListAsync();
+            Assert.Contains($"deregister web-01 id={web} roles=web env={_scenario.Environment.Name} event=MachineDisabled on lb-01", log);
+        }
+        var decisions = await DecisionsAsync(web);
+        Assert.Equal([EventCategories.AutoDeployTriggered, EventCategories.AutoDeployNoAction], decisions.Select(d => d.Category));
+        Assert.StartsWith($"{_scenario.Project.Name} 1.0.0 queued to run on other machines: 'web-01' left (MachineDisabled #", decisions[0].Message);
+        Assert.StartsWith("The hook already ran for this leave of 'web-01' (decision #", decisions[1].Message);
+    }
+
+    private async Task<List<Deployment>> HookRunsAsync()
+    {
+        await using var db = await _factory.CreateDbContextAsync();
+        return (await db.Deployments.AsNoTracking().Where(d => d.TriggerId != null).ToListAsync()).Where(d => d.Leaving is not null).ToList();
+    }
+
+    private async Task<List<Event>> DecisionsAsync(int machineId)
+    {
+        await using var db = await _factory.CreateDbContextAsync();
+        return await db.Events.AsNoTracking().Where(e => e.MachineId == machineId && EventCategories.AutoDeployDecisions.Contains(e.Category))
+            .OrderBy(e => e.Id).ToListAsync();
+    }
+
     /// <summary>The machines, deployments and events so far, for a failure message.</summary>
     private string Describe()
     {
@@ -121,9 +176,9 @@ public sealed class AutoDeployEndToEndTests : IAsyncLifetime
     }
 
     /// <summary>A newly registered machine (health unknown) whose agent starts polling: its first contact is checked at once.</summary>
-    private async Task<int> StartAgentAsync(string name)
+    private async Task<int> StartAgentAsync(string name, string role = "web")
     {
-        var (id, token) = await _factory.AddAsync(name, [_scenario.Environment.Id], ["web"]);
+        var (id, token) = await _factory.AddAsync(name, [_scenario.Environment.Id], [role]);
         var runner = new AgentRunner(new AgentSettings(_server, id, name, token), new HttpClient(), TimeProvider.System, TextWriter.Null, FastAgent);
         // On the thread pool, as in its own process: not queued behind other tests on xunit's few threads.
         _agents.Add(Task.Run(() => runner.RunAsync(_stopAgents.Token)));

@@ -57,6 +57,25 @@ public sealed class AutoDeployEngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_machine_the_trigger_cannot_deploy_to_gets_a_recorded_why_not()
+    {
+        var seed = await _scenario.AddMachineAsync("seed");
+        await _scenario.DeployAsync("1.0.0", seed);
+        await _scenario.RunEngineAsync();
+        var machine = await _scenario.AddMachineAsync("web-02", healthy: false);
+        await _scenario.ChangeAsync(machine, m => m.Disable());
+        await _scenario.ChangeAsync(machine, m => m.RecordHealth(MachineHealthStatus.Healthy, null, DateTimeOffset.UtcNow));
+
+        await _scenario.RunEngineAsync();
+
+        Assert.Empty(await _scenario.QueuedAsync());
+        var decision = Assert.Single(await _scenario.DecisionsAsync(machine));
+        Assert.Equal(EventCategories.AutoDeployNotApplicable, decision.Category);
+        Assert.StartsWith("Not deployed: 'web-02' is disabled; ", decision.Message);
+        Assert.Contains(nameof(DecisionKind.NotDeployable), decision.DetailsJson);
+    }
+
+    [Fact]
     public async Task Octopus_3013_a_machine_arriving_during_a_deployment_gets_its_newer_release_when_it_ends()
     {
         var seed = await _scenario.AddMachineAsync("seed");

@@ -231,28 +231,101 @@ public sealed class AutoDeployPlannerTests
     }
 
     [Fact]
-    public void Disabled_triggers_and_disabled_projects_are_ignored()
+    public void Disabled_triggers_and_disabled_projects_deploy_nothing_and_say_so()
     {
         _scenario.Machine(1);
         _scenario.Triggers[0] = _scenario.Triggers[0] with { IsEnabled = false };
-        _scenario.Raise(1, EventCategories.MachineHealthy);
+        var healthy = _scenario.Raise(1, EventCategories.MachineHealthy);
         var disabledTrigger = _scenario.Plan();
         _scenario.Triggers[0] = _scenario.Triggers[0] with { IsEnabled = true };
         _scenario.Projects[0] = _scenario.Projects[0] with { IsEnabled = false };
 
         var disabledProject = _scenario.Plan();
 
-        Assert.Empty(disabledTrigger.Decisions);
-        Assert.Empty(disabledProject.Decisions);
+        Assert.Empty(disabledTrigger.Deployments);
+        Assert.Empty(disabledProject.Deployments);
+        var trigger = Assert.Single(disabledTrigger.Decisions);
+        Assert.Equal((DecisionKind.NotApplicable, PlannerScenario.Production), (trigger.Kind, trigger.EnvironmentId));
+        Assert.Equal($"Not deployed: trigger 'Trigger 10' is disabled; #{healthy} matched trigger 'Trigger 10'.", trigger.Reason);
+        var project = Assert.Single(disabledProject.Decisions);
+        Assert.Equal((DecisionKind.NotApplicable, $"Not deployed: project 'Shop' is disabled; #{healthy} matched trigger 'Trigger 10'."),
+            (project.Kind, project.Reason));
     }
 
     [Fact]
-    public void A_trigger_filtered_to_other_roles_or_environments_does_not_match()
+    public void A_trigger_filtered_to_other_roles_or_environments_deploys_nothing_and_says_why()
+    {
+        _scenario.Machine(1);
+        _scenario.Triggers[0] = PlannerScenario.Trigger(10, PlannerScenario.Shop, false, "worker", "db");
+        _scenario.Triggers.Add(PlannerScenario.Trigger(11, PlannerScenario.Shop) with { EnvironmentIds = [999] });
+        var healthy = _scenario.Raise(1, EventCategories.MachineHealthy);
+
+        var plan = _scenario.Plan();
+
+        Assert.Empty(plan.Deployments);
+        Assert.Equal(
+        [
+            (DecisionKind.NotApplicable, 10, $"Not deployed: 'machine-1' has role web; the trigger names roles worker, db; #{healthy} matched trigger 'Trigger 10'."),
+            (DecisionKind.NotApplicable, 11, $"Not deployed: the trigger does not name this environment of 'machine-1'; #{healthy} matched trigger 'Trigger 11'."),
+        ], plan.Decisions.Select(d => (d.Kind, d.TriggerId, d.Reason)));
+    }
+
+    [Theory]
+    [InlineData(MachineHealthStatus.Unhealthy, true, "'machine-1' is unhealthy")]
+    [InlineData(MachineHealthStatus.Unavailable, true, "'machine-1' is unavailable")]
+    [InlineData(MachineHealthStatus.Healthy, false, "'machine-1' is disabled")]
+    public void A_machine_that_cannot_take_a_deployment_gets_none_and_the_reason(MachineHealthStatus health, bool enabled, string why)
+    {
+        _scenario.Machine(1, health: health, enabled: enabled);
+        var changed = _scenario.Raise(1, EventCategories.MachineDeploymentRelatedPropertyWasUpdated);
+        _scenario.Triggers[0] = _scenario.Triggers[0] with
+        {
+            Categories = new HashSet<string> { EventCategories.MachineDeploymentRelatedPropertyWasUpdated },
+        };
+
+        var plan = _scenario.Plan();
+
+        Assert.Empty(plan.Deployments);
+        var decision = Assert.Single(plan.Decisions);
+        Assert.Equal((DecisionKind.NotDeployable, $"Not deployed: {why}; #{changed} matched trigger 'Trigger 10'."), (decision.Kind, decision.Reason));
+    }
+
+    [Fact]
+    public void A_deploying_trigger_on_leave_events_says_the_machine_that_left_is_not_deployed_to()
+    {
+        _scenario.Machine(1, health: MachineHealthStatus.Unavailable);
+        _scenario.Triggers[0] = _scenario.Triggers[0] with { Categories = EventGroups.Expand([EventGroups.MachineUnavailableForDeployment], []) };
+        _scenario.Raise(1, EventCategories.MachineHealthy);
+        var unhealthy = _scenario.Raise(1, EventCategories.MachineUnhealthy);
+        var unavailable = _scenario.Raise(1, EventCategories.MachineUnavailable);
+
+        var plan = _scenario.Plan();
+
+        Assert.Empty(plan.Deployments);
+        var decision = Assert.Single(plan.Decisions);
+        Assert.Equal(DecisionKind.NotDeployable, decision.Kind);
+        Assert.Equal([unhealthy, unavailable], decision.EventIds);
+    }
+
+    [Fact]
+    public void A_trigger_of_a_project_with_nothing_for_the_machines_roles_records_nothing()
+    {
+        _scenario.Machine(1, role: "db");
+        _scenario.Triggers[0] = PlannerScenario.Trigger(10, PlannerScenario.Shop, false, "web");
+        _scenario.Triggers.Add(PlannerScenario.Trigger(11, PlannerScenario.Shop, false, "db"));
+        _scenario.Raise(1, EventCategories.MachineHealthy);
+
+        var plan = _scenario.Plan();
+
+        Assert.Equal((DecisionKind.NoMatchingStep, 11), (Assert.Single(plan.Decisions).Kind, plan.Decisions[0].TriggerId));
+    }
+
+    [Fact]
+    public void A_trigger_that_names_none_of_the_machines_events_records_nothing()
     {
         _scenario.Machine(1);
         _scenario.Triggers[0] = PlannerScenario.Trigger(10, PlannerScenario.Shop, false, "worker");
-        _scenario.Triggers.Add(PlannerScenario.Trigger(11, PlannerScenario.Shop) with { EnvironmentIds = [999] });
-        _scenario.Raise(1, EventCategories.MachineHealthy);
+        _scenario.Raise(1, EventCategories.MachineAdded);
 
         Assert.Empty(_scenario.Plan().Decisions);
     }

@@ -58,7 +58,7 @@ public sealed class AutoDeployRetryPlannerTests
     }
 
     [Fact]
-    public void A_due_retry_for_a_machine_that_is_now_unavailable_deploys_nothing()
+    public void A_due_retry_for_a_machine_that_is_now_unavailable_deploys_nothing_and_says_why()
     {
         var scenario = new PlannerScenario().Machine(2, health: MachineHealthStatus.Unavailable).Deployed(50, 7, "1.0.0");
         scenario.DueRetries.Add(new DueRetry(1, 2, 10, PlannerScenario.Production, 2, [1]));
@@ -66,7 +66,9 @@ public sealed class AutoDeployRetryPlannerTests
         var plan = scenario.Plan();
 
         Assert.Empty(plan.Deployments);
-        Assert.Empty(plan.Decisions);
+        Assert.Empty(plan.Retries);
+        var decision = Assert.Single(plan.Decisions);
+        Assert.Equal((DecisionKind.NotDeployable, 2), (decision.Kind, decision.Attempt));
     }
 
     [Fact]

@@ -15,6 +15,9 @@ public sealed class DecisionCategoryTests
     [InlineData(DecisionKind.AlreadyPending, EventCategories.AutoDeployNoAction)]
     [InlineData(DecisionKind.WaitingForDeployment, EventCategories.AutoDeployNoAction)]
     [InlineData(DecisionKind.RetryScheduled, EventCategories.AutoDeployNoAction)]
+    [InlineData(DecisionKind.LeaveHandled, EventCategories.AutoDeployNoAction)]
+    [InlineData(DecisionKind.NotApplicable, EventCategories.AutoDeployNotApplicable)]
+    [InlineData(DecisionKind.NotDeployable, EventCategories.AutoDeployNotApplicable)]
     public void Each_kind_is_recorded_under_the_category_that_says_whether_someone_should_look(DecisionKind kind, string category)
     {
         var decision = new AutoDeployDecision(kind, 1, "web-01", 2, "Web servers", 3, 4, null, null, null, [], "why");

@@ -24,6 +24,24 @@ internal sealed class PlannerScenario
     public List<DueRetry> DueRetries { get; } = [];
     public static DateTimeOffset Now { get; } = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
 
+    public const int LoadBalancer = 2;
+
+    /// <summary>Trigger <paramref name="id"/> of project 2 "LB" (a step on role lb): when a web machine leaves, run it on other machines.</summary>
+    public PlannerScenario Hook(int id = 20)
+    {
+        Projects.Add(new PlannerProject(LoadBalancer, "LB", true, [["lb"]]));
+        Triggers.Add(new PlannerTrigger(id, LoadBalancer, "LB deregister", true, [], ["web"],
+            EventGroups.Expand([EventGroups.MachineUnavailableForDeployment], [EventCategories.MachineDeleted]), false,
+            TriggerAction.RunOnOtherMachines));
+        NewestReleases.Add(new PlannerRelease(LoadBalancer, 70, "2.0.0"));
+        return this;
+    }
+
+    public List<PlannerMachine> Departed { get; } = [];
+    public List<PlannerRelease> NewestReleases { get; } = [];
+    public List<LeaveHookRun> HookRuns { get; } = [];
+    public List<PlannerEvent> RetryEvents { get; } = [];
+
     public static PlannerTrigger Trigger(int id, int projectId, bool redeploy = false, params string[] roles) =>
         new(id, projectId, $"Trigger {id}", true, [], roles, EventGroups.Expand([EventGroups.MachineAvailableForDeployment], []), redeploy);
 
@@ -65,6 +83,7 @@ internal sealed class PlannerScenario
     public AutoDeployPlan Plan(long cursor = 0) =>
         AutoDeployPlanner.Plan(new PlannerInput(Events, Machines, Projects, Triggers, Deployments, Installed, Overrides, Waiting, cursor)
         {
-            Failed = Failed, DueRetries = DueRetries, Now = Now,
+            Failed = Failed, DueRetries = DueRetries, Now = Now, Departed = Departed, NewestReleases = NewestReleases, HookRuns = HookRuns,
+            RetryEvents = RetryEvents,
         });
 }

@@ -24,6 +24,37 @@ public sealed class TriggerInputValidatorTests
     }
 
     [Fact]
+    public void Validate_LeaveHookOnArrivalEventsOnly_AsksForALeaveEvent()
+    {
+        var input = TriggerTestData.Input("LB deregister");
+        input.Action = TriggerAction.RunOnOtherMachines;
+
+        Assert.Equal([TriggerInputValidator.LeaveEventsMessage], Messages(input, nameof(TriggerInput.EventGroups)));
+    }
+
+    [Fact]
+    public void Validate_LeaveHookOnLeaveEvents_IsValid_ButNotWithRedeploy()
+    {
+        var input = TriggerTestData.Input("LB deregister");
+        input.Action = TriggerAction.RunOnOtherMachines;
+        input.EventGroups = [EventGroups.MachineUnavailableForDeployment];
+        var valid = _validator.Validate(input);
+        input.Redeploy = true;
+
+        Assert.True(valid.IsValid);
+        Assert.Single(Messages(input, nameof(TriggerInput.Redeploy)));
+    }
+
+    [Fact]
+    public void Validate_UnknownAction_IsRefused()
+    {
+        var input = TriggerTestData.Input("Web");
+        input.Action = (TriggerAction)42;
+
+        Assert.Single(Messages(input, nameof(TriggerInput.Action)));
+    }
+
+    [Fact]
     public void Validate_NameOf201Characters_IsTooLong()
     {
         Assert.Equal(["Name must be at most 200 characters."], Messages(TriggerTestData.Input(new string('a', 201)), nameof(TriggerInput.Name)));

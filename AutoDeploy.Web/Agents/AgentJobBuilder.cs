@@ -26,7 +26,7 @@ public static class AgentJobBuilder
         var machine = await db.Machines.AsNoTracking().Include(m => m.MachinePolicy).SingleAsync(m => m.Id == job.MachineId, cancellationToken);
         var step = release.Steps[job.StepIndex.Value];
         var context = new DeploymentContext(deployment.Id, deployment.ProjectName, deployment.ReleaseVersion,
-            deployment.EnvironmentId, deployment.EnvironmentName, machine.Name, machine.Roles);
+            deployment.EnvironmentId, deployment.EnvironmentName, machine.Name, machine.Roles) { Leaving = deployment.Leaving };
         var variables = DeploymentVariables.For(context, release.Variables);
         var package = step.PackageId is null ? null
             : await PackageAsync(db, release, step.PackageId, deployment.ProjectName, cancellationToken) with

@@ -100,8 +100,10 @@ public static class DecisionsApi
 
 /// <summary>
 /// One decision of the engine. <c>Kind</c>: Queued, AlreadyInstalled, AlreadyPending, WaitingForDeployment, NoRelease,
-/// NoMatchingStep, RetryScheduled or Blocked. Blocked, NoRelease and NoMatchingStep (event category AutoDeployBlocked) need
-/// someone to act; Queued is AutoDeployTriggered; the others are AutoDeployNoAction.
+/// NoMatchingStep, RetryScheduled, Blocked, NotApplicable or NotDeployable. Blocked, NoRelease and NoMatchingStep (event
+/// category AutoDeployBlocked) need someone to act; Queued is AutoDeployTriggered; NotApplicable (the trigger or project
+/// disabled, the machine outside its environments or roles) and NotDeployable (the machine disabled, unhealthy or
+/// unavailable) are AutoDeployNotApplicable, the "why not"; the others are AutoDeployNoAction.
 /// </summary>
 public sealed record DecisionAnswer(
     long EventId, DateTimeOffset OccurredAt, string Kind, string Reason, int? MachineId, string? MachineName, int? TriggerId,

@@ -141,7 +141,8 @@ public sealed record TriggerRequest(
     List<string?>? EventGroups = null,
     List<string?>? EventCategories = null,
     bool? Redeploy = null,
-    int? Version = null)
+    int? Version = null,
+    TriggerAction? Action = null)
 {
     public TriggerInput ToInput() => new()
     {
@@ -153,6 +154,7 @@ public sealed record TriggerRequest(
         EventGroups = [.. (EventGroups ?? []).OfType<string>()],
         EventCategories = [.. (EventCategories ?? []).OfType<string>()],
         Redeploy = Redeploy ?? false,
+        Action = Action ?? TriggerAction.DeployRelease,
     };
 }
 

@@ -36,7 +36,9 @@ public sealed class AutoDeployDecisionQueries(IDbContextFactory<AutoDeployDbCont
         PageAsync(db => db.Triggers.AnyAsync(t => t.Id == triggerId, cancellationToken),
             e => e.TriggerId == triggerId && (before == null || e.Id < before), take, cancellationToken);
 
-    public Task<IReadOnlyList<AutoDeployDecisionView>> LatestAsync(int take, CancellationToken cancellationToken = default) => LoadAsync(e => true, take, cancellationToken);
+    /// <summary>The latest decisions that did something or need someone: "why not" (the trigger not applying) left out.</summary>
+    public Task<IReadOnlyList<AutoDeployDecisionView>> LatestAsync(int take, CancellationToken cancellationToken = default) =>
+        LoadAsync(e => e.Category != EventCategories.AutoDeployNotApplicable, take, cancellationToken);
 
     private async Task<IReadOnlyList<AutoDeployDecisionView>?> PageAsync(Func<AutoDeployDbContext, Task<bool>> exists,
         System.Linq.Expressions.Expression<Func<Event, bool>> filter, int take, CancellationToken cancellationToken)

@@ -45,7 +45,7 @@ public sealed class AutoDeployEngine(
         var queued = await QueueAsync(db, plan.Deployments, cancellationToken);
         foreach (var decision in plan.Decisions)
         {
-            db.Record(Explain(decision, queued));
+            db.Record(Explain(decision, queued, input.Triggers));
         }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -85,10 +85,15 @@ public sealed class AutoDeployEngine(
         {
             return false;
         }
+        // New events of a machine drop its stored retries; a leave hook's only when the machine came back (see the planner).
+        var hooks = input.Triggers.Where(t => t.IsLeaveHook).Select(t => t.Id).ToList();
         var superseded = plan.Superseded.ToList();
+        var returned = plan.Returned.ToList();
         if (superseded.Count > 0)
         {
-            await db.AutoDeployRetries.Where(r => superseded.Contains(r.MachineId)).ExecuteDeleteAsync(cancellationToken);
+            await db.AutoDeployRetries
+                .Where(r => (superseded.Contains(r.MachineId) && !hooks.Contains(r.TriggerId)) || (returned.Contains(r.MachineId) && hooks.Contains(r.TriggerId)))
+                .ExecuteDeleteAsync(cancellationToken);
         }
         return true;
     }
@@ -115,6 +120,10 @@ public sealed class AutoDeployEngine(
         return (await db.AutoDeployCursors.AsNoTracking().SingleAsync(c => c.Name == AutoDeployCursor.EngineName, cancellationToken)).LastEventId;
     }
 
+    /// <summary>
+    /// Queues the planned deployments, keyed by (project, environment, release) for a batch and by (trigger, environment,
+    /// leaving machine) for a leave hook (<see cref="Key"/>), with a claim per batched machine.
+    /// </summary>
     private async Task<Dictionary<(int, int, int), Deployment>> QueueAsync(AutoDeployDbContext db, IReadOnlyList<PlannedDeployment> planned,
         CancellationToken cancellationToken)
     {
@@ -125,24 +134,30 @@ public sealed class AutoDeployEngine(
             var release = await db.Releases.SingleAsync(r => r.Id == plan.ReleaseId, cancellationToken);
             var environment = await db.Environments.SingleAsync(e => e.Id == plan.EnvironmentId, cancellationToken);
             var trigger = await db.Triggers.AsNoTracking().SingleAsync(t => t.Id == plan.TriggerId, cancellationToken);
-            var deployment = Deployment.Queue(project, release, environment, plan.MachineIds, $"trigger '{trigger.Name}'", trigger.Id, time.GetUtcNow());
+            var deployment = Deployment.Queue(project, release, environment, plan.MachineIds, $"trigger '{trigger.Name}'", trigger.Id, time.GetUtcNow(),
+                plan.Leaving);
             db.Deployments.Add(deployment);
-            queued[(plan.ProjectId, plan.EnvironmentId, plan.ReleaseId)] = deployment;
+            queued[Key(plan)] = deployment;
         }
         await db.SaveChangesAsync(cancellationToken);
-        foreach (var plan in planned)
+        foreach (var plan in planned.Where(p => p.Leaving is null))
         {
-            var deployment = queued[(plan.ProjectId, plan.EnvironmentId, plan.ReleaseId)];
+            var deployment = queued[Key(plan)];
             // The unique index over open claims refuses a second queued auto-deployment of the release to a machine.
             db.AutoDeployClaims.AddRange(plan.MachineIds.Select(m => new AutoDeployClaim { MachineId = m, ReleaseId = plan.ReleaseId, DeploymentId = deployment.Id }));
         }
         return queued;
     }
 
-    private static DomainEvent Explain(AutoDeployDecision decision, Dictionary<(int, int, int), Deployment> queued)
+    private static (int, int, int) Key(PlannedDeployment plan) => plan.Leaving is { } leaving
+        ? (-plan.TriggerId, plan.EnvironmentId, leaving.MachineId)
+        : (plan.ProjectId, plan.EnvironmentId, plan.ReleaseId);
+
+    private static DomainEvent Explain(AutoDeployDecision decision, Dictionary<(int, int, int), Deployment> queued, IReadOnlyList<PlannerTrigger> triggers)
     {
+        var hook = triggers.Any(t => t.Id == decision.TriggerId && t.IsLeaveHook);
         var deploymentId = decision.Triggered && decision.ReleaseId is { } releaseId
-            ? queued[(decision.ProjectId, decision.EnvironmentId, releaseId)].Id
+            ? queued[hook ? (-decision.TriggerId, decision.EnvironmentId, decision.MachineId) : (decision.ProjectId, decision.EnvironmentId, releaseId)].Id
             : decision.DeploymentId;
         return new DomainEvent(
             decision.Category,

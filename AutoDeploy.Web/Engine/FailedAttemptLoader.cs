@@ -7,8 +7,8 @@ using Microsoft.EntityFrameworkCore;
 namespace AutoDeploy.Web.Engine;
 
 /// <summary>
-/// The machines that failed the auto-deployments whose failure is in a page of events, each with the attempt it was,
-/// read back from the engine's own <c>AutoDeployTriggered</c> decision for that deployment.
+/// The machines that failed the auto-deployments whose failure is in a page of events (for a leave hook: the machine
+/// that left), each with the attempt it was, read back from the engine's own <c>AutoDeployTriggered</c> decision for that deployment.
 /// </summary>
 public static class FailedAttemptLoader
 {
@@ -21,7 +21,7 @@ public static class FailedAttemptLoader
             return [];
         }
         var deployments = await db.Deployments.AsNoTracking().Where(d => failedIds.Contains(d.Id) && d.TriggerId != null)
-            .Select(d => new { d.Id, TriggerId = d.TriggerId!.Value, d.EnvironmentId, d.ReleaseId, d.ReleaseVersion }).ToListAsync(cancellationToken);
+            .Select(d => new { d.Id, TriggerId = d.TriggerId!.Value, d.EnvironmentId, d.ReleaseId, d.ReleaseVersion, d.Leaving }).ToListAsync(cancellationToken);
         if (deployments.Count == 0)
         {
             return [];
@@ -32,7 +32,11 @@ public static class FailedAttemptLoader
             .Select(t => new { t.DeploymentId, t.MachineId }).ToListAsync(cancellationToken);
         var decisions = (await DecisionDetails.ForDeploymentsAsync(db, [EventCategories.AutoDeployTriggered], autoIds, cancellationToken))
             .ToLookup(d => (d.DeploymentId, d.MachineId));
-        return failedTargets.Select(t =>
+        // A leave hook's failure is one failed attempt for the machine that left, whichever machines the hook ran on.
+        var machines = failedTargets.Where(t => deployments.Single(d => d.Id == t.DeploymentId).Leaving is null)
+            .Select(t => (t.DeploymentId, t.MachineId))
+            .Concat(deployments.Where(d => d.Leaving is not null).Select(d => (DeploymentId: d.Id, d.Leaving!.MachineId)));
+        return machines.Select(t =>
         {
             var deployment = deployments.Single(d => d.Id == t.DeploymentId);
             var queued = decisions[(t.DeploymentId, t.MachineId)].FirstOrDefault();

@@ -32,10 +32,10 @@ public static class PlannerInputLoader
         var failed = await FailedAttemptLoader.LoadAsync(db, events, cancellationToken);
         var machineIds = events.Where(e => e.MachineId != null).Select(e => e.MachineId!.Value).Concat(waiting.Select(w => w.MachineId))
             .Concat(due.Select(r => r.MachineId)).Concat(failed.Select(f => f.MachineId)).Distinct().ToList();
-        var triggers = (await db.Triggers.AsNoTracking().ToListAsync(cancellationToken))
-            .Select(t => new PlannerTrigger(t.Id, t.ProjectId, t.Name, t.IsEnabled, t.EnvironmentIds, t.Roles, t.Categories, t.Redeploy)).ToList();
+        var triggers = (await db.Triggers.AsNoTracking().ToListAsync(cancellationToken)).Select(ToPlanner).ToList();
         var input = await LoadStateAsync(db, events, triggers, waiting, machineIds, cursor, cancellationToken);
-        return input with { Failed = failed, DueRetries = due, Now = now, Retry = retry };
+        input = input with { Failed = failed, DueRetries = due, Now = now, Retry = retry };
+        return triggers.Any(t => t.IsLeaveHook) ? await LeaveHookLoader.AddAsync(db, input, machineIds, cancellationToken) : input;
     }
 
     /// <summary>
@@ -56,10 +56,13 @@ public static class PlannerInputLoader
     /// </summary>
     public static async Task<PlannerInput> LoadForMachineAsync(AutoDeployDbContext db, int machineId, CancellationToken cancellationToken)
     {
-        var triggers = (await db.Triggers.AsNoTracking().Where(t => t.IsEnabled).ToListAsync(cancellationToken))
-            .Select(t => new PlannerTrigger(t.Id, t.ProjectId, t.Name, t.IsEnabled, t.EnvironmentIds, t.Roles, t.Categories, t.Redeploy)).ToList();
+        var triggers = (await db.Triggers.AsNoTracking().Where(t => t.IsEnabled && t.Action == TriggerAction.DeployRelease)
+            .ToListAsync(cancellationToken)).Select(ToPlanner).ToList();
         return await LoadStateAsync(db, [], triggers, [], [machineId], 0, cancellationToken);
     }
+
+    public static PlannerTrigger ToPlanner(ProjectTrigger t) =>
+        new(t.Id, t.ProjectId, t.Name, t.IsEnabled, t.EnvironmentIds, t.Roles, t.Categories, t.Redeploy, t.Action);
 
     /// <summary>Everything but the events, triggers and waiting machines: the machines, projects, deployments, releases and overrides.</summary>
     private static async Task<PlannerInput> LoadStateAsync(AutoDeployDbContext db, IReadOnlyList<PlannerEvent> events, List<PlannerTrigger> triggers,

@@ -56,7 +56,7 @@ public sealed class TriggerPreviewService(IDbContextFactory<AutoDeployDbContext>
         var events = machineIds.Select((machineId, i) => new PlannerEvent(-(i + 1), category, machineId)).ToList();
         var edited = new PlannerTrigger(triggerId, projectId, string.IsNullOrWhiteSpace(trigger.Name) ? "(unnamed)" : trigger.Name.Trim(),
             trigger.IsEnabled, trigger.EnvironmentIds.ToList(), trigger.Roles.ToList(),
-            EventGroups.Expand(trigger.EventGroups, trigger.EventCategories), trigger.Redeploy);
+            EventGroups.Expand(trigger.EventGroups, trigger.EventCategories), trigger.Redeploy, trigger.Action);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var input = await PlannerInputLoader.LoadForPreviewAsync(db, events, edited, cancellationToken);
         var plan = AutoDeployPlanner.Plan(input);

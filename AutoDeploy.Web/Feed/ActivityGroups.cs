@@ -22,6 +22,7 @@ public static class ActivityGroups
             or EventCategories.DeploymentFailed or EventCategories.DeploymentCanceled => Deployments,
         EventCategories.ReleaseCreated => Releases,
         EventCategories.AutoDeployTriggered or EventCategories.AutoDeployBlocked or EventCategories.AutoDeployNoAction
+            or EventCategories.AutoDeployNotApplicable
             or EventCategories.AutoDeployOverrideSet or EventCategories.AutoDeployOverrideCleared => AutoDeploy,
         _ when EventCategories.Machine.Contains(category) => Machines,
         _ => Changes,

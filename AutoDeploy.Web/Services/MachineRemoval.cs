@@ -16,6 +16,7 @@ public static class MachineRemoval
     public static async Task<IReadOnlyList<int>> StageAsync(AutoDeployDbContext db, Machine machine, string reason, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
+        await db.Entry(machine).Collection(m => m.Environments).LoadAsync(cancellationToken);
         machine.Delete(reason);
         db.Machines.Remove(machine);
         var jobs = await db.MachineJobs

@@ -14,12 +14,13 @@ public sealed record TriggerDetails(
     IReadOnlyList<string> EventGroups,
     IReadOnlyList<string> EventCategories,
     bool Redeploy,
-    int Version)
+    int Version,
+    TriggerAction Action = TriggerAction.DeployRelease)
 {
     public static TriggerDetails From(ProjectTrigger trigger) => new(
         trigger.Id, trigger.ProjectId, trigger.Name, trigger.Description, trigger.IsEnabled,
         [.. trigger.EnvironmentIds], [.. trigger.Roles], [.. trigger.EventGroups], [.. trigger.EventCategories],
-        trigger.Redeploy, trigger.Version);
+        trigger.Redeploy, trigger.Version, trigger.Action);
 
     /// <summary>An editable copy: changing it never changes this object.</summary>
     public TriggerInput ToInput() => new()
@@ -32,6 +33,7 @@ public sealed record TriggerDetails(
         EventGroups = [.. EventGroups],
         EventCategories = [.. EventCategories],
         Redeploy = Redeploy,
+        Action = Action,
     };
 }
 

@@ -152,6 +152,7 @@ public sealed class TriggerService(IDbContextFactory<AutoDeployDbContext> factor
         trigger.EventGroups = input.EventGroups;
         trigger.EventCategories = input.EventCategories;
         trigger.Redeploy = input.Redeploy;
+        trigger.Action = input.Action;
     }
 
     private static async Task<SaveResult<TriggerDetails>> SaveAsync(AutoDeployDbContext db, ProjectTrigger trigger, CancellationToken cancellationToken)

@@ -64,7 +64,9 @@ public sealed class DeploymentRunner(
         var deployment = await db.Deployments.SingleAsync(d => d.Id == deploymentId, cancellationToken);
         var release = await db.Releases.AsNoTracking().SingleAsync(r => r.Id == deployment.ReleaseId, cancellationToken);
         var project = await db.Projects.AsNoTracking().SingleAsync(p => p.Id == deployment.ProjectId, cancellationToken);
-        var candidates = await MachineCandidates.InEnvironmentAsync(db, deployment.EnvironmentId, cancellationToken);
+        // A leave hook runs on the other machines, never on the one that left.
+        var candidates = (await MachineCandidates.InEnvironmentAsync(db, deployment.EnvironmentId, cancellationToken))
+            .Where(m => m.Id != deployment.Leaving?.MachineId).ToList();
         var plan = TargetSelection.Select(release.Steps, project.Connectivity, candidates, deployment.ChosenMachineIds);
         deployment.Start(time.GetUtcNow());
         db.DeploymentTargets.AddRange(plan.Targets.Select(m => new DeploymentTarget

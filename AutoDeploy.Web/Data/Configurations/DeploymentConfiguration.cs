@@ -18,6 +18,7 @@ internal sealed class DeploymentConfiguration : IEntityTypeConfiguration<Deploym
         builder.Property(d => d.QueuedBy).HasMaxLength(256);
         builder.Property(d => d.FailureReason).HasMaxLength(4000);
         builder.Property(d => d.Warning).HasMaxLength(4000);
+        builder.Property(d => d.Leaving).HasOptionalJsonConversion();
         builder.Property(d => d.State).HasConversion<string>().HasMaxLength(20);
         builder.HasIndex(d => d.State);
         builder.HasIndex(d => new { d.ProjectId, d.EnvironmentId, d.State });

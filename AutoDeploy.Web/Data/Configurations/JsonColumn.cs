@@ -25,4 +25,17 @@ internal static class JsonColumn
             .IsRequired();
         return property;
     }
+
+    /// <summary>An optional value object as a nullable JSON text column.</summary>
+    public static PropertyBuilder<T?> HasOptionalJsonConversion<T>(this PropertyBuilder<T?> property) where T : class
+    {
+        property.HasConversion(
+            value => value == null ? null : JsonSerializer.Serialize(value, Json),
+            text => text == null ? null : JsonSerializer.Deserialize<T>(text, Json),
+            new ValueComparer<T?>(
+                (a, b) => JsonSerializer.Serialize(a, Json) == JsonSerializer.Serialize(b, Json),
+                value => JsonSerializer.Serialize(value, Json).GetHashCode(),
+                value => value == null ? null : JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(value, Json), Json)));
+        return property;
+    }
 }

@@ -16,6 +16,7 @@ internal sealed class TriggerConfiguration : IEntityTypeConfiguration<ProjectTri
         builder.HasIndex(t => new { t.ProjectId, t.NormalizedName }).IsUnique();
         builder.Property(t => t.Description).HasMaxLength(ProjectTrigger.MaxDescriptionLength);
         builder.Ignore(t => t.Categories);
+        builder.Property(t => t.Action).HasConversion<string>().HasMaxLength(30);
         builder.HasOne<Project>().WithMany().HasForeignKey(t => t.ProjectId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -16,6 +16,9 @@ public static class DecisionDisplay
         nameof(DecisionKind.NoMatchingStep) => "No step for its roles",
         nameof(DecisionKind.RetryScheduled) => "Retry scheduled",
         nameof(DecisionKind.Blocked) => "Blocked",
+        nameof(DecisionKind.NotApplicable) => "Not applicable",
+        nameof(DecisionKind.LeaveHandled) => "Leave already handled",
+        nameof(DecisionKind.NotDeployable) => "Machine not available",
         _ => "Not queued",
     };
 

@@ -13,6 +13,7 @@ public static class TriggerDisplay
             : string.Join(", ", trigger.EnvironmentIds.Select(id => environments.FirstOrDefault(e => e.Id == id)?.Name ?? $"environment {id}"));
         var roles = trigger.Roles.Count == 0 ? "any role" : $"roles {string.Join(", ", trigger.Roles)}";
         var redeploy = trigger.Redeploy ? " · redeploys" : "";
-        return $"{events} · {where} · {roles}{redeploy}";
+        var hook = trigger.Action == Domain.Triggers.TriggerAction.RunOnOtherMachines ? " · runs on other machines when one leaves" : "";
+        return $"{events} · {where} · {roles}{redeploy}{hook}";
     }
 }

@@ -52,6 +52,9 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
                     b.Property<long?>("LeaseExpiresAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Leaving")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("ProjectId")
                         .HasColumnType("INTEGER");
 
@@ -880,6 +883,11 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Description")
                         .HasMaxLength(2000)
