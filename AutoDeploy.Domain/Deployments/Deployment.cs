@@ -27,6 +27,9 @@ public sealed class Deployment : EventSource
 
     public string QueuedBy { get; private set; } = "";
     public int? TriggerId { get; private set; }
+
+    /// <summary>The deployment this one retries on its failed machines (see <see cref="QueueRetry"/>); null for any other.</summary>
+    public int? RetryOfDeploymentId { get; private set; }
     public bool CancelRequested { get; private set; }
     public string? FailureReason { get; private set; }
 
@@ -45,25 +48,52 @@ public sealed class Deployment : EventSource
     public static Deployment Queue(Project project, Release release, DeploymentEnvironment environment,
         IEnumerable<int> chosenMachineIds, string queuedBy, int? triggerId, DateTimeOffset now, LeavingMachine? leaving = null)
     {
-        var deployment = new Deployment
-        {
-            ProjectId = project.Id,
-            ReleaseId = release.Id,
-            EnvironmentId = environment.Id,
-            ProjectName = project.Name,
-            ReleaseVersion = release.Version,
-            EnvironmentName = environment.Name,
-            State = DeploymentState.Queued,
-            QueuedAt = now,
-            ChosenMachineIds = chosenMachineIds.Distinct().Order().ToList(),
-            QueuedBy = queuedBy,
-            TriggerId = triggerId,
-            Leaving = leaving,
-        };
+        var deployment = Create(project, release, environment, chosenMachineIds, queuedBy, triggerId, now);
+        deployment.Leaving = leaving;
         deployment.Raise(EventCategories.DeploymentQueued, leaving is null ? $"queued by {queuedBy}"
             : $"queued by {queuedBy}: '{leaving.Name}' left ({leaving.EventCategory} #{leaving.EventId})");
         return deployment;
     }
+
+    /// <summary>
+    /// A new deployment of the release that <paramref name="plan"/> retries, to the same environment, on the machines the
+    /// plan chose (those that failed or timed out and still exist), linked to it by <see cref="RetryOfDeploymentId"/>.
+    /// </summary>
+    public static Deployment QueueRetry(RetryPlan plan, Project project, Release release, DeploymentEnvironment environment,
+        string queuedBy, DateTimeOffset now)
+    {
+        if (!plan.CanRetry)
+        {
+            throw new InvalidOperationException(plan.Refusal);
+        }
+        var of = plan.Of;
+        if (project.Id != of.ProjectId || release.Id != of.ReleaseId || environment.Id != of.EnvironmentId)
+        {
+            throw new ArgumentException($"A retry deploys release {of.ReleaseId} of project {of.ProjectId} to environment {of.EnvironmentId}, as deployment {of.Id} did.");
+        }
+        var deployment = Create(project, release, environment, plan.MachineIds, queuedBy, null, now);
+        deployment.RetryOfDeploymentId = of.Id;
+        deployment.Raise(EventCategories.DeploymentQueued,
+            $"queued by {queuedBy} as a retry of deployment {of.Id} on its failed machines: {plan.Describe()}",
+            new { retryOfDeploymentId = of.Id, machineIds = plan.MachineIds, leftOutMachineIds = plan.Gone.Select(t => t.MachineId).ToList() });
+        return deployment;
+    }
+
+    private static Deployment Create(Project project, Release release, DeploymentEnvironment environment,
+        IEnumerable<int> chosenMachineIds, string queuedBy, int? triggerId, DateTimeOffset now) => new()
+    {
+        ProjectId = project.Id,
+        ReleaseId = release.Id,
+        EnvironmentId = environment.Id,
+        ProjectName = project.Name,
+        ReleaseVersion = release.Version,
+        EnvironmentName = environment.Name,
+        State = DeploymentState.Queued,
+        QueuedAt = now,
+        ChosenMachineIds = chosenMachineIds.Distinct().Order().ToList(),
+        QueuedBy = queuedBy,
+        TriggerId = triggerId,
+    };
 
     public string Title => $"Deploy {ProjectName} {ReleaseVersion} to {EnvironmentName}";
 
@@ -105,7 +135,7 @@ public sealed class Deployment : EventSource
             : $"{state.ToString().ToLowerInvariant()}: {reason}");
     }
 
-    private void Raise(string category, string what) =>
+    private void Raise(string category, string what, object? details = null) =>
         Raise(new DomainEvent(category, $"{Title} {what}",
-            new EventLinks(EnvironmentId: EnvironmentId, ProjectId: ProjectId, ReleaseId: ReleaseId, TriggerId: TriggerId)));
+            new EventLinks(EnvironmentId: EnvironmentId, ProjectId: ProjectId, ReleaseId: ReleaseId, TriggerId: TriggerId), details));
 }

@@ -58,6 +58,19 @@ public static class DeploymentsApi
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Asks a queued or running deployment to stop: running scripts are told to stop and the rest is skipped");
 
+        deployments.MapPost("/{id:int}/retry", async Task<IResult> (int id, DeploymentService service, CancellationToken ct) =>
+            {
+                var result = await service.RetryAsync(id, ct);
+                return result.Result.Succeeded
+                    ? TypedResults.Created($"/api/deployments/{result.Value!.Id}", result.Value)
+                    : result.Result.ToProblem();
+            })
+            .RequireAuthorization(Policies.Deploy)
+            .Produces<DeploymentSummary>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Retries a finished deployment on its machines that failed or timed out: a new deployment of its release to its environment, linked to it");
+
         api.MapGet("/machines/{id:int}/releases", async Task<IResult> (int id, DeploymentService service, CancellationToken ct) =>
                 await service.GetMachineReleasesAsync(id, ct) is { } releases
                     ? TypedResults.Ok(releases)

@@ -9,12 +9,13 @@ public sealed record DeploymentSummary(
     int Id, int ProjectId, string ProjectName, int ReleaseId, string ReleaseVersion, int EnvironmentId, string EnvironmentName,
     DeploymentState State, DateTimeOffset QueuedAt, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt,
     string QueuedBy, bool CancelRequested, string? FailureReason, string? ExecutingNode = null, DateTimeOffset? LeaseExpiresAt = null,
-    string? Warning = null);
+    string? Warning = null, int? RetryOfDeploymentId = null);
 
 /// <summary>Which deployments a list shows; null means any.</summary>
 public sealed record DeploymentFilter(int? ProjectId = null, int? EnvironmentId = null, int? MachineId = null, DeploymentState? State = null);
 
-public sealed record DeploymentDetails(DeploymentSummary Deployment, IReadOnlyList<TargetResult> Machines);
+/// <summary>A deployment with a result per machine, and the deployments that retried it on its failed machines, oldest first.</summary>
+public sealed record DeploymentDetails(DeploymentSummary Deployment, IReadOnlyList<TargetResult> Machines, IReadOnlyList<int> RetriedByDeploymentIds);
 
 /// <summary>One machine's result, with one result per step it ran.</summary>
 public sealed record TargetResult(int MachineId, string MachineName, TargetState State, string? Reason, IReadOnlyList<StepResult> Steps);

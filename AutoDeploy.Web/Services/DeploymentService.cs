@@ -1,4 +1,7 @@
 using AutoDeploy.Domain.Deployments;
+using AutoDeploy.Domain.Environments;
+using AutoDeploy.Domain.Projects;
+using AutoDeploy.Domain.Releases;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Engine;
 using AutoDeploy.Web.Signals;
@@ -30,18 +33,73 @@ public sealed class DeploymentService(IDbContextFactory<AutoDeployDbContext> fac
             return SaveResult.Invalid(nameof(DeployRequest.EnvironmentId), $"Environment {request.EnvironmentId} does not exist.");
         }
         var project = await db.Projects.SingleAsync(p => p.Id == release.ProjectId, cancellationToken);
+        var chosen = request.MachineIds ?? [];
+        return await QueueCheckedAsync(db, project, release, environment, chosen,
+            () => Deployment.Queue(project, release, environment, chosen, ActorContext.Current, null, time.GetUtcNow()),
+            error => SaveResult.Invalid(chosen.Count > 0 ? nameof(DeployRequest.MachineIds) : nameof(DeployRequest.EnvironmentId), error),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Queues a new deployment of a finished deployment's release to its environment on the machines of it that failed or
+    /// timed out (<see cref="DeploymentRetry"/>), linked to it. Not found for an unknown deployment; a conflict while it has
+    /// not finished or a retry of it has not, when it has no such machine that still exists, and when they cannot be deployed to now.
+    /// </summary>
+    public async Task<SaveResult<DeploymentSummary>> RetryAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var deployment = await db.Deployments.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
+        if (deployment is null)
+        {
+            return SaveResult.NotFound($"Deployment {id} does not exist.");
+        }
+        var targets = await db.DeploymentTargets.AsNoTracking().Where(t => t.DeploymentId == id).ToListAsync(cancellationToken);
+        var machineIds = targets.Select(t => t.MachineId).ToList();
+        var existing = (await db.Machines.Where(m => machineIds.Contains(m.Id)).Select(m => m.Id).ToListAsync(cancellationToken)).ToHashSet();
+        var unfinishedRetries = await db.Deployments
+            .Where(d => d.RetryOfDeploymentId == id && (d.State == DeploymentState.Queued || d.State == DeploymentState.Executing))
+            .Select(d => d.Id).ToListAsync(cancellationToken);
+        var plan = DeploymentRetry.Plan(deployment, targets, existing, unfinishedRetries);
+        if (!plan.CanRetry)
+        {
+            return SaveResult.Conflict(plan.Refusal!);
+        }
+        var release = await db.Releases.SingleAsync(r => r.Id == deployment.ReleaseId, cancellationToken);
+        var project = await db.Projects.SingleAsync(p => p.Id == deployment.ProjectId, cancellationToken);
+        var environment = await db.Environments.SingleOrDefaultAsync(e => e.Id == deployment.EnvironmentId, cancellationToken);
+        if (environment is null)
+        {
+            return SaveResult.Conflict($"Environment '{deployment.EnvironmentName}' of deployment {id} no longer exists.");
+        }
+        var queued = await QueueCheckedAsync(db, project, release, environment, plan.MachineIds,
+            () => Deployment.QueueRetry(plan, project, release, environment, ActorContext.Current, time.GetUtcNow()),
+            error => SaveResult.Conflict($"The failed machines of deployment {id} cannot be deployed to now: {error}"),
+            cancellationToken);
+        return queued.Result.Succeeded
+            ? queued with { Result = queued.Result with { Message = $"Retrying deployment {id} on {plan.Describe()}." } }
+            : queued;
+    }
+
+    /// <summary>
+    /// The one way a deployment is queued, however asked for: the project must be enabled and target selection must find
+    /// machines to run on (<paramref name="refused"/> turns its error into the caller's answer); then <paramref name="queue"/>
+    /// makes the deployment, which clears the project's auto-deploy override for the environment, and the task worker is woken.
+    /// </summary>
+    private async Task<SaveResult<DeploymentSummary>> QueueCheckedAsync(AutoDeployDbContext db, Project project, Release release,
+        DeploymentEnvironment environment, IReadOnlyCollection<int> machineIds, Func<Deployment> queue, Func<string, SaveResult> refused,
+        CancellationToken cancellationToken)
+    {
         if (!project.IsEnabled)
         {
             return SaveResult.Conflict($"Project '{project.Name}' is disabled; enable it to deploy.");
         }
         var candidates = await MachineCandidates.InEnvironmentAsync(db, environment.Id, cancellationToken);
-        var chosen = request.MachineIds ?? [];
-        var plan = TargetSelection.Select(release.Steps, project.Connectivity, candidates, chosen);
+        var plan = TargetSelection.Select(release.Steps, project.Connectivity, candidates, machineIds);
         if (!plan.CanRun)
         {
-            return SaveResult.Invalid(chosen.Count > 0 ? nameof(DeployRequest.MachineIds) : nameof(DeployRequest.EnvironmentId), plan.Error!);
+            return refused(plan.Error!);
         }
-        var deployment = Deployment.Queue(project, release, environment, chosen, ActorContext.Current, null, time.GetUtcNow());
+        var deployment = queue();
         db.Deployments.Add(deployment);
         await AutoDeployOverrideService.ClearOverrideOnDeploymentAsync(db, project.Id, environment.Id, deployment.Title, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
@@ -90,7 +148,8 @@ public sealed class DeploymentService(IDbContextFactory<AutoDeployDbContext> fac
             jobs.Where(j => j.MachineId == t.MachineId)
                 .Select(j => new StepResult(j.Id, j.StepIndex ?? 0, j.Name, j.State, j.ExitCode, j.Message, j.StartedAt, j.CompletedAt))
                 .ToList())).ToList();
-        return new DeploymentDetails(Summary(deployment), machines);
+        var retries = await db.Deployments.Where(d => d.RetryOfDeploymentId == id).OrderBy(d => d.Id).Select(d => d.Id).ToListAsync(cancellationToken);
+        return new DeploymentDetails(Summary(deployment), machines, retries);
     }
 
     /// <summary>Deployments newest first that match the filter, before the deployment id <paramref name="before"/> when given (a stable cursor).</summary>
@@ -162,5 +221,5 @@ public sealed class DeploymentService(IDbContextFactory<AutoDeployDbContext> fac
 
     private static DeploymentSummary Summary(Deployment d) => new(d.Id, d.ProjectId, d.ProjectName, d.ReleaseId, d.ReleaseVersion,
         d.EnvironmentId, d.EnvironmentName, d.State, d.QueuedAt, d.StartedAt, d.CompletedAt, d.QueuedBy, d.CancelRequested, d.FailureReason,
-        d.ExecutingNode, d.LeaseExpiresAt, d.Warning);
+        d.ExecutingNode, d.LeaseExpiresAt, d.Warning, d.RetryOfDeploymentId);
 }

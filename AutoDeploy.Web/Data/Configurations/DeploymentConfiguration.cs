@@ -22,6 +22,8 @@ internal sealed class DeploymentConfiguration : IEntityTypeConfiguration<Deploym
         builder.Property(d => d.State).HasConversion<string>().HasMaxLength(20);
         builder.HasIndex(d => d.State);
         builder.HasIndex(d => new { d.ProjectId, d.EnvironmentId, d.State });
+        // The retries of a deployment, for its page. No foreign key: a retry deploys the same release, so the two go together.
+        builder.HasIndex(d => d.RetryOfDeploymentId);
         builder.Property(d => d.ExecutingNode).HasMaxLength(NodeIdentity.MaxNameLength);
         // One deployment at a time per project and environment, also when two nodes claim at once.
         builder.HasIndex(d => new { d.ProjectId, d.EnvironmentId }).IsUnique().HasFilter("\"State\" = 'Executing'")

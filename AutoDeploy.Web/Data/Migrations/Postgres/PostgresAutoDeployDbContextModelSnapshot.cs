@@ -87,6 +87,9 @@ namespace AutoDeploy.Web.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<int?>("RetryOfDeploymentId")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -105,6 +108,8 @@ namespace AutoDeploy.Web.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("ReleaseId");
+
+                    b.HasIndex("RetryOfDeploymentId");
 
                     b.HasIndex("State");
 

@@ -79,6 +79,9 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("RetryOfDeploymentId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("StartedAt")
                         .HasColumnType("INTEGER");
 
@@ -97,6 +100,8 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("ReleaseId");
+
+                    b.HasIndex("RetryOfDeploymentId");
 
                     b.HasIndex("State");
 
