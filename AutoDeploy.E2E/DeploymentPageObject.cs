@@ -44,5 +44,14 @@ public sealed class DeploymentPageObject(IPage page)
 
     public ILocator Log => page.GetByTestId("task-log");
 
+    /// <summary>"Retry failed machines (N)", on a finished deployment with failed machines, for those who may deploy.</summary>
+    public ILocator RetryFailed => page.GetByTestId("retry-failed");
+
+    /// <summary>"Retry of deployment #N" on a retry, linking to the deployment it retried.</summary>
+    public ILocator RetryOf => page.GetByTestId("retry-of");
+
+    /// <summary>"Retried by deployment #N, ..." on a deployment that was retried, linking to each retry.</summary>
+    public ILocator RetriedBy => page.GetByTestId("retried-by");
+
     public Task CancelAsync() => page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
 }

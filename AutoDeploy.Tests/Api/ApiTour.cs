@@ -188,6 +188,23 @@ public sealed class ApiTour(HttpClient admin, HttpClient anonymous, HttpClient v
         await admin.GetAsync($"/api/deployments/{id}/log?take=0");
         await admin.PostAsync($"/api/deployments/{id}/cancel", null);
         await admin.PostAsync($"/api/deployments/{Missing}/cancel", null);
+        await RetryAsync(release, environment, id, agentClient);
+    }
+
+    /// <summary>Retries a deployment that failed on the tour's machine (201), one that did not (409), an unknown one (404), as a viewer (403).</summary>
+    private async Task RetryAsync(int release, int environment, int succeeded, HttpClient agentClient)
+    {
+        var failed = await IdAsync(await admin.PostAsJsonAsync("/api/deployments", new { releaseId = release, environmentId = environment }));
+        await agentClient.PostAsJsonAsync($"/api/agent/jobs/{await NextJobAsync(agentClient)}/complete", new JobCompletion(JobOutcome.Failed, 1, "tour"),
+            ProtocolAgent.Json);
+        await admin.WaitForDeploymentEndAsync(failed);
+        var retry = await IdAsync(await admin.PostAsync($"/api/deployments/{failed}/retry", null));
+        await agentClient.PostAsJsonAsync($"/api/agent/jobs/{await NextJobAsync(agentClient)}/complete", new JobCompletion(JobOutcome.Succeeded, 0, null),
+            ProtocolAgent.Json);
+        await admin.WaitForDeploymentEndAsync(retry);
+        await admin.PostAsync($"/api/deployments/{succeeded}/retry", null);
+        await admin.PostAsync($"/api/deployments/{Missing}/retry", null);
+        await viewer.PostAsync($"/api/deployments/{failed}/retry", null);
     }
 
     /// <summary>Polls until the deployment's job arrives, answering any other job (the first contact's health check); returns its id.</summary>
