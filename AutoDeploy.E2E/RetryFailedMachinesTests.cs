@@ -42,6 +42,8 @@ public sealed class RetryFailedMachinesTests(E2EFixture fixture) : IAsyncLifetim
         await File.WriteAllTextAsync(_fixedMarker, "the disk was cleaned");
 
         await Expect(deployment.RetryFailed).ToHaveTextAsync("Retry failed machines (1)");
+        Directory.CreateDirectory(E2EFixture.ScreenshotFolder);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(E2EFixture.ScreenshotFolder, "retry-offered.png"), FullPage = true });
         await deployment.RetryFailed.ClickAsync();
 
         await page.WaitForURLAsync(new Regex($@"/deployments/(?!{firstId}$)\d+$"));
@@ -51,6 +53,7 @@ public sealed class RetryFailedMachinesTests(E2EFixture fixture) : IAsyncLifetim
         await Expect(deployment.MachineState(good)).ToHaveCountAsync(0);
         await Expect(deployment.Log).ToContainTextAsync($"installed on {broken}");
         await Expect(deployment.RetryFailed).ToHaveCountAsync(0);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(E2EFixture.ScreenshotFolder, "retry.png"), FullPage = true });
         var retryId = int.Parse(page.Url[(page.Url.LastIndexOf('/') + 1)..]);
 
         await deployment.RetryOf.GetByRole(Microsoft.Playwright.AriaRole.Link).ClickAsync();
