@@ -73,6 +73,8 @@ public sealed class Deployment : EventSource
         }
         var deployment = Create(project, release, environment, plan.MachineIds, queuedBy, null, now);
         deployment.RetryOfDeploymentId = of.Id;
+        // A leave hook's retry still answers the same leave: its scripts get the same leaving machine.
+        deployment.Leaving = of.Leaving;
         deployment.Raise(EventCategories.DeploymentQueued,
             $"queued by {queuedBy} as a retry of deployment {of.Id} on its failed machines: {plan.Describe()}",
             new { retryOfDeploymentId = of.Id, machineIds = plan.MachineIds, leftOutMachineIds = plan.Gone.Select(t => t.MachineId).ToList() });
