@@ -81,6 +81,16 @@ public sealed class ApiProblemsTests(AutoDeployAppFactory app) : IClassFixture<A
     }
 
     [Fact]
+    public async Task A_huge_value_of_the_wrong_type_is_named_within_bounds()
+    {
+        var response = await _client.GetAsync($"/api/deployments?before={new string('x', 5000)}");
+
+        var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.StartsWith("Failed to bind parameter \"long? before\" from \"xxx", problem.Detail);
+        Assert.True(problem.Detail!.Length < 200, problem.Detail);
+    }
+
+    [Fact]
     public async Task A_body_that_is_not_json_is_415()
     {
         var response = await _client.PostAsync("/api/environments", new StringContent("name=Staging", Encoding.UTF8, "text/plain"));

@@ -17,8 +17,8 @@ public static class ApiProblems
     {
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context => Describe(context.HttpContext, context.ProblemDetails));
         services.AddExceptionHandler<BadRequestExceptionHandler>();
-        // A request the binder cannot read (malformed JSON, take=abc) throws, so that the handler above can say which
-        // parameter it was instead of an empty 400.
+        // A request the binder cannot read (malformed JSON, take=abc) throws where the binder can, so that the handler
+        // above can say which parameter it was instead of an empty 400; where it does not, BindingFailures says it.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         return services;
     }
@@ -40,6 +40,7 @@ public static class ApiProblems
         var request = context.Request;
         problem.Detail = problem.Status switch
         {
+            StatusCodes.Status400BadRequest => BindingFailures.Describe(context),
             StatusCodes.Status401Unauthorized => context.Items[ApiRefusal.ReasonItem] as string
                 ?? $"This call needs an API key in the {ApiKey.HeaderName} header (create one on your profile page).",
             StatusCodes.Status403Forbidden => "Your role does not allow this call.",

@@ -3,6 +3,7 @@ using AutoDeploy.Domain.Events;
 using AutoDeploy.Web.Identity;
 using AutoDeploy.Web.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace AutoDeploy.Web.Api;
 
@@ -21,7 +22,7 @@ public static class EventsApi
     }
 
     private static async Task<Results<Ok<EventsResponse>, ValidationProblem>> GetAfterAsync(
-        EventLogService eventLog, long? after, string[]? category, int? take, CancellationToken cancellationToken)
+        EventLogService eventLog, long? after, [FromQuery] string[]? category, int? take, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         Paging.Check(errors, take, EventLogService.MaxTake, ("after", after));
