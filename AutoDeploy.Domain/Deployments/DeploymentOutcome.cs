@@ -79,6 +79,18 @@ public static class DeploymentOutcome
     };
 
     /// <summary>
+    /// The reason of a machine a rolling step never started (it stopped after a failure, or the deployment was canceled):
+    /// "Not started in step 'Deploy': …". Such a machine did not run the step, so it does not have the release.
+    /// </summary>
+    public static string NotStarted(string stepName, string cause) => $"{NotStartedPrefix(stepName)} {cause}";
+
+    /// <summary>Whether a machine's reason says a rolling step of that name never started it.</summary>
+    public static bool WasNotStartedIn(string? reason, string stepName) =>
+        reason?.StartsWith(NotStartedPrefix(stepName), StringComparison.Ordinal) == true;
+
+    private static string NotStartedPrefix(string stepName) => $"Not started in step '{stepName}':";
+
+    /// <summary>
     /// What a machine's ended job of a step makes of the machine: null when it succeeded (the machine goes on). A lost
     /// machine is Skipped when <paramref name="maySkipLost"/> (the project skips unavailable machines of its roles), else Failed.
     /// </summary>

@@ -2,7 +2,8 @@ namespace AutoDeploy.Domain.Projects;
 
 /// <summary>
 /// One step of a deployment process: a bash script run on every machine that has one of its roles. A step that names a
-/// package ("Deploy a package") installs the version its release pins first, and runs its script in that folder.
+/// package ("Deploy a package") installs the version its release pins first, and runs its script in that folder. A step
+/// with a <see cref="Window"/> rolls: it runs on that many machines at a time.
 /// </summary>
 public sealed record DeploymentStep
 {
@@ -30,6 +31,15 @@ public sealed record DeploymentStep
     /// sensitive ones included, before the script runs.
     /// </summary>
     public List<string> SubstituteInFiles { get; init; } = [];
+
+    /// <summary>Run on this many machines at a time, starting the next as soon as one finishes; null runs on all at once.</summary>
+    public RollingWindow? Window { get; init; }
+
+    /// <summary>
+    /// A rolling step goes on starting machines after one failed (the deployment still fails); without it, the first failure
+    /// stops the roll and the machines not started yet end Skipped.
+    /// </summary>
+    public bool ContinueOnFailure { get; init; }
 
     public bool AppliesTo(IEnumerable<string> machineRoles) => machineRoles.Any(Roles.Contains);
 }

@@ -75,7 +75,8 @@ public sealed class Project : Document
         a.Count == b.Count && a.Zip(b).All(p => p.First.Name == p.Second.Name && p.First.Script == p.Second.Script
                                                && p.First.Timeout == p.Second.Timeout && p.First.Roles.SequenceEqual(p.Second.Roles)
                                                && p.First.PackageId == p.Second.PackageId
-                                               && p.First.SubstituteInFiles.SequenceEqual(p.Second.SubstituteInFiles));
+                                               && p.First.SubstituteInFiles.SequenceEqual(p.Second.SubstituteInFiles)
+                                               && p.First.Window == p.Second.Window && p.First.ContinueOnFailure == p.Second.ContinueOnFailure);
 
     private static bool SameConnectivity(ConnectivitySettings a, ConnectivitySettings b) =>
         a.SkipUnavailableMachines == b.SkipUnavailableMachines && a.ExcludeUnhealthyMachines == b.ExcludeUnhealthyMachines

@@ -114,6 +114,11 @@ public sealed partial class ProjectInputValidator : AbstractValidator<ProjectInp
         {
             yield return (nameof(DeploymentStep.SubstituteInFiles), substitutionProblem);
         }
+
+        if (step.Window?.Problem() is { } windowProblem)
+        {
+            yield return (nameof(DeploymentStep.Window), windowProblem);
+        }
     }
 
     private static string? SubstitutionProblem(DeploymentStep step) => (step.SubstituteInFiles ?? []) switch

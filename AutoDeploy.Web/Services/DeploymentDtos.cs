@@ -15,7 +15,11 @@ public sealed record DeploymentSummary(
 public sealed record DeploymentFilter(int? ProjectId = null, int? EnvironmentId = null, int? MachineId = null, DeploymentState? State = null);
 
 /// <summary>A deployment with a result per machine, and the deployments that retried it on its failed machines, oldest first.</summary>
-public sealed record DeploymentDetails(DeploymentSummary Deployment, IReadOnlyList<TargetResult> Machines, IReadOnlyList<int> RetriedByDeploymentIds);
+public sealed record DeploymentDetails(DeploymentSummary Deployment, IReadOnlyList<TargetResult> Machines, IReadOnlyList<int> RetriedByDeploymentIds)
+{
+    /// <summary>How far each step of the release has got: running, done, waiting and, for a rolling step, its window.</summary>
+    public IReadOnlyList<StepProgress> Steps { get; init; } = [];
+}
 
 /// <summary>One machine's result, with one result per step it ran.</summary>
 public sealed record TargetResult(int MachineId, string MachineName, TargetState State, string? Reason, IReadOnlyList<StepResult> Steps);

@@ -149,7 +149,18 @@ public sealed class DeploymentService(IDbContextFactory<AutoDeployDbContext> fac
                 .Select(j => new StepResult(j.Id, j.StepIndex ?? 0, j.Name, j.State, j.ExitCode, j.Message, j.StartedAt, j.CompletedAt))
                 .ToList())).ToList();
         var retries = await db.Deployments.Where(d => d.RetryOfDeploymentId == id).OrderBy(d => d.Id).Select(d => d.Id).ToListAsync(cancellationToken);
-        return new DeploymentDetails(Summary(deployment), machines, retries);
+        return new DeploymentDetails(Summary(deployment), machines, retries) { Steps = await StepsAsync(db, deployment, targets, jobs, cancellationToken) };
+    }
+
+    /// <summary>Each step's progress, from the release's steps and the roles the deployment's machines have now.</summary>
+    private static async Task<IReadOnlyList<StepProgress>> StepsAsync(AutoDeployDbContext db, Deployment deployment, List<DeploymentTarget> targets,
+        List<MachineJob> jobs, CancellationToken cancellationToken)
+    {
+        var steps = await db.Releases.AsNoTracking().Where(r => r.Id == deployment.ReleaseId).Select(r => r.Steps).SingleAsync(cancellationToken);
+        var machineIds = targets.Select(t => t.MachineId).ToList();
+        var roles = (await db.Machines.AsNoTracking().Where(m => machineIds.Contains(m.Id)).Select(m => new { m.Id, m.Roles })
+            .ToListAsync(cancellationToken)).ToDictionary(m => m.Id, m => (IReadOnlyList<string>)m.Roles);
+        return StepProgress.Of(steps, targets, roles, jobs);
     }
 
     /// <summary>Deployments newest first that match the filter, before the deployment id <paramref name="before"/> when given (a stable cursor).</summary>

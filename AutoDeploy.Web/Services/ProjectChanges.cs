@@ -54,6 +54,8 @@ internal sealed record ProjectChanges(
             Timeout = s.Timeout,
             PackageId = string.IsNullOrWhiteSpace(s.PackageId) ? null : s.PackageId.Trim(),
             SubstituteInFiles = [.. (s.SubstituteInFiles ?? []).Select(f => f?.Trim() ?? "").Where(f => f.Length > 0)],
+            Window = s.Window,
+            ContinueOnFailure = s.Window is not null && s.ContinueOnFailure,
         }).ToList();
         var connectivity = input.Connectivity with { SkipUnavailableRoles = Clean(input.Connectivity.SkipUnavailableRoles) };
         return new ProjectChanges(steps, variables, connectivity, problems);

@@ -6,16 +6,17 @@ using Microsoft.EntityFrameworkCore;
 namespace AutoDeploy.Web.Workers;
 
 /// <summary>
-/// Where a deployment's run stands: its steps, the machines still in it, and the step to carry on with (with that
-/// step's jobs when they were already queued). A node that takes a deployment over reads it from the database.
+/// Where a deployment's run stands: its steps, the machines still in it, and the step to carry on with
+/// (<see cref="Resuming"/> when that step already has jobs). A node that takes a deployment over reads it from the database.
 /// </summary>
-public sealed record DeploymentRunProgress(IReadOnlyList<DeploymentStep> Steps, List<MachineCandidate> Active, int NextStep, List<long>? NextStepJobs)
+public sealed record DeploymentRunProgress(IReadOnlyList<DeploymentStep> Steps, List<MachineCandidate> Active, int NextStep, bool Resuming)
 {
-    public static DeploymentRunProgress Fresh(IReadOnlyList<DeploymentStep> steps, List<MachineCandidate> active) => new(steps, active, 0, null);
+    public static DeploymentRunProgress Fresh(IReadOnlyList<DeploymentStep> steps, List<MachineCandidate> active) => new(steps, active, 0, false);
 
     /// <summary>
-    /// The progress of a deployment whose start was committed (by any node), or null when it has not started. Jobs of the
-    /// last step that has any are waited for, not queued again: whatever agents already run is never run twice.
+    /// The progress of a deployment whose start was committed (by any node), or null when it has not started. The step to
+    /// carry on with is the last that has jobs: they are waited for, not queued again, and a rolling step starts only its
+    /// machines without one (<see cref="StepRunner"/>), so whatever agents already ran or run is never run twice.
     /// </summary>
     public static async Task<DeploymentRunProgress?> ReadAsync(AutoDeployDbContext db, int deploymentId, CancellationToken cancellationToken)
     {
@@ -30,13 +31,8 @@ public sealed record DeploymentRunProgress(IReadOnlyList<DeploymentStep> Steps, 
             .Select(t => t.MachineId).ToListAsync(cancellationToken);
         var active = await db.Machines.AsNoTracking().Where(m => inPlay.Contains(m.Id))
             .Select(m => new MachineCandidate(m.Id, m.Name, m.Roles, m.IsEnabled, m.HealthStatus)).ToListAsync(cancellationToken);
-        var jobs = await db.MachineJobs.AsNoTracking().Where(j => j.DeploymentId == deploymentId && j.StepIndex != null)
-            .Select(j => new { j.Id, Step = j.StepIndex!.Value }).ToListAsync(cancellationToken);
-        if (jobs.Count == 0)
-        {
-            return Fresh(release.Steps, active);
-        }
-        var last = jobs.Max(j => j.Step);
-        return new DeploymentRunProgress(release.Steps, active, last, jobs.Where(j => j.Step == last).Select(j => j.Id).ToList());
+        var last = await db.MachineJobs.AsNoTracking().Where(j => j.DeploymentId == deploymentId && j.StepIndex != null)
+            .MaxAsync(j => j.StepIndex, cancellationToken);
+        return last is { } step ? new DeploymentRunProgress(release.Steps, active, step, true) : Fresh(release.Steps, active);
     }
 }

@@ -1,6 +1,5 @@
 using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Deployments;
-using AutoDeploy.Domain.Projects;
 using AutoDeploy.Domain.Validation;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Services;
@@ -11,15 +10,17 @@ using Microsoft.Extensions.Options;
 namespace AutoDeploy.Web.Workers;
 
 /// <summary>
-/// Runs one deployment: chooses its machines, then runs the steps in order, each as one job per
-/// machine that has the step's roles, and ends with a result per machine and for the whole. Every write is
-/// conditional on this node still holding the deployment's lease (<see cref="DeploymentLeases.HoldAsync"/>).
+/// Runs one deployment: chooses its machines, then runs the steps in order (<see cref="StepRunner"/>: one job per machine
+/// that has the step's roles, all at once or a rolling window at a time), and ends with a result per machine and for the
+/// whole. Every write is conditional on this node still holding the deployment's lease (<see cref="DeploymentLeases.HoldAsync"/>).
 /// </summary>
 public sealed class DeploymentRunner(
     IDbContextFactory<AutoDeployDbContext> factory, DeploymentLeases leases, TaskSignals signals, IOptions<TaskOptions> options,
     TimeProvider time, ILogger<DeploymentRunner> logger, ServerStalls? stalls = null)
 {
-    private TaskOptions Options => options.Value;
+    private readonly DeploymentWrites _writes = new(leases, signals, time);
+
+    private StepRunner Steps => field ??= new StepRunner(factory, leases, _writes, signals, options, time, stalls);
 
     /// <summary>Runs the deployment from where it stands: from the start, or on from a step another node had reached.</summary>
     public async Task RunAsync(int deploymentId, CancellationToken cancellationToken)
@@ -29,20 +30,17 @@ public sealed class DeploymentRunner(
         for (var index = progress.NextStep; index < progress.Steps.Count && active.Count > 0; index++)
         {
             var step = progress.Steps[index];
-            var jobs = index == progress.NextStep ? progress.NextStepJobs : null;
-            if (jobs is null)
+            var machines = active.Where(m => step.AppliesTo(m.Roles)).OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
+            // A step taken over mid-way is carried on even when none of its machines is left: its jobs are still waited for.
+            if (machines.Count == 0 && !(index == progress.NextStep && progress.Resuming))
             {
-                var machines = active.Where(m => step.AppliesTo(m.Roles)).ToList();
-                if (machines.Count == 0)
-                {
-                    await LogAsync(deploymentId, $"Step {index + 1} '{step.Name}': no machine has a role of {string.Join(", ", step.Roles)}; skipped.", cancellationToken);
-                    continue;
-                }
-                jobs = await QueueJobsAsync(deploymentId, index, step, machines, cancellationToken);
+                await LogAsync(deploymentId, $"Step {index + 1} '{step.Name}': no machine has a role of {string.Join(", ", step.Roles)}; skipped.", cancellationToken);
+                continue;
             }
-            var outcome = await WaitForJobsAsync(deploymentId, jobs, step.Timeout, cancellationToken);
-            await RecordFailedTargetsAsync(deploymentId, outcome, active, cancellationToken);
-            var stopped = outcome.Where(j => j.State != JobState.Succeeded).Select(j => j.MachineId).ToHashSet();
+            var outcome = await Steps.RunAsync(deploymentId, index, step, machines, cancellationToken);
+            await RecordTargetsAsync(deploymentId, step.Name, outcome, active, cancellationToken);
+            var stopped = outcome.Jobs.Where(j => j.State != JobState.Succeeded).Select(j => j.MachineId)
+                .Concat(outcome.NotStarted.Select(m => m.Id)).ToHashSet();
             active.RemoveAll(m => stopped.Contains(m.Id));
             if (await IsCancelRequestedAsync(deploymentId, cancellationToken))
             {
@@ -94,107 +92,19 @@ public sealed class DeploymentRunner(
         return plan.CanRun ? DeploymentRunProgress.Fresh(release.Steps, plan.Targets.ToList()) : DeploymentRunProgress.Fresh([], []);
     }
 
-    private async Task<List<long>> QueueJobsAsync(int deploymentId, int index, DeploymentStep step, List<MachineCandidate> machines,
-        CancellationToken cancellationToken)
-    {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var now = time.GetUtcNow();
-        var jobs = machines.Select(m => new MachineJob
-        {
-            MachineId = m.Id, Kind = AgentJobKind.RunScript, DeploymentId = deploymentId, StepIndex = index, Name = step.Name,
-            TimeoutSeconds = (int)Math.Ceiling(step.Timeout.TotalSeconds), State = JobState.Pending, CreatedAt = now,
-        }).ToList();
-        db.MachineJobs.AddRange(jobs);
-        foreach (var target in await db.DeploymentTargets.Where(t => t.DeploymentId == deploymentId && t.State == TargetState.Pending).ToListAsync(cancellationToken))
-        {
-            target.State = TargetState.Running;
-        }
-        AddLog(db, deploymentId, $"Step {index + 1} '{step.Name}' on {string.Join(", ", machines.Select(m => m.Name))}.");
-        await SaveAsync(db, deploymentId, cancellationToken);
-        foreach (var machine in machines)
-        {
-            signals.Machines.Notify(machine.Id);
-        }
-        return jobs.Select(j => j.Id).ToList();
-    }
-
-    /// <summary>Waits until every job has ended, passing on cancel requests and failing jobs whose agent is gone.</summary>
-    private async Task<List<MachineJob>> WaitForJobsAsync(int deploymentId, List<long> jobIds, TimeSpan stepTimeout,
-        CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            var wake = signals.Deployments.WaitAsync(deploymentId, Options.RecheckInterval, time, cancellationToken);
-            await using var db = await factory.CreateDbContextAsync(cancellationToken);
-            var jobs = await db.MachineJobs.AsNoTracking().Where(j => jobIds.Contains(j.Id)).ToListAsync(cancellationToken);
-            var cancel = await db.Deployments.Where(d => d.Id == deploymentId).Select(d => d.CancelRequested).SingleAsync(cancellationToken);
-            var now = time.GetUtcNow();
-            var verdicts = new List<JobVerdict>();
-            foreach (var job in jobs.Where(j => !j.IsFinished))
-            {
-                var read = new JobVerdict(job, job.State, job.LastContactAt, job.CancelRequested);
-                var stalled = stalls?.Since(job.LastContactAt ?? job.CreatedAt) ?? TimeSpan.Zero;
-                JobSupervision.Supervise(job, cancel, stepTimeout, now, Options, stalled);
-                if (read.Changed)
-                {
-                    verdicts.Add(read);
-                }
-            }
-            if (!await ApplyAsync(db, deploymentId, verdicts, cancellationToken))
-            {
-                continue;
-            }
-            if (cancel)
-            {
-                foreach (var machineId in jobs.Where(j => j.State == JobState.Running).Select(j => j.MachineId))
-                {
-                    signals.Machines.Notify(machineId);
-                }
-            }
-            if (jobs.All(j => j.IsFinished))
-            {
-                return jobs;
-            }
-            await wake;
-        }
-    }
-
-    /// <summary>
-    /// Writes the supervisor's verdicts, each only if its job is as it was read: a log batch or a result that came in
-    /// since (a live agent, however slow the server was to hear it) wins over "the agent stopped responding".
-    /// False when a job had moved on, so the caller reads the jobs again.
-    /// </summary>
-    private async Task<bool> ApplyAsync(AutoDeployDbContext db, int deploymentId, List<JobVerdict> verdicts, CancellationToken cancellationToken)
-    {
-        if (verdicts.Count == 0)
-        {
-            return true;
-        }
-        var applied = 0;
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
-        {
-            await leases.HoldAsync(db, deploymentId, cancellationToken);
-            foreach (var verdict in verdicts)
-            {
-                applied += await verdict.ApplyAsync(db, cancellationToken);
-            }
-            await transaction.CommitAsync(cancellationToken);
-        }
-        signals.Logs.Notify(deploymentId);
-        return applied == verdicts.Count;
-    }
-
     /// <summary>
     /// Logs how each machine's job of a step ended and ends the machines that stop there. A machine lost on the way is
     /// Skipped when the project's connectivity settings skip unavailable machines of its roles (the deployment goes on
-    /// without it and warns), and Failed otherwise.
+    /// without it and warns), and Failed otherwise. Machines a rolling step never started end Skipped (Canceled after a
+    /// cancel) with the reason: they do not count as deployed, and the failure that stopped the roll fails the deployment.
     /// </summary>
-    private async Task RecordFailedTargetsAsync(int deploymentId, List<MachineJob> jobs, List<MachineCandidate> machines,
+    private async Task RecordTargetsAsync(int deploymentId, string stepName, StepOutcome outcome, List<MachineCandidate> machines,
         CancellationToken cancellationToken)
     {
+        var jobs = outcome.Jobs;
+        var connectivity = jobs.Any(j => j.State == JobState.Lost) ? await ProjectConnectivity.ReadAsync(factory, deploymentId, cancellationToken) : null;
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var targets = await db.DeploymentTargets.Where(t => t.DeploymentId == deploymentId).ToDictionaryAsync(t => t.MachineId, cancellationToken);
-        var connectivity = jobs.Any(j => j.State == JobState.Lost) ? await ConnectivityAsync(db, deploymentId, cancellationToken) : null;
         foreach (var job in jobs)
         {
             var maySkip = connectivity is not null && machines.FirstOrDefault(m => m.Id == job.MachineId) is { } machine
@@ -217,14 +127,15 @@ public sealed class DeploymentRunner(
                 target.CompletedAt = job.CompletedAt;
             }
         }
-        await SaveAsync(db, deploymentId, cancellationToken);
-    }
-
-    /// <summary>The connectivity settings of the deployment's project as they are now (a user may have changed them since it began).</summary>
-    private static async Task<ConnectivitySettings> ConnectivityAsync(AutoDeployDbContext db, int deploymentId, CancellationToken cancellationToken)
-    {
-        var projectId = await db.Deployments.Where(d => d.Id == deploymentId).Select(d => d.ProjectId).SingleAsync(cancellationToken);
-        return (await db.Projects.AsNoTracking().SingleAsync(p => p.Id == projectId, cancellationToken)).Connectivity;
+        var now = time.GetUtcNow();
+        foreach (var machine in outcome.NotStarted)
+        {
+            var target = targets[machine.Id];
+            target.State = outcome.Canceled ? TargetState.Canceled : TargetState.Skipped;
+            target.Reason = DeploymentOutcome.NotStarted(stepName, $"the step stopped starting new machines {outcome.StopCause}.");
+            target.CompletedAt = now;
+        }
+        await _writes.SaveAsync(db, deploymentId, cancellationToken);
     }
 
     private async Task FinishAsync(int deploymentId, CancellationToken cancellationToken)
@@ -268,23 +179,9 @@ public sealed class DeploymentRunner(
         await SaveAsync(db, deploymentId, cancellationToken);
     }
 
-    /// <summary>Saves, if this node still holds the deployment, and wakes the pages that show it.</summary>
-    /// <exception cref="LeaseLostException">Another node took the deployment over; nothing was saved.</exception>
-    private async Task SaveAsync(AutoDeployDbContext db, int deploymentId, CancellationToken cancellationToken)
-    {
-        if (!db.ChangeTracker.HasChanges())
-        {
-            return;
-        }
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
-        {
-            await leases.HoldAsync(db, deploymentId, cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
-        signals.Logs.Notify(deploymentId);
-    }
+    private Task SaveAsync(AutoDeployDbContext db, int deploymentId, CancellationToken cancellationToken) =>
+        _writes.SaveAsync(db, deploymentId, cancellationToken);
 
     private void AddLog(AutoDeployDbContext db, int deploymentId, string text, int? machineId = null, LogStream stream = LogStream.Output) =>
-        db.TaskLogLines.Add(new TaskLogLine { DeploymentId = deploymentId, MachineId = machineId, At = time.GetUtcNow(), Stream = stream, Text = text });
+        _writes.AddLog(db, deploymentId, text, machineId, stream);
 }
