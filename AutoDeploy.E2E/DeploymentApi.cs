@@ -20,6 +20,10 @@ public static class DeploymentApi
         return await IdOfAsync(await api.PostAsJsonAsync($"/api/projects/{projectId}/releases", new { version = "1.0.0" }));
     }
 
+    /// <summary>Release 1.0.0 of the project as it is saved now; its id.</summary>
+    public static async Task<int> CreateReleaseAsync(this HttpClient api, int projectId) =>
+        await IdOfAsync(await api.PostAsJsonAsync($"/api/projects/{projectId}/releases", new { version = "1.0.0" }));
+
     /// <summary>Deploys the release to the environment of that name; the deployment's id.</summary>
     public static async Task<int> DeployAsync(this HttpClient api, int releaseId, string environment)
     {

@@ -53,5 +53,8 @@ public sealed class DeploymentPageObject(IPage page)
     /// <summary>"Retried by deployment #N, ..." on a deployment that was retried, linking to each retry.</summary>
     public ILocator RetriedBy => page.GetByTestId("retried-by");
 
+    /// <summary>A rolling step's window: "2 running · 0 done · 1 waiting (window 2)".</summary>
+    public ILocator RollingCounts(string step) => page.Locator($"[data-testid='rolling-step'][data-step='{step}'] [data-testid='rolling-counts']");
+
     public Task CancelAsync() => page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
 }

@@ -67,6 +67,21 @@ public sealed class ProjectsPageObject(IPage page)
         await Expect(Dialog).ToHaveCountAsync(0);
     }
 
+    /// <summary>Opens the step dialog of the step of that name.</summary>
+    public Task OpenEditStepDialogAsync(string step) => Button($"Edit {step}").OpenDialogAsync();
+
+    /// <summary>In the open step dialog: makes the step roll over that many machines at a time.</summary>
+    public async Task SetRollingWindowAsync(int machines)
+    {
+        await Dialog.GetByRole(AriaRole.Switch).SetCheckedAsync(true);
+        var window = Dialog.GetByLabel("Window", new() { Exact = true });
+        await window.FillAsync(machines.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(window).ToHaveValueAsync(machines.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The step's "Machines at a time" cell in the process table: "all", or its window.</summary>
+    public ILocator StepWindow(int row) => StepRows.Nth(row).GetByTestId("step-window");
+
     // Variables tab
 
     /// <summary>Adds a variable row and fills it in (the project still needs saving).</summary>

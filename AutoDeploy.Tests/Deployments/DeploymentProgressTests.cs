@@ -1,4 +1,5 @@
 using AutoDeploy.Domain.Deployments;
+using AutoDeploy.Domain.Projects;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Components.Pages.Deployments;
 using AutoDeploy.Web.Services;
@@ -47,6 +48,32 @@ public sealed class DeploymentProgressTests : MudBunitContext
 
         Assert.Matches(@"ran for\s+2:00", progress.Find(".mud-typography").TextContent);
         Assert.Empty(progress.FindAll("[data-testid='progress-bar']"));
+    }
+
+    [Fact]
+    public void A_rolling_step_shows_its_window_filling_and_a_step_without_a_window_shows_nothing()
+    {
+        var steps = new List<StepProgress>
+        {
+            new(0, "Migrate", null, null, 1, 0, 0, 0),
+            new(1, "Deploy", RollingWindow.Count(3), 3, 3, 4, 3, 0),
+        };
+
+        var progress = Render<DeploymentProgress>(p => p
+            .Add(c => c.Deployment, Summary(completed: null)).Add(c => c.Machines, []).Add(c => c.Steps, steps));
+
+        var step = Assert.Single(progress.FindAll("[data-testid='rolling-step']"));
+        Assert.Equal("Deploy", step.GetAttribute("data-step"));
+        Assert.Equal("3 running · 4 done · 3 waiting (window 3)", step.QuerySelector("[data-testid='rolling-counts']")!.TextContent);
+        Assert.Equal("3", step.QuerySelector("[data-testid='rolling-bar']")!.GetAttribute("data-running"));
+    }
+
+    [Fact]
+    public void A_percentage_window_and_machines_not_started_are_spelled_out()
+    {
+        var counts = RollingSteps.Counts(new StepProgress(0, "Deploy", RollingWindow.Percent(10), 5, 0, 4, 0, 46));
+
+        Assert.Equal("0 running · 4 done · 0 waiting · 46 not started (window 5, 10%)", counts);
     }
 
     private IRenderedComponent<DeploymentProgress> Render(DeploymentSummary summary, params TargetState[] targets) =>

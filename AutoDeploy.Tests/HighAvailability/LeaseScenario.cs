@@ -66,6 +66,23 @@ internal sealed class LeaseScenario(IDbContextFactory<AutoDeployDbContext> datab
         return job.Id;
     }
 
+    public async Task<List<MachineJob>> JobsAsync(int deploymentId)
+    {
+        await using var db = await database.CreateDbContextAsync();
+        return await db.MachineJobs.AsNoTracking().Where(j => j.DeploymentId == deploymentId).OrderBy(j => j.Id).ToListAsync();
+    }
+
+    /// <summary>Ends a job as its agent would report it.</summary>
+    public async Task EndJobAsync(long jobId, JobState state)
+    {
+        await using var db = await database.CreateDbContextAsync();
+        var job = await db.MachineJobs.SingleAsync(j => j.Id == jobId);
+        job.State = state;
+        job.Message = state == JobState.Succeeded ? null : "The script exited with code 1.";
+        job.StartedAt = job.CompletedAt = job.LastContactAt = time.GetUtcNow();
+        await db.SaveChangesAsync();
+    }
+
     public sealed class Node(string name, IDbContextFactory<AutoDeployDbContext> database, FakeTimeProvider time)
     {
         public DeploymentLeases Leases { get; } = new(new NodeIdentity(name, Lease), time);

@@ -77,6 +77,32 @@ public sealed class ProjectServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_steps_rolling_window_alone_is_a_change_that_is_saved_and_copied_into_releases()
+    {
+        var project = await _projects.SaveNewAsync(Input("Shop", Step("Deploy", "web")));
+        var input = project.ToInput();
+        input.Steps[0] = input.Steps[0] with { Window = RollingWindow.Percent(25), ContinueOnFailure = true };
+
+        var saved = await _projects.UpdateAsync(project.Id, input, project.Version);
+        var release = await ReleaseService(_database, _database.Time).CreateAsync(project.Id, new ReleaseInput { Version = "1.0.0" });
+
+        Assert.Equal(SaveStatus.Saved, saved.Result.Status);
+        var step = Assert.Single((await _projects.GetAsync(project.Id))!.Steps);
+        Assert.Equal((RollingWindow.Percent(25), true), (step.Window, step.ContinueOnFailure));
+        await using var db = _database.CreateDbContext();
+        var copied = Assert.Single((await db.Releases.SingleAsync(r => r.Id == release.Value!.Id)).Steps);
+        Assert.Equal((RollingWindow.Percent(25), true), (copied.Window, copied.ContinueOnFailure));
+    }
+
+    [Fact]
+    public async Task Continue_on_failure_is_kept_only_for_a_rolling_step()
+    {
+        var saved = await _projects.SaveNewAsync(Input("Shop", Step("Deploy", "web") with { ContinueOnFailure = true }));
+
+        Assert.False(Assert.Single(saved.Steps).ContinueOnFailure);
+    }
+
+    [Fact]
     public async Task UpdateAsync_with_a_version_someone_saved_over_is_stale_and_writes_nothing()
     {
         var project = await _projects.SaveNewAsync(Input("Shop"));
