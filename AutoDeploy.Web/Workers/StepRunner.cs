@@ -1,5 +1,6 @@
 using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Deployments;
+using AutoDeploy.Domain.Machines;
 using AutoDeploy.Domain.Projects;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Signals;
@@ -104,24 +105,40 @@ public sealed class StepRunner(
             if (job.State != JobState.Lost || !lost[job.Id])
             {
                 var name = names.GetValueOrDefault(job.MachineId, $"machine #{job.MachineId}");
-                return $"after {name} {(job.State == JobState.TimedOut ? "timed out" : job.State.ToString().ToLowerInvariant())}";
+                return $"after {name} {job.State switch { JobState.TimedOut => "timed out", JobState.Lost => "was lost", var state => state.ToString().ToLowerInvariant() }}";
             }
         }
         return null;
     }
 
-    /// <summary>Queues the machines' jobs and marks them running; a rolling step logs each start ("started on web-04 (4 of 10)").</summary>
+    /// <summary>
+    /// Queues the machines' jobs and marks them running; a rolling step logs each start ("started on web-04 (4 of 10)"). A
+    /// machine deleted or unavailable by the time its turn comes (a roll can be long) gets its job ended Lost at once rather
+    /// than after the pick-up timeout, and is skipped or failed as any machine lost on the way.
+    /// </summary>
     private async Task QueueAsync(int deploymentId, int index, DeploymentStep step, List<MachineCandidate> next, int startedBefore, int total,
         string? header, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow();
-        db.MachineJobs.AddRange(next.Select(m => new MachineJob
+        var ids = next.Select(m => m.Id).ToList();
+        var health = await db.Machines.AsNoTracking().Where(m => ids.Contains(m.Id)).Select(m => new { m.Id, m.HealthStatus })
+            .ToDictionaryAsync(m => m.Id, m => m.HealthStatus, cancellationToken);
+        var jobs = next.Select(m => new MachineJob
         {
             MachineId = m.Id, Kind = AgentJobKind.RunScript, DeploymentId = deploymentId, StepIndex = index, Name = step.Name,
             TimeoutSeconds = (int)Math.Ceiling(step.Timeout.TotalSeconds), State = JobState.Pending, CreatedAt = now,
-        }));
-        var ids = next.Select(m => m.Id).ToList();
+        }).ToList();
+        foreach (var job in jobs)
+        {
+            job.Message = !health.TryGetValue(job.MachineId, out var status) ? "The machine was deleted before its turn came."
+                : status == MachineHealthStatus.Unavailable ? "The machine was unavailable when its turn came." : null;
+            if (job.Message is not null)
+            {
+                (job.State, job.CompletedAt) = (JobState.Lost, now);
+            }
+        }
+        db.MachineJobs.AddRange(jobs);
         var targets = await db.DeploymentTargets
             .Where(t => t.DeploymentId == deploymentId && t.State == TargetState.Pending && ids.Contains(t.MachineId)).ToListAsync(cancellationToken);
         foreach (var target in targets)
@@ -137,17 +154,19 @@ public sealed class StepRunner(
         {
             writes.AddLog(db, deploymentId, $"{label} on {string.Join(", ", next.Select(m => m.Name))}.");
         }
-        else
+        for (var i = 0; i < next.Count; i++)
         {
-            for (var i = 0; i < next.Count; i++)
+            var started = step.Window is null ? null : $"{label} started on {next[i].Name} ({startedBefore + i + 1} of {total}).";
+            var text = jobs[i].Message is { } lost ? $"{label} on {next[i].Name}: lost before it started. {lost}" : started;
+            if (text is not null)
             {
-                writes.AddLog(db, deploymentId, $"{label} started on {next[i].Name} ({startedBefore + i + 1} of {total}).", next[i].Id);
+                writes.AddLog(db, deploymentId, text, next[i].Id, jobs[i].Message is null ? LogStream.Output : LogStream.Error);
             }
         }
         await writes.SaveAsync(db, deploymentId, cancellationToken);
-        foreach (var machine in next)
+        foreach (var job in jobs.Where(j => j.State == JobState.Pending))
         {
-            signals.Machines.Notify(machine.Id);
+            signals.Machines.Notify(job.MachineId);
         }
     }
 
