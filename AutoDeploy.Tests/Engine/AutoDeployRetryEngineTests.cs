@@ -1,3 +1,4 @@
+using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Machines;
 using AutoDeploy.Tests.TestSupport;
@@ -38,6 +39,19 @@ public sealed class AutoDeployRetryEngineTests : IAsyncLifetime
 
         Assert.Single(await _scenario.QueuedAsync());
         Assert.Contains("(attempt 1 of 3); attempt 2 at", (await _scenario.DecisionsAsync(_machine))[^1].Message);
+    }
+
+    [Fact]
+    public async Task A_machine_a_failed_rolling_step_never_started_is_retried_too()
+    {
+        await _scenario.FailLatestAutoDeploymentAsync(TargetState.Skipped);
+        await _scenario.RunEngineAsync();
+
+        _scenario.Advance(TimeSpan.FromSeconds(30));
+        await _scenario.RunEngineAsync();
+
+        Assert.Equal(2, (await _scenario.QueuedAsync()).Count);
+        Assert.StartsWith("1.0.0 queued (attempt 2 of 3)", (await _scenario.DecisionsAsync(_machine))[^1].Message);
     }
 
     [Fact]

@@ -135,8 +135,8 @@ internal sealed class EngineScenario(SqliteDatabase database)
             .Select(d => $"{d.ReleaseVersion}: {string.Join(", ", d.ChosenMachineIds.Order())}").ToList();
     }
 
-    /// <summary>Ends the newest auto-deployment as failed on its machines.</summary>
-    public async Task FailLatestAutoDeploymentAsync()
+    /// <summary>Ends the newest auto-deployment as failed, its machines ending <paramref name="targetState"/> (Failed by default).</summary>
+    public async Task FailLatestAutoDeploymentAsync(TargetState targetState = TargetState.Failed)
     {
         await using var db = database.CreateDbContext();
         var latest = await db.Deployments.Where(d => d.TriggerId != null).OrderByDescending(d => d.Id).FirstAsync();
@@ -146,7 +146,7 @@ internal sealed class EngineScenario(SqliteDatabase database)
             DeploymentId = latest.Id, MachineId = m, MachineName = $"m{m}", State = TargetState.Running,
         }));
         await db.SaveChangesAsync();
-        await FinishAsync(latest.Id, DeploymentState.Failed);
+        await FinishAsync(latest.Id, DeploymentState.Failed, targetState);
     }
 
     public async Task<List<Event>> DecisionsAsync(int machineId)

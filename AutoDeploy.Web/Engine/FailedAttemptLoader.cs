@@ -28,7 +28,10 @@ public static class FailedAttemptLoader
         }
         var autoIds = deployments.Select(d => d.Id).ToList();
         var failedTargets = await db.DeploymentTargets.AsNoTracking()
-            .Where(t => autoIds.Contains(t.DeploymentId) && (t.State == TargetState.Failed || t.State == TargetState.TimedOut))
+            // Skipped too: the machines a rolling step did not start after a failure still need the release (a machine
+            // skipped because it was lost is not deployable when its retry falls due, and the decision says so).
+            .Where(t => autoIds.Contains(t.DeploymentId)
+                && (t.State == TargetState.Failed || t.State == TargetState.TimedOut || t.State == TargetState.Skipped))
             .Select(t => new { t.DeploymentId, t.MachineId }).ToListAsync(cancellationToken);
         var decisions = (await DecisionDetails.ForDeploymentsAsync(db, [EventCategories.AutoDeployTriggered], autoIds, cancellationToken))
             .ToLookup(d => (d.DeploymentId, d.MachineId));
