@@ -40,7 +40,16 @@ public sealed class ThreeNodesTests(PostgresServer server, ITestOutputHelper out
         _nodes.AddRange(Enumerable.Range(1, 3).Select(i => new WebNode($"node-{i}", settings)));
         _balancer = new LoadBalancer(_nodes, seed: 7);
         _nodes.ForEach(n => n.Start());
-        await Task.WhenAll(_nodes.Select(n => n.WaitHealthyAsync(Patience)));
+        try
+        {
+            await Task.WhenAll(_nodes.Select(n => n.WaitHealthyAsync(Patience)));
+        }
+        catch
+        {
+            // xUnit does not dispose a class whose start failed: the node processes would outlive the run.
+            await DisposeAsync();
+            throw;
+        }
         _api = _balancer.Client();
         _api.DefaultRequestHeaders.Add("X-Api-Key", AutoDeployAppFactory.AdminApiKey);
         _startup = startup.Elapsed;
