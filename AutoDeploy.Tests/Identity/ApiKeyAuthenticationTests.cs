@@ -6,7 +6,11 @@ using AutoDeploy.Web.Identity;
 
 namespace AutoDeploy.Tests.Identity;
 
-[Trait("Database", "App")]
+/// <summary>
+/// On SQLite only: the subject is the authentication handler; the key lookup is one indexed query, run on PostgreSQL by
+/// every other API test of the PostgreSQL pass.
+/// </summary>
+[Trait("Database", "SqliteOnly")]
 public sealed class ApiKeyAuthenticationTests : IAsyncLifetime
 {
     private readonly AutoDeployAppFactory _app = new();

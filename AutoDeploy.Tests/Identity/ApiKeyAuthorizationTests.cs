@@ -5,7 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AutoDeploy.Tests.Identity;
 
-[Trait("Database", "App")]
+/// <summary>On SQLite only: the subject is which role may call what, decided by the policies, not the database.</summary>
+[Trait("Database", "SqliteOnly")]
 public sealed class ApiKeyAuthorizationTests : IAsyncLifetime
 {
     private readonly AutoDeployAppFactory _app = new();

@@ -7,7 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AutoDeploy.Tests.Identity;
 
-[Trait("Database", "App")]
+/// <summary>On SQLite only: the subject is how Identity is wired into the app, not the database under it.</summary>
+[Trait("Database", "SqliteOnly")]
 public sealed class IdentityWiringTests : IAsyncLifetime
 {
     private readonly AutoDeployAppFactory _app = new();

@@ -5,7 +5,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AutoDeploy.Tests.Identity;
 
-[Trait("Database", "App")]
+/// <summary>
+/// On SQLite only: the subject is the sign-in flow (cookies, lockout, redirects), which Identity's stores run the same
+/// on either database; the PostgreSQL pass covers those stores through UsersApiTests and UserServiceTests.
+/// </summary>
+[Trait("Database", "SqliteOnly")]
 public sealed class SignInTests : IAsyncLifetime
 {
     private readonly AutoDeployAppFactory _app = new();
