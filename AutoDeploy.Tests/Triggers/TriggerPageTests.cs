@@ -86,6 +86,25 @@ public sealed class TriggerPageTests : MudBunitContext
     }
 
     [Fact]
+    public async Task A_leave_hook_is_chosen_explained_and_saved_and_refuses_arrival_events_beside_them()
+    {
+        var page = RenderNew();
+        page.WaitForAssertion(() => FieldInput(page, "Name"));
+        FieldInput(page, "Name").Input("LB deregister");
+        page.FindAll("[data-testid='trigger-action'] input[type='radio']")[1].Click();
+        page.WaitForAssertion(() => Assert.Contains("AUTODEPLOY_LEAVING_MACHINE", page.Find("[data-testid='leave-hook-help']").TextContent));
+
+        Button(page, "Save").Click();
+        page.WaitForAssertion(() => Assert.Equal(TriggerInputValidator.LeaveEventsMessage,
+            page.Find(".trigger-events-section .trigger-events-error").TextContent.Trim()));
+        GroupCheckbox(page, EventGroups.MachineUnavailableForDeployment).Change(true);
+        Button(page, "Save").Click();
+
+        var saved = await WaitForTriggerAsync(page);
+        Assert.Equal(TriggerAction.RunOnOtherMachines, saved.Action);
+    }
+
+    [Fact]
     public async Task Saving_over_someone_elses_change_says_so_and_keeps_the_input()
     {
         var service = TriggerService(_database);
