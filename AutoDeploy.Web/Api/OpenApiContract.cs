@@ -33,6 +33,7 @@ public static class OpenApiContract
         ["Triggers"] = "When a project deploys by itself, and the engine's decisions for each trigger",
         ["Deployments"] = "Deployments, their results per machine and step, and their logs",
         ["Health checks"] = "Health checks run on machines' agents",
+        ["Fleet"] = "Fleet drift: per machine and project, the release it should have, the one it has, and why",
         ["Events"] = "The event log: every significant change, oldest first after a cursor",
         ["Users"] = "Users, roles, and the caller's API keys",
         ["Agent"] = "The agent protocol: what an agent calls with its own token",

@@ -29,6 +29,7 @@ public static class AutoDeployExtensions
         services.AddEventLog();
         services.AddHealthCheckRuns();
         services.AddAutoDeployDecisions();
+        services.AddFleet();
         services.AddAgentInstall(builder.Configuration);
         services.AddPackages(builder.Configuration, builder.Environment.ContentRootPath);
 
@@ -78,6 +79,7 @@ public static class AutoDeployExtensions
         api.MapEventsApi();
         api.MapPackagesApi();
         api.MapHealthChecksApi();
+        api.MapFleetApi();
         app.MapInstallApi();
         app.MapAutoDeployIdentity();
         app.MapActivityFeed();

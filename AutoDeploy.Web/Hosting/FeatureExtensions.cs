@@ -1,5 +1,6 @@
 using AutoDeploy.Web.Agents;
 using AutoDeploy.Web.Engine;
+using AutoDeploy.Web.Fleet;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.HealthChecks;
 using AutoDeploy.Web.Packages;
@@ -66,4 +67,8 @@ public static class FeatureExtensions
     /// <summary>The engine's decisions as the pages explain them, the trigger editor's preview, and machines' readiness.</summary>
     public static IServiceCollection AddAutoDeployDecisions(this IServiceCollection services) =>
         services.AddScoped<AutoDeployDecisionQueries>().AddScoped<TriggerPreviewService>().AddScoped<ReadinessLoader>();
+
+    /// <summary>Fleet drift: the release each machine should have of each project, the one it has, and its state.</summary>
+    public static IServiceCollection AddFleet(this IServiceCollection services) =>
+        services.AddScoped<FleetService>();
 }
