@@ -88,9 +88,12 @@ public sealed class BenchData(IDbContextFactory<AutoDeployDbContext> factory)
         return policy.Id;
     }
 
-    /// <summary>Registered machines in the environment (Healthy when asked), in batches; each with an agent token.</summary>
+    /// <summary>
+    /// Registered machines in the environment, or the one <paramref name="environment"/> picks by index (Healthy when asked),
+    /// in batches; each with an agent token.
+    /// </summary>
     public async Task<List<BenchMachine>> AddMachinesAsync(int count, Func<int, string> role, bool healthy, int? policyId = null,
-        string prefix = "web")
+        string prefix = "web", Func<int, DeploymentEnvironment>? environment = null)
     {
         var machines = new List<BenchMachine>(count);
         for (var start = 0; start < count; start += Batch)
@@ -99,12 +102,12 @@ public sealed class BenchData(IDbContextFactory<AutoDeployDbContext> factory)
             var policy = policyId is { } id
                 ? await db.MachinePolicies.SingleAsync(p => p.Id == id)
                 : await db.MachinePolicies.SingleAsync(p => p.IsDefault);
-            var environment = await db.Environments.SingleAsync(e => e.Id == Environment.Id);
+            var environments = await db.Environments.ToDictionaryAsync(e => e.Id);
             var now = DateTimeOffset.UtcNow;
             var batch = new List<(Machine Machine, string Token)>();
             for (var i = start; i < Math.Min(count, start + Batch); i++)
             {
-                var machine = Machine.Register($"{prefix}-{i + 1:D5}", [environment], [role(i)], policy, now);
+                var machine = Machine.Register($"{prefix}-{i + 1:D5}", [environments[(environment?.Invoke(i) ?? Environment).Id]], [role(i)], policy, now);
                 var token = AgentToken.Generate();
                 machine.AgentTokenHash = AgentToken.HashOf(token);
                 if (healthy)

@@ -16,6 +16,7 @@ public static class BenchProgram
           memory        --agents 1000 --circuits 100 [--settle 5]
           feed          --pages 1,10 --events 20 [--paths /activity,/]
           packages      --agents 100,1000 [--package-mb 50] [--upload-mb 500]
+          fleet         --machines 10000 --projects 5 [--history 1000000] [--repeats 20]
           planner       (BenchmarkDotNet over AutoDeployPlanner.Plan; run with -c Release)
         """;
 
@@ -86,6 +87,10 @@ public static class BenchProgram
                 var (upload, fanOut) = await PackageBench.RunAsync(a.Ints("agents", 100, 1000), a.Int("package-mb", 50) * (1L << 20),
                     a.Int("upload-mb", 500) * (1L << 20), progress);
                 return PackageBench.Tables(upload, fanOut);
+            case "fleet":
+                a.RefuseUnknown("machines", "projects", "history", "repeats");
+                return FleetBench.Tables(await FleetBench.RunAsync(a.Int("machines", 10_000), a.Int("projects", 5), a.Int("history", 1_000_000),
+                    a.Int("repeats", 20), progress));
             case "planner":
                 a.RefuseUnknown();
                 return [PlannerBench.Run()];

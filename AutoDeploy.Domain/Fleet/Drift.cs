@@ -8,7 +8,7 @@ namespace AutoDeploy.Domain.Fleet;
 /// the release it has, and where it stands. Coverage and the release come from the engine's own rules
 /// (<see cref="AutoDeployPlanner.EnvironmentsFor"/>, <see cref="AutoDeployPlanner.HasStepFor"/>,
 /// <see cref="AutoDeployPlanner.ReleaseFor"/>, <see cref="PlannerInput.PendingFor"/>); the state, in this order: current (it
-/// has the release), pending (a queued or running deployment includes it), waiting (a retry is stored, or the engine's
+/// has the release), pending (a queued or running deployment includes it, or gave it its release and runs on), waiting (a retry is stored, or the engine's
 /// latest decision waits for a deployment still running), blocked (no release to deploy, or the engine blocked this
 /// release), else behind.
 /// </summary>
@@ -75,7 +75,9 @@ public static class Drift
         {
             return row with { State = DriftState.Current, Reason = $"'{machine.Name}' has {release.Version}." };
         }
-        if (fleet.PendingFor(machine.Id, project.Id, environmentId, should?.Id) is { } pending)
+        // A running deployment that already gave the machine its release still includes it until it ends.
+        var giving = fleet.Open(row.HasDeploymentId) is { } running && running.EnvironmentId == environmentId ? running : null;
+        if ((fleet.PendingFor(machine.Id, project.Id, environmentId, should?.Id) ?? giving) is { } pending)
         {
             return row with
             {
@@ -95,7 +97,7 @@ public static class Drift
             };
         }
         // The engine decides again when the deployment it waits for ends; once that has ended, nothing is waited for.
-        if (decision is { Kind: nameof(DecisionKind.WaitingForDeployment) } && fleet.IsOpen(decision.DeploymentId))
+        if (decision is { Kind: nameof(DecisionKind.WaitingForDeployment) } && fleet.Open(decision.DeploymentId) is not null)
         {
             return row with { State = DriftState.Waiting, DecisionId = decision.EventId, DeploymentId = decision.DeploymentId, Reason = decision.Reason };
         }

@@ -31,7 +31,7 @@ public sealed class FleetSnapshot
     private readonly ILookup<(int Machine, int Environment), FleetDecision> _decisions;
     private readonly ILookup<(int Machine, int Environment), FleetRetry> _retries;
     private readonly ILookup<(int Project, int Environment), PlannerDeployment> _open;
-    private readonly HashSet<int> _openIds;
+    private readonly Dictionary<int, PlannerDeployment> _openById;
     private readonly HashSet<(int Project, int Environment)> _overridden;
     private readonly Dictionary<(int Project, int Environment), (int Id, string Version)?> _releases = [];
 
@@ -46,7 +46,7 @@ public sealed class FleetSnapshot
         _retries = (retries ?? []).ToLookup(r => (r.MachineId, r.EnvironmentId));
         var open = state.Deployments.Where(d => !d.State.IsFinished()).OrderBy(d => d.Id).ToList();
         _open = open.ToLookup(d => (d.ProjectId, d.EnvironmentId));
-        _openIds = open.Select(d => d.Id).ToHashSet();
+        _openById = open.ToDictionary(d => d.Id);
         _overridden = state.Overrides.Select(o => (o.ProjectId, o.EnvironmentId)).ToHashSet();
     }
 
@@ -90,7 +90,8 @@ public sealed class FleetSnapshot
             .FirstOrDefault(d => d is not null);
     }
 
-    public bool IsOpen(int? deploymentId) => deploymentId is { } id && _openIds.Contains(id);
+    /// <summary>The deployment if it is queued or running.</summary>
+    public PlannerDeployment? Open(int? deploymentId) => deploymentId is { } id ? _openById.GetValueOrDefault(id) : null;
 
     /// <summary>The engine's latest decision about the machine in the environment for one of the triggers.</summary>
     public FleetDecision? LatestDecision(int machineId, int environmentId, IReadOnlyCollection<int> triggerIds) =>

@@ -25,6 +25,7 @@ public sealed class ApiTour(HttpClient admin, HttpClient anonymous, HttpClient v
         var trigger = await TriggersAsync(project, release, environment, machine);
         await DeploymentsAsync(release, environment, agentWith(token));
         await HealthChecksAsync(machine, environment);
+        await FleetAsync(environment, project);
         await UsersAsync();
         await PackagesAsync();
         await anonymous.GetAsync("/api/events");
@@ -236,6 +237,17 @@ public sealed class ApiTour(HttpClient admin, HttpClient anonymous, HttpClient v
         await admin.GetAsync($"/api/health-checks/{Missing}");
         await admin.GetAsync($"/api/health-checks/{id}/log");
         await admin.GetAsync($"/api/health-checks/{id}/log?take=0");
+    }
+
+    private async Task FleetAsync(int environment, int project)
+    {
+        await admin.GetAsync("/api/fleet");
+        await admin.GetAsync($"/api/fleet?environmentId={environment}&projectId={project}&role=web&state=Current&take=1");
+        await admin.GetAsync("/api/fleet?after=1-1");
+        await admin.GetAsync("/api/fleet?state=Nope&take=0");
+        await admin.GetAsync($"/api/fleet?projectId={Missing}");
+        await viewer.GetAsync("/api/fleet");
+        await anonymous.GetAsync("/api/fleet");
     }
 
     private async Task UsersAsync()
