@@ -1,4 +1,3 @@
-using AutoDeploy.Domain.Machines;
 using AutoDeploy.Domain.Triggers;
 
 namespace AutoDeploy.Domain.Fleet;
@@ -8,9 +7,10 @@ namespace AutoDeploy.Domain.Fleet;
 /// the release it has, and where it stands. Coverage and the release come from the engine's own rules
 /// (<see cref="AutoDeployPlanner.EnvironmentsFor"/>, <see cref="AutoDeployPlanner.HasStepFor"/>,
 /// <see cref="AutoDeployPlanner.ReleaseFor"/>, <see cref="PlannerInput.PendingFor"/>); the state, in this order: current (it
-/// has the release), pending (a queued or running deployment includes it, or gave it its release and runs on), waiting (a retry is stored, or the engine's
-/// latest decision waits for a deployment still running), blocked (no release to deploy, or the engine blocked this
-/// release), else behind.
+/// has the release), pending (a queued or running deployment includes it, or gave it its release and runs on), waiting (a
+/// retry is stored, or the engine's latest decision waits for a deployment still running), blocked (no release to deploy,
+/// or the engine blocked this release), else behind. <see cref="StateOf"/> and <see cref="Judge(FleetSnapshot, PlannerMachine, PlannerProject, int?)"/>
+/// decide alike; only the second writes the row's text.
 /// </summary>
 public static class Drift
 {
@@ -24,28 +24,15 @@ public static class Drift
 
     /// <summary>
     /// The machine and the project, judged in each environment of the machine where an enabled trigger of the project
-    /// applies to it (only <paramref name="onlyEnvironment"/> if given); of several, the worst state answers.
+    /// applies to it (only <paramref name="onlyEnvironment"/> if given); of several, the worst state answers, the machine's
+    /// first environment on a tie.
     /// </summary>
-    public static DriftRow Judge(FleetSnapshot fleet, PlannerMachine machine, PlannerProject project, int? onlyEnvironment = null)
-    {
-        var held = fleet.Held(machine.Id, project.Id);
-        var row = new DriftRow(machine.Id, machine.Name, project.Id, project.Name, DriftState.NotCovered, "")
-        {
-            HasReleaseId = held?.ReleaseId, HasVersion = held?.Version, HasDeploymentId = held?.DeploymentId,
-        };
-        var triggers = fleet.TriggersOf(project.Id).ToList();
-        var covering = triggers
-            .SelectMany(t => AutoDeployPlanner.EnvironmentsFor(machine, t, project).Select(e => (Trigger: t, Environment: e)))
-            .Where(c => onlyEnvironment is null || c.Environment == onlyEnvironment)
-            .ToList();
-        if (covering.Count == 0 || !AutoDeployPlanner.HasStepFor(project, machine))
-        {
-            return row with { Reason = WhyNotCovered(fleet, machine, project, triggers, covering.Count > 0, onlyEnvironment) };
-        }
-        return covering.GroupBy(c => c.Environment)
-            .Select(g => JudgeIn(fleet, machine, project, g.Key, g.Select(c => c.Trigger).ToList(), row))
-            .MaxBy(r => r.State)!;
-    }
+    public static DriftRow Judge(FleetSnapshot fleet, PlannerMachine machine, PlannerProject project, int? onlyEnvironment = null) =>
+        DriftText.Explain(fleet, machine, project, Decide(fleet, machine, project, onlyEnvironment), onlyEnvironment);
+
+    /// <summary>The state <see cref="Judge(FleetSnapshot, PlannerMachine, PlannerProject, int?)"/> gives, without its text: for counting every row.</summary>
+    public static DriftState StateOf(FleetSnapshot fleet, PlannerMachine machine, PlannerProject project, int? onlyEnvironment = null) =>
+        Decide(fleet, machine, project, onlyEnvironment).State;
 
     /// <summary>
     /// Only rows judged behind or blocked can change with the engine's decisions and retries: a loader may read those
@@ -53,103 +40,86 @@ public static class Drift
     /// </summary>
     public static bool DependsOnDecisions(DriftState state) => state is DriftState.Behind or DriftState.Blocked;
 
-    private static DriftRow JudgeIn(FleetSnapshot fleet, PlannerMachine machine, PlannerProject project, int environmentId,
-        IReadOnlyList<PlannerTrigger> triggers, DriftRow row)
+    private static DriftVerdict Decide(FleetSnapshot fleet, PlannerMachine machine, PlannerProject project, int? onlyEnvironment)
     {
-        var environment = fleet.EnvironmentName(environmentId);
+        var triggers = fleet.TriggersOf(project.Id);
+        if (!project.IsEnabled)
+        {
+            return new DriftVerdict(DriftState.NotCovered, Uncovered.ProjectDisabled);
+        }
+        if (!Array.Exists(triggers, t => t.IsEnabled))
+        {
+            return new DriftVerdict(DriftState.NotCovered, Uncovered.NoEnabledTrigger);
+        }
+        DriftVerdict? worst = null;
+        foreach (var environmentId in machine.EnvironmentIds)
+        {
+            if ((onlyEnvironment is { } only && environmentId != only) || FirstCovering(machine, project, triggers, environmentId) is not { } trigger)
+            {
+                continue;
+            }
+            if (!AutoDeployPlanner.HasStepFor(project, machine))
+            {
+                return new DriftVerdict(DriftState.NotCovered, Uncovered.NoStepForRoles);
+            }
+            var verdict = DecideIn(fleet, machine, project, environmentId, trigger, triggers);
+            if (worst is null || verdict.State > worst.Value.State)
+            {
+                worst = verdict;
+            }
+        }
+        return worst ?? new DriftVerdict(DriftState.NotCovered, Uncovered.NoTriggerApplies);
+    }
+
+    private static DriftVerdict DecideIn(FleetSnapshot fleet, PlannerMachine machine, PlannerProject project, int environmentId,
+        PlannerTrigger trigger, PlannerTrigger[] triggers)
+    {
         var should = fleet.ReleaseFor(project.Id, environmentId);
-        var source = should is null ? (ReleaseSource?)null
-            : fleet.IsOverridden(project.Id, environmentId) ? ReleaseSource.Override : ReleaseSource.LatestSuccessful;
-        var why = source switch
+        var verdict = new DriftVerdict(DriftState.Current, EnvironmentId: environmentId, Trigger: trigger, Should: should);
+        var held = fleet.Held(machine.Id, project.Id);
+        if (should is { } release && held?.ReleaseId == release.Id)
         {
-            ReleaseSource.Override => $"The auto-deploy override of {environment}; trigger '{triggers[0].Name}'.",
-            ReleaseSource.LatestSuccessful => $"The latest successful deployment to {environment}; trigger '{triggers[0].Name}'.",
-            _ => null,
-        };
-        row = row with
-        {
-            EnvironmentId = environmentId, EnvironmentName = environment, TriggerId = triggers[0].Id, TriggerName = triggers[0].Name,
-            ShouldHaveReleaseId = should?.Id, ShouldHaveVersion = should?.Version, Source = source, Why = why,
-        };
-        if (should is { } release && row.HasReleaseId == release.Id)
-        {
-            return row with { State = DriftState.Current, Reason = $"'{machine.Name}' has {release.Version}." };
+            return verdict;
         }
         // A running deployment that already gave the machine its release still includes it until it ends.
-        var giving = fleet.Open(row.HasDeploymentId) is { } running && running.EnvironmentId == environmentId ? running : null;
+        var giving = fleet.Open(held?.DeploymentId) is { } running && running.EnvironmentId == environmentId ? running : null;
         if ((fleet.PendingFor(machine.Id, project.Id, environmentId, should?.Id) ?? giving) is { } pending)
         {
-            return row with
-            {
-                State = DriftState.Pending, DeploymentId = pending.Id,
-                Reason = $"Deployment #{pending.Id} of {pending.ReleaseVersion} ({pending.State}) includes '{machine.Name}'.",
-            };
+            return verdict with { State = DriftState.Pending, Deployment = pending };
         }
-        var triggerIds = triggers.Select(t => t.Id).ToList();
-        var decision = fleet.LatestDecision(machine.Id, environmentId, triggerIds);
-        if (fleet.Retry(machine.Id, environmentId, triggerIds) is { } retry)
+        var covering = triggers.Where(t => AutoDeployPlanner.EnvironmentsFor(machine, t, project).Contains(environmentId)).Select(t => t.Id).ToList();
+        var decision = fleet.LatestDecision(machine.Id, environmentId, covering);
+        if (fleet.Retry(machine.Id, environmentId, covering) is { } retry)
         {
-            return row with
-            {
-                State = DriftState.Waiting, DecisionId = decision?.EventId, DeploymentId = decision?.DeploymentId,
-                Reason = decision?.Kind == nameof(DecisionKind.RetryScheduled) ? decision.Reason
-                    : $"The engine tries again at {retry.DueAt:HH:mm:ss} UTC (attempt {retry.Attempt}).",
-            };
+            return verdict with { State = DriftState.Waiting, Retry = retry, Decision = decision };
         }
         // The engine decides again when the deployment it waits for ends; once that has ended, nothing is waited for.
         if (decision is { Kind: nameof(DecisionKind.WaitingForDeployment) } && fleet.Open(decision.DeploymentId) is not null)
         {
-            return row with { State = DriftState.Waiting, DecisionId = decision.EventId, DeploymentId = decision.DeploymentId, Reason = decision.Reason };
+            return verdict with { State = DriftState.Waiting, Decision = decision };
         }
         if (should is null)
         {
-            return row with
-            {
-                State = DriftState.Blocked, DecisionId = decision is { Kind: nameof(DecisionKind.NoRelease) } ? decision.EventId : null,
-                Reason = decision is { Kind: nameof(DecisionKind.NoRelease) } ? decision.Reason
-                    : $"No release of '{project.Name}' has been deployed to {environment} yet and no override is set.",
-            };
+            return verdict with { State = DriftState.Blocked, Decision = decision is { Kind: nameof(DecisionKind.NoRelease) } ? decision : null };
         }
         // A block is about one release: once another belongs in the environment, the engine would try that one.
         if (decision is { Kind: nameof(DecisionKind.Blocked) } && decision.ReleaseId == should.Value.Id)
         {
-            return row with { State = DriftState.Blocked, DecisionId = decision.EventId, DeploymentId = decision.DeploymentId, Reason = decision.Reason };
+            return verdict with { State = DriftState.Blocked, Decision = decision };
         }
-        return row with
-        {
-            State = DriftState.Behind,
-            Reason = $"'{machine.Name}' has {row.HasVersion ?? "no release"}, not {should.Value.Version}, and no deployment is queued for it{Held(machine)}.",
-        };
+        return verdict with { State = DriftState.Behind };
     }
 
-    /// <summary>Why the engine would not deploy to the machine now, if it would not: said beside "behind".</summary>
-    private static string Held(PlannerMachine machine) => machine switch
+    /// <summary>The first of the project's triggers (in id order) that applies to the machine in the environment.</summary>
+    private static PlannerTrigger? FirstCovering(PlannerMachine machine, PlannerProject project, PlannerTrigger[] triggers, int environmentId)
     {
-        { IsEnabled: false } => "; it is disabled",
-        { Health: MachineHealthStatus.Unhealthy or MachineHealthStatus.Unavailable } => $"; it is {machine.Health}",
-        { Health: MachineHealthStatus.Unknown } => "; it has not had its first health check yet",
-        _ => "",
-    };
-
-    private static string WhyNotCovered(FleetSnapshot fleet, PlannerMachine machine, PlannerProject project, IReadOnlyList<PlannerTrigger> triggers,
-        bool covered, int? onlyEnvironment)
-    {
-        if (!project.IsEnabled)
+        foreach (var trigger in triggers)
         {
-            return $"'{project.Name}' is disabled.";
+            if (AutoDeployPlanner.EnvironmentsFor(machine, trigger, project).Contains(environmentId))
+            {
+                return trigger;
+            }
         }
-        if (!triggers.Any(t => t.IsEnabled))
-        {
-            return $"'{project.Name}' has no enabled trigger.";
-        }
-        if (covered)
-        {
-            return $"No step of '{project.Name}' runs on the roles of '{machine.Name}' ({Roles(machine)}).";
-        }
-        var environments = onlyEnvironment is { } only ? [only] : machine.EnvironmentIds;
-        return $"No enabled trigger of '{project.Name}' applies to '{machine.Name}' in {string.Join(", ", environments.Select(fleet.EnvironmentName))} " +
-               $"with roles {Roles(machine)}.";
+        return null;
     }
-
-    private static string Roles(PlannerMachine machine) => machine.Roles.Count == 0 ? "none" : string.Join(", ", machine.Roles);
 }

@@ -17,12 +17,12 @@ public sealed record DriftCounts(int Current, int Pending, int Waiting, int Behi
         _ => NotCovered,
     };
 
-    public static DriftCounts Of(IEnumerable<DriftRow> rows)
+    public static DriftCounts Of(IEnumerable<DriftState> states)
     {
         var counts = new int[Enum.GetValues<DriftState>().Length];
-        foreach (var row in rows)
+        foreach (var state in states)
         {
-            counts[(int)row.State]++;
+            counts[(int)state]++;
         }
         return new DriftCounts(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]);
     }

@@ -25,6 +25,6 @@ public readonly record struct FleetCursor(int MachineId, int ProjectId)
         return true;
     }
 
-    /// <summary>The row comes after this place in the list.</summary>
-    public bool Precedes(DriftRow row) => row.MachineId > MachineId || (row.MachineId == MachineId && row.ProjectId > ProjectId);
+    /// <summary>The row of the machine and project comes after this place in the list.</summary>
+    public bool Precedes(int machineId, int projectId) => machineId > MachineId || (machineId == MachineId && projectId > ProjectId);
 }

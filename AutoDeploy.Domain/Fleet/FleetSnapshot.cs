@@ -26,7 +26,7 @@ public sealed record FleetRetry(int MachineId, int TriggerId, int EnvironmentId,
 public sealed class FleetSnapshot
 {
     private readonly IReadOnlyDictionary<int, string> _environmentNames;
-    private readonly ILookup<int, PlannerTrigger> _triggers;
+    private readonly Dictionary<int, PlannerTrigger[]> _triggers;
     private readonly Dictionary<(int Machine, int Project), HeldRelease> _held;
     private readonly ILookup<(int Machine, int Environment), FleetDecision> _decisions;
     private readonly ILookup<(int Machine, int Environment), FleetRetry> _retries;
@@ -40,7 +40,7 @@ public sealed class FleetSnapshot
     {
         State = state;
         _environmentNames = environmentNames;
-        _triggers = state.Triggers.OrderBy(t => t.Id).ToLookup(t => t.ProjectId);
+        _triggers = state.Triggers.OrderBy(t => t.Id).GroupBy(t => t.ProjectId).ToDictionary(g => g.Key, g => g.ToArray());
         _held = held.ToDictionary(h => (h.MachineId, h.ProjectId));
         _decisions = (decisions ?? []).ToLookup(d => (d.MachineId, d.EnvironmentId));
         _retries = (retries ?? []).ToLookup(r => (r.MachineId, r.EnvironmentId));
@@ -60,7 +60,7 @@ public sealed class FleetSnapshot
     public string EnvironmentName(int id) => _environmentNames.GetValueOrDefault(id) ?? $"Environment {id}";
 
     /// <summary>The project's triggers, enabled or not, in id order.</summary>
-    public IEnumerable<PlannerTrigger> TriggersOf(int projectId) => _triggers[projectId];
+    public PlannerTrigger[] TriggersOf(int projectId) => _triggers.GetValueOrDefault(projectId) ?? [];
 
     public HeldRelease? Held(int machineId, int projectId) => _held.GetValueOrDefault((machineId, projectId));
 

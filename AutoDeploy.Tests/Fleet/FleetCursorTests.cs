@@ -12,10 +12,10 @@ public sealed class FleetCursorTests
         Assert.True(FleetCursor.TryParse(row.Cursor, out var cursor));
 
         Assert.Equal(("12-3", new FleetCursor(12, 3)), (row.Cursor, cursor));
-        Assert.True(cursor.Precedes(row with { ProjectId = 4 }));
-        Assert.True(cursor.Precedes(row with { MachineId = 13, ProjectId = 1 }));
-        Assert.False(cursor.Precedes(row));
-        Assert.False(cursor.Precedes(row with { MachineId = 11, ProjectId = 9 }));
+        Assert.True(cursor.Precedes(12, 4));
+        Assert.True(cursor.Precedes(13, 1));
+        Assert.False(cursor.Precedes(12, 3));
+        Assert.False(cursor.Precedes(11, 9));
     }
 
     [Theory]
@@ -34,9 +34,7 @@ public sealed class FleetCursorTests
     [Fact]
     public void Counts_add_up_per_state()
     {
-        var row = new DriftRow(1, "m", 1, "p", DriftState.Behind, "");
-
-        var counts = DriftCounts.Of([row, row with { State = DriftState.Current }, row with { ProjectId = 2 }]);
+        var counts = DriftCounts.Of([DriftState.Behind, DriftState.Current, DriftState.Behind]);
 
         Assert.Equal((2, 1, 0, 3), (counts.Behind, counts.Current, counts.Blocked, counts.Total));
         Assert.Equal(2, counts.Of(DriftState.Behind));

@@ -14,19 +14,22 @@ namespace AutoDeploy.Web.Fleet;
 /// Reads what fleet drift is judged from in a handful of set-based queries, however many machines: the machines of the
 /// filter, every project, trigger and override, the latest successful deployment per project and environment and the
 /// open ones, the release each machine has of each project, and (for the machines that need them) the engine's latest
-/// decisions and stored retries. The same queries on SQLite and PostgreSQL.
+/// decisions and stored retries. The same queries on SQLite and PostgreSQL; a list of ids travels as one parameter (a JSON
+/// array on SQLite, an array on PostgreSQL), however long.
 /// </summary>
 public static class FleetLoader
 {
+    private static readonly string[] Decisions = [.. EventCategories.AutoDeployDecisions];
+
     /// <summary>The machines of the query's environment and role, in id order, and the state to judge them against.</summary>
     public static async Task<(FleetSnapshot Fleet, List<PlannerMachine> Machines)> LoadAsync(AutoDeployDbContext db, FleetQuery query,
         CancellationToken cancellationToken)
     {
         var filtered = Machines(db, query);
-        var machines = (await filtered.OrderBy(m => m.Id)
-                .Select(m => new { m.Id, m.Name, Environments = m.Environments.Select(e => e.Id).ToList(), m.Roles, m.IsEnabled, m.HealthStatus })
-                .AsSplitQuery().ToListAsync(cancellationToken))
-            .Select(m => new PlannerMachine(m.Id, m.Name, m.Environments, m.Roles, m.IsEnabled, m.HealthStatus)).ToList();
+        var memberships = await MembershipsAsync(db, query, filtered, cancellationToken);
+        var machines = (await filtered.OrderBy(m => m.Id).Select(m => new { m.Id, m.Name, m.Roles, m.IsEnabled, m.HealthStatus })
+                .ToListAsync(cancellationToken))
+            .Select(m => new PlannerMachine(m.Id, m.Name, memberships[m.Id].ToList(), m.Roles, m.IsEnabled, m.HealthStatus)).ToList();
         var environments = await db.Environments.AsNoTracking().ToDictionaryAsync(e => e.Id, e => e.Name, cancellationToken);
         var projects = (await db.Projects.AsNoTracking().ToListAsync(cancellationToken))
             .Select(p => new PlannerProject(p.Id, p.Name, p.IsEnabled, p.Steps.Select(s => (IReadOnlyList<string>)s.Roles).ToList())).ToList();
@@ -44,19 +47,21 @@ public static class FleetLoader
     public static async Task<(List<FleetDecision> Decisions, List<FleetRetry> Retries)> LoadDecisionsAsync(AutoDeployDbContext db,
         List<int> machineIds, CancellationToken cancellationToken)
     {
+        // The categories as one parameter too: as constants, SQLite (which keeps no statistics here) would read every decision
+        // ever made through the Category index instead of these machines' events through (MachineId, TriggerId).
         var latest = await db.Events.AsNoTracking()
-            .Where(e => e.MachineId != null && e.TriggerId != null && e.EnvironmentId != null && machineIds.Contains(e.MachineId.Value)
-                && EventCategories.AutoDeployDecisions.Contains(e.Category))
+            .Where(e => e.MachineId != null && e.TriggerId != null && e.EnvironmentId != null && EF.Parameter(machineIds).Contains(e.MachineId.Value)
+                && EF.Parameter(Decisions).Contains(e.Category))
             .GroupBy(e => new { e.MachineId, e.TriggerId, e.EnvironmentId }).Select(g => g.Max(e => e.Id))
             .ToListAsync(cancellationToken);
-        var decisions = (await db.Events.AsNoTracking().Where(e => latest.Contains(e.Id))
+        var decisions = (await db.Events.AsNoTracking().Where(e => EF.Parameter(latest).Contains(e.Id))
                 .Select(e => new { e.Id, e.MachineId, e.TriggerId, e.EnvironmentId, e.Category, e.ReleaseId, e.DeploymentId, e.Message, e.DetailsJson })
                 .ToListAsync(cancellationToken))
             .Select(e => new FleetDecision(e.Id, e.MachineId!.Value, e.TriggerId!.Value, e.EnvironmentId!.Value,
                 e.Category == EventCategories.AutoDeployTriggered ? nameof(DecisionKind.Queued) : KindOf(e.DetailsJson), e.ReleaseId, e.DeploymentId,
                 e.Message))
             .ToList();
-        var retries = await db.AutoDeployRetries.AsNoTracking().Where(r => machineIds.Contains(r.MachineId))
+        var retries = await db.AutoDeployRetries.AsNoTracking().Where(r => EF.Parameter(machineIds).Contains(r.MachineId))
             .Select(r => new FleetRetry(r.MachineId, r.TriggerId, r.EnvironmentId, r.Attempt, r.DueAt)).ToListAsync(cancellationToken);
         return (decisions, retries);
     }
@@ -75,6 +80,22 @@ public static class FleetLoader
         }
         return machines;
     }
+
+    /// <summary>The environments of the machines of the filter, read from the join table (not through each machine).</summary>
+    private static async Task<ILookup<int, int>> MembershipsAsync(AutoDeployDbContext db, FleetQuery query, IQueryable<Machine> filtered,
+        CancellationToken cancellationToken)
+    {
+        var memberships = db.Set<Dictionary<string, object>>("MachineEnvironments").AsNoTracking()
+            .Select(x => new { MachineId = EF.Property<int>(x, "MachineId"), EnvironmentId = EF.Property<int>(x, "EnvironmentId") });
+        if (IsFiltered(query))
+        {
+            var machineIds = filtered.Select(m => m.Id);
+            memberships = memberships.Where(x => machineIds.Contains(x.MachineId));
+        }
+        return (await memberships.ToListAsync(cancellationToken)).ToLookup(x => x.MachineId, x => x.EnvironmentId);
+    }
+
+    private static bool IsFiltered(FleetQuery query) => query.EnvironmentId is not null || !string.IsNullOrWhiteSpace(query.Role);
 
     /// <summary>The latest successful deployment per project and environment, and every queued or running one with its open targets.</summary>
     private static async Task<List<PlannerDeployment>> DeploymentsAsync(AutoDeployDbContext db, CancellationToken cancellationToken)
@@ -100,7 +121,7 @@ public static class FleetLoader
         CancellationToken cancellationToken)
     {
         var targets = db.DeploymentTargets.AsNoTracking().Where(t => t.State == TargetState.Success);
-        if (query.EnvironmentId is not null || !string.IsNullOrWhiteSpace(query.Role))
+        if (IsFiltered(query))
         {
             var machineIds = filtered.Select(m => m.Id);
             targets = targets.Where(t => machineIds.Contains(t.MachineId));
@@ -114,7 +135,7 @@ public static class FleetLoader
             .GroupBy(x => new { x.MachineId, x.ProjectId }).Select(g => new { g.Key.MachineId, g.Key.ProjectId, DeploymentId = g.Max(x => x.DeploymentId) })
             .ToListAsync(cancellationToken);
         var ids = latest.Select(l => l.DeploymentId).Distinct().ToList();
-        var releases = (await db.Deployments.AsNoTracking().Where(d => ids.Contains(d.Id))
+        var releases = (await db.Deployments.AsNoTracking().Where(d => EF.Parameter(ids).Contains(d.Id))
                 .Select(d => new { d.Id, d.ReleaseId, d.ReleaseVersion }).ToListAsync(cancellationToken))
             .ToDictionary(d => d.Id, d => (d.ReleaseId, d.ReleaseVersion));
         return latest.Select(l => new HeldRelease(l.MachineId, l.ProjectId, releases[l.DeploymentId].ReleaseId, releases[l.DeploymentId].ReleaseVersion,

@@ -16,31 +16,36 @@ public sealed class FleetService(IDbContextFactory<AutoDeployDbContext> factory,
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var (fleet, fleetMachines) = await FleetLoader.LoadAsync(db, query, cancellationToken);
-        var rows = Drift.Judge(fleet, fleetMachines, query.ProjectId, query.EnvironmentId).ToList();
+        var projects = fleet.State.Projects.Where(p => query.ProjectId is null || p.Id == query.ProjectId).OrderBy(p => p.Id).ToArray();
+        // Row i is machine i / projects, project i % projects: the list's order (machine id, then project id).
+        var states = new DriftState[fleetMachines.Count * projects.Length];
+        for (var i = 0; i < states.Length; i++)
+        {
+            states[i] = Drift.StateOf(fleet, fleetMachines[i / projects.Length], projects[i % projects.Length], query.EnvironmentId);
+        }
         // Decisions and retries change only rows that are behind or blocked: read them for those machines alone.
-        var undecided = rows.Where(r => Drift.DependsOnDecisions(r.State)).Select(r => r.MachineId).Distinct().ToList();
+        var undecided = Enumerable.Range(0, states.Length).Where(i => Drift.DependsOnDecisions(states[i]))
+            .Select(i => fleetMachines[i / projects.Length].Id).Distinct().ToList();
         if (undecided.Count > 0)
         {
             var (decisions, retries) = await FleetLoader.LoadDecisionsAsync(db, undecided, cancellationToken);
-            if (decisions.Count + retries.Count > 0)
+            fleet = fleet.With(decisions, retries);
+            for (var i = 0; i < states.Length; i++)
             {
-                fleet = fleet.With(decisions, retries);
-                var byId = fleetMachines.ToDictionary(m => m.Id);
-                var projects = fleet.State.Projects.ToDictionary(p => p.Id);
-                for (var i = 0; i < rows.Count; i++)
+                if (Drift.DependsOnDecisions(states[i]))
                 {
-                    if (Drift.DependsOnDecisions(rows[i].State))
-                    {
-                        rows[i] = Drift.Judge(fleet, byId[rows[i].MachineId], projects[rows[i].ProjectId], query.EnvironmentId);
-                    }
+                    states[i] = Drift.StateOf(fleet, fleetMachines[i / projects.Length], projects[i % projects.Length], query.EnvironmentId);
                 }
             }
         }
-        var counts = DriftCounts.Of(rows);
-        IEnumerable<DriftRow> matching = query.State is { } state ? rows.Where(r => r.State == state) : rows;
-        matching = query.After is { } after ? matching.Where(after.Precedes) : matching;
+        var counts = DriftCounts.Of(states);
         var take = Math.Clamp(query.Take, 1, FleetQuery.MaxTake);
-        var page = matching.Take(take + 1).ToList();
+        var page = Enumerable.Range(0, states.Length)
+            .Where(i => (query.State is not { } state || states[i] == state)
+                        && (query.After is not { } after || after.Precedes(fleetMachines[i / projects.Length].Id, projects[i % projects.Length].Id)))
+            .Take(take + 1)
+            .Select(i => Drift.Judge(fleet, fleetMachines[i / projects.Length], projects[i % projects.Length], query.EnvironmentId))
+            .ToList();
         var next = page.Count > take ? page[take - 1].Cursor : null;
         return new FleetList(counts, query.State is { } s ? counts.Of(s) : counts.Total, page.Take(take).ToList(), next);
     }

@@ -41,7 +41,8 @@ internal sealed class DeploymentTargetConfiguration : IEntityTypeConfiguration<D
         builder.Property(t => t.Reason).HasMaxLength(4000);
         builder.Property(t => t.State).HasConversion<string>().HasMaxLength(20);
         builder.HasIndex(t => new { t.DeploymentId, t.MachineId }).IsUnique();
-        builder.HasIndex(t => new { t.MachineId, t.State });
+        // Covers "the latest successful deployment per machine" (fleet drift) without reading the rows.
+        builder.HasIndex(t => new { t.MachineId, t.State, t.DeploymentId });
         builder.HasOne<Deployment>().WithMany().HasForeignKey(t => t.DeploymentId).OnDelete(DeleteBehavior.Cascade);
     }
 }

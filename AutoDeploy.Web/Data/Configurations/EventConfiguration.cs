@@ -17,9 +17,10 @@ internal sealed class EventConfiguration : IEntityTypeConfiguration<Event>
         builder.HasIndex(e => e.Category);
         builder.HasIndex(e => e.OccurredAt);
         builder.HasIndex(e => new { e.DocumentType, e.DocumentId });
-        builder.HasIndex(e => e.MachineId);
         builder.HasIndex(e => e.EnvironmentId);
         builder.HasIndex(e => e.ProjectId);
         builder.HasIndex(e => e.DeploymentId);
+        // A machine's events; the engine's decisions are those with a trigger too: fleet drift reads the latest per machine and trigger.
+        builder.HasIndex(e => new { e.MachineId, e.TriggerId });
     }
 }

@@ -159,7 +159,7 @@ namespace AutoDeploy.Web.Data.Migrations.Postgres
                     b.HasIndex("DeploymentId", "MachineId")
                         .IsUnique();
 
-                    b.HasIndex("MachineId", "State");
+                    b.HasIndex("MachineId", "State", "DeploymentId");
 
                     b.ToTable("DeploymentTargets", (string)null);
                 });
@@ -455,13 +455,13 @@ namespace AutoDeploy.Web.Data.Migrations.Postgres
 
                     b.HasIndex("EnvironmentId");
 
-                    b.HasIndex("MachineId");
-
                     b.HasIndex("OccurredAt");
 
                     b.HasIndex("ProjectId");
 
                     b.HasIndex("DocumentType", "DocumentId");
+
+                    b.HasIndex("MachineId", "TriggerId");
 
                     b.ToTable("Events", (string)null);
                 });

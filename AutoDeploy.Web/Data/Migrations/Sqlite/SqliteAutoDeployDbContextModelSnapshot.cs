@@ -149,7 +149,7 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
                     b.HasIndex("DeploymentId", "MachineId")
                         .IsUnique();
 
-                    b.HasIndex("MachineId", "State");
+                    b.HasIndex("MachineId", "State", "DeploymentId");
 
                     b.ToTable("DeploymentTargets", (string)null);
                 });
@@ -435,13 +435,13 @@ namespace AutoDeploy.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("EnvironmentId");
 
-                    b.HasIndex("MachineId");
-
                     b.HasIndex("OccurredAt");
 
                     b.HasIndex("ProjectId");
 
                     b.HasIndex("DocumentType", "DocumentId");
+
+                    b.HasIndex("MachineId", "TriggerId");
 
                     b.ToTable("Events", (string)null);
                 });
