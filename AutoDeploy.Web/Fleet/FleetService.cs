@@ -7,8 +7,9 @@ using Microsoft.EntityFrameworkCore;
 namespace AutoDeploy.Web.Fleet;
 
 /// <summary>
-/// Fleet drift for the screen and the REST API: every row of the filter judged once (<see cref="Drift.Judge(FleetSnapshot, IEnumerable{PlannerMachine}, int?, int?)"/>),
-/// counted per state, then filtered by state and paged, so the counts and the page come from one reading.
+/// Fleet drift for the screen and the REST API: every row of the filter decided once without text (<see cref="Drift.StateOf"/>),
+/// counted per state, then filtered by state and paged, so the counts and the page come from one reading; only the rows
+/// of the page are written out (<see cref="Drift.Judge(FleetSnapshot, PlannerMachine, PlannerProject, int?)"/>).
 /// </summary>
 public sealed class FleetService(IDbContextFactory<AutoDeployDbContext> factory, MachineService machines)
 {
