@@ -56,7 +56,7 @@ internal static class DriftText
         return why switch
         {
             Uncovered.ProjectDisabled => $"'{project.Name}' is disabled.",
-            Uncovered.NoEnabledTrigger => $"'{project.Name}' has no enabled trigger.",
+            Uncovered.NoEnabledTrigger => $"'{project.Name}' has no enabled trigger that deploys it.",
             Uncovered.NoStepForRoles => $"No step of '{project.Name}' runs on the roles of '{machine.Name}' ({Roles(machine)}).",
             _ => $"No enabled trigger of '{project.Name}' applies to '{machine.Name}' in {string.Join(", ", environments.Select(fleet.EnvironmentName))} " +
                  $"with roles {Roles(machine)}.",

@@ -40,7 +40,7 @@ public sealed class FleetSnapshot
     {
         State = state;
         _environmentNames = environmentNames;
-        _triggers = state.Triggers.OrderBy(t => t.Id).GroupBy(t => t.ProjectId).ToDictionary(g => g.Key, g => g.ToArray());
+        _triggers = state.Triggers.Where(t => !t.IsLeaveHook).OrderBy(t => t.Id).GroupBy(t => t.ProjectId).ToDictionary(g => g.Key, g => g.ToArray());
         _held = held.ToDictionary(h => (h.MachineId, h.ProjectId));
         _decisions = (decisions ?? []).ToLookup(d => (d.MachineId, d.EnvironmentId));
         _retries = (retries ?? []).ToLookup(r => (r.MachineId, r.EnvironmentId));
@@ -59,7 +59,7 @@ public sealed class FleetSnapshot
 
     public string EnvironmentName(int id) => _environmentNames.GetValueOrDefault(id) ?? $"Environment {id}";
 
-    /// <summary>The project's triggers, enabled or not, in id order.</summary>
+    /// <summary>The project's triggers that deploy it to the machines they match (not leave hooks), enabled or not, in id order.</summary>
     public PlannerTrigger[] TriggersOf(int projectId) => _triggers.GetValueOrDefault(projectId) ?? [];
 
     public HeldRelease? Held(int machineId, int projectId) => _held.GetValueOrDefault((machineId, projectId));

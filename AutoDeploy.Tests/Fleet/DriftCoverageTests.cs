@@ -27,7 +27,17 @@ public sealed class DriftCoverageTests
 
         var row = _fleet.Judge(DriftScenario.Machine());
 
-        Assert.Equal((DriftState.NotCovered, "'Shop' has no enabled trigger."), (row.State, row.Reason));
+        Assert.Equal((DriftState.NotCovered, "'Shop' has no enabled trigger that deploys it."), (row.State, row.Reason));
+    }
+
+    [Fact]
+    public void A_leave_hook_covers_no_machine()
+    {
+        _fleet.Triggers[0] = _fleet.Triggers[0] with { Action = TriggerAction.RunOnOtherMachines };
+
+        var row = _fleet.Judge(DriftScenario.Machine());
+
+        Assert.Equal((DriftState.NotCovered, "'Shop' has no enabled trigger that deploys it."), (row.State, row.Reason));
     }
 
     [Fact]

@@ -79,7 +79,7 @@ public sealed class FleetServiceTests : IAsyncLifetime
         ], fleet.Rows.Select(Describe));
         Assert.Equal(new DriftCounts(1, 0, 0, 1, 0, 4), fleet.Counts);
         Assert.Equal((ReleaseSource.LatestSuccessful, deployed), (fleet.Rows[0].Source, fleet.Rows[0].HasDeploymentId));
-        Assert.Equal("'Docs' has no enabled trigger.", fleet.Rows.Single(r => r.MachineId == web02 && r.ProjectId == docs).Reason);
+        Assert.Equal("'Docs' has no enabled trigger that deploys it.", fleet.Rows.Single(r => r.MachineId == web02 && r.ProjectId == docs).Reason);
         Assert.Equal(["web-01 Shop Behind 1.0.0/2.0.0", "web-02 Shop Current 1.0.0/1.0.0", "db-01 Shop NotCovered /"], pinned.Rows.Select(Describe));
         Assert.Equal(ReleaseSource.Override, pinned.Rows[0].Source);
     }

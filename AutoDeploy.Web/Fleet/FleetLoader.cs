@@ -33,8 +33,9 @@ public static class FleetLoader
         var environments = await db.Environments.AsNoTracking().ToDictionaryAsync(e => e.Id, e => e.Name, cancellationToken);
         var projects = (await db.Projects.AsNoTracking().ToListAsync(cancellationToken))
             .Select(p => new PlannerProject(p.Id, p.Name, p.IsEnabled, p.Steps.Select(s => (IReadOnlyList<string>)s.Roles).ToList())).ToList();
-        var triggers = (await db.Triggers.AsNoTracking().ToListAsync(cancellationToken))
-            .Select(t => new PlannerTrigger(t.Id, t.ProjectId, t.Name, t.IsEnabled, t.EnvironmentIds, t.Roles, t.Categories, t.Redeploy)).ToList();
+        // Leave hooks run their project on other machines: they cover none, as for readiness.
+        var triggers = (await db.Triggers.AsNoTracking().Where(t => t.Action == TriggerAction.DeployRelease).ToListAsync(cancellationToken))
+            .Select(PlannerInputLoader.ToPlanner).ToList();
         var overrides = await db.AutoDeployOverrides.AsNoTracking()
             .Select(o => new PlannerOverride(o.ProjectId, o.EnvironmentId, o.ReleaseId, o.ReleaseVersion)).ToListAsync(cancellationToken);
         var deployments = await DeploymentsAsync(db, cancellationToken);
