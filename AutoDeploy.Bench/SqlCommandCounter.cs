@@ -4,13 +4,22 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace AutoDeploy.Bench;
 
-/// <summary>Counts the SQL commands EF Core executes in this process while it is alive (EF's DiagnosticListener).</summary>
+/// <summary>
+/// Counts the SQL commands EF Core executes while it is alive (EF's DiagnosticListener), in the async flow that created it
+/// only: the listener is process-wide, and whatever else the process runs at the time (the server's workers, other tests
+/// beside a smoke test) is not the code being measured.
+/// </summary>
 public sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
 {
+    private static readonly AsyncLocal<SqlCommandCounter?> Measuring = new();
     private readonly List<IDisposable> _subscriptions = [];
     private int _count;
 
-    public SqlCommandCounter() => _subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(this));
+    public SqlCommandCounter()
+    {
+        Measuring.Value = this;
+        _subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(this));
+    }
 
     public int Count => Volatile.Read(ref _count);
 
@@ -27,7 +36,7 @@ public sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver
 
     public void OnNext(KeyValuePair<string, object?> value)
     {
-        if (value.Key == RelationalEventId.CommandExecuted.Name)
+        if (value.Key == RelationalEventId.CommandExecuted.Name && Measuring.Value == this)
         {
             Interlocked.Increment(ref _count);
         }
@@ -43,6 +52,7 @@ public sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver
 
     public void Dispose()
     {
+        Measuring.Value = null;
         lock (_subscriptions)
         {
             _subscriptions.ForEach(s => s.Dispose());

@@ -67,23 +67,7 @@ public sealed class AutoDeployDecisionQueries(IDbContextFactory<AutoDeployDbCont
         var triggers = await db.Triggers.AsNoTracking().Where(t => triggerIds.Contains(t.Id))
             .ToDictionaryAsync(t => t.Id, t => t.Name, cancellationToken);
         return events.Select(e => new AutoDeployDecisionView(e.Id, e.OccurredAt, e.Category == EventCategories.AutoDeployTriggered,
-            Kind(e.DetailsJson), e.Message, e.MachineId, e.MachineId is { } m ? names.GetValueOrDefault(m) : null,
+            DecisionDetails.KindOf(e.DetailsJson), e.Message, e.MachineId, e.MachineId is { } m ? names.GetValueOrDefault(m) : null,
             e.TriggerId, e.TriggerId is { } t ? triggers.GetValueOrDefault(t) : null, e.DeploymentId)).ToList();
-    }
-
-    private static string? Kind(string? detailsJson)
-    {
-        if (detailsJson is null)
-        {
-            return null;
-        }
-        try
-        {
-            return JsonSerializer.Deserialize<DecisionDetails>(detailsJson, DecisionDetails.Json)?.Kind;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }

@@ -134,6 +134,19 @@ public sealed record DecisionDetails(string Kind, int MachineId, int TriggerId, 
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>The kind of a decision (e.g. Blocked) from its details JSON; null when there is none or it cannot be read.</summary>
+    public static string? KindOf(string? detailsJson)
+    {
+        try
+        {
+            return detailsJson is null ? null : JsonSerializer.Deserialize<DecisionDetails>(detailsJson, Json)?.Kind;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The engine's decisions of the categories that name one of the deployments, read back.</summary>
     public static async Task<List<DecisionDetails>> ForDeploymentsAsync(AutoDeployDbContext db, IReadOnlyList<string> categories,
         IReadOnlyList<int> deploymentIds, CancellationToken cancellationToken)

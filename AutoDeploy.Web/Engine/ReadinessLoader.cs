@@ -110,19 +110,7 @@ public sealed class ReadinessLoader(IDbContextFactory<AutoDeployDbContext> facto
             .GroupBy(e => new { e.EnvironmentId, e.ReleaseId }).Select(g => g.Max(e => e.Id)).ToListAsync(cancellationToken);
         var decisions = await db.Events.AsNoTracking().Where(e => latestIds.Contains(e.Id) && e.Category == EventCategories.AutoDeployBlocked)
             .Select(e => new { e.EnvironmentId, e.ReleaseId, e.DeploymentId, e.Message, e.DetailsJson }).ToListAsync(cancellationToken);
-        return decisions.Where(d => d.EnvironmentId is not null && KindOf(d.DetailsJson) == nameof(DecisionKind.Blocked))
+        return decisions.Where(d => d.EnvironmentId is not null && DecisionDetails.KindOf(d.DetailsJson) == nameof(DecisionKind.Blocked))
             .ToDictionary(d => (d.EnvironmentId!.Value, d.ReleaseId!.Value), d => new Block(d.DeploymentId, d.Message));
-    }
-
-    private static string? KindOf(string? detailsJson)
-    {
-        try
-        {
-            return detailsJson is null ? null : JsonSerializer.Deserialize<DecisionDetails>(detailsJson, DecisionDetails.Json)?.Kind;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }

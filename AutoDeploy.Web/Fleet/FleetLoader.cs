@@ -59,7 +59,7 @@ public static class FleetLoader
                 .Select(e => new { e.Id, e.MachineId, e.TriggerId, e.EnvironmentId, e.Category, e.ReleaseId, e.DeploymentId, e.Message, e.DetailsJson })
                 .ToListAsync(cancellationToken))
             .Select(e => new FleetDecision(e.Id, e.MachineId!.Value, e.TriggerId!.Value, e.EnvironmentId!.Value,
-                e.Category == EventCategories.AutoDeployTriggered ? nameof(DecisionKind.Queued) : KindOf(e.DetailsJson), e.ReleaseId, e.DeploymentId,
+                e.Category == EventCategories.AutoDeployTriggered ? nameof(DecisionKind.Queued) : DecisionDetails.KindOf(e.DetailsJson), e.ReleaseId, e.DeploymentId,
                 e.Message))
             .ToList();
         var retries = await db.AutoDeployRetries.AsNoTracking().Where(r => EF.Parameter(machineIds).Contains(r.MachineId))
@@ -141,17 +141,5 @@ public static class FleetLoader
             .ToDictionary(d => d.Id, d => (d.ReleaseId, d.ReleaseVersion));
         return latest.Select(l => new HeldRelease(l.MachineId, l.ProjectId, releases[l.DeploymentId].ReleaseId, releases[l.DeploymentId].ReleaseVersion,
             l.DeploymentId)).ToList();
-    }
-
-    private static string? KindOf(string? detailsJson)
-    {
-        try
-        {
-            return detailsJson is null ? null : JsonSerializer.Deserialize<DecisionDetails>(detailsJson, DecisionDetails.Json)?.Kind;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }
