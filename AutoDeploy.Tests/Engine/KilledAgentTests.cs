@@ -18,13 +18,8 @@ namespace AutoDeploy.Tests.Engine;
 [Trait("Database", "App")]
 public sealed class KilledAgentTests : IAsyncLifetime
 {
-    private static readonly AgentRunnerOptions FastAgent = new()
-    {
-        RetryInitialDelay = TimeSpan.FromMilliseconds(50), RetryMaxDelay = TimeSpan.FromMilliseconds(500),
-        HeartbeatInterval = TimeSpan.FromMilliseconds(500), LogFlushInterval = TimeSpan.FromMilliseconds(100),
-        // No grace to report on the way out: stopping is a kill, the server never hears how the job ended.
-        StopGracePeriod = TimeSpan.Zero,
-    };
+    // No grace to report on the way out: stopping is a kill, the server never hears how the job ended.
+    private static readonly AgentRunnerOptions FastAgent = TestAgentOptions.Fast with { StopGracePeriod = TimeSpan.Zero };
 
     private readonly AutoDeployAppFactory _app = new();
     private readonly DirectoryInfo _markers = Directory.CreateTempSubdirectory("autodeploy-killed-");

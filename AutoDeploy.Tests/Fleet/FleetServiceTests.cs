@@ -14,11 +14,7 @@ namespace AutoDeploy.Tests.Fleet;
 [Trait("Database", "App")]
 public sealed class FleetServiceTests : IAsyncLifetime
 {
-    private static readonly AgentRunnerOptions FastAgent = new()
-    {
-        RetryInitialDelay = TimeSpan.FromMilliseconds(50), RetryMaxDelay = TimeSpan.FromMilliseconds(500),
-        HeartbeatInterval = TimeSpan.FromMilliseconds(500), LogFlushInterval = TimeSpan.FromMilliseconds(100),
-    };
+    private static readonly AgentRunnerOptions FastAgent = TestAgentOptions.Fast;
 
     private readonly AutoDeployAppFactory _app = new();
     private readonly CancellationTokenSource _stopAgents = new();
