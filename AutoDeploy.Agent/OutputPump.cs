@@ -1,6 +1,7 @@
 using System.Text;
 using System.Threading.Channels;
 using AutoDeploy.Domain.Agents;
+using AutoDeploy.Domain.Deployments;
 
 namespace AutoDeploy.Agent;
 
@@ -10,8 +11,9 @@ namespace AutoDeploy.Agent;
 /// </summary>
 public sealed class OutputPump(TextReader source, LogStream stream, ChannelWriter<LogLine> output, TimeProvider time)
 {
-    public const int MaxLineLength = 10_000;
-    public const string TruncatedMarker = " [line truncated]";
+    /// <summary>The server's limit; it masks a secret this cut splits (<see cref="LogMask"/>).</summary>
+    public const int MaxLineLength = TaskLogLine.MaxLength;
+    public const string TruncatedMarker = TaskLogLine.TruncatedMarker;
 
     private readonly StringBuilder line = new();
     private bool truncated;

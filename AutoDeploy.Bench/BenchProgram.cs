@@ -17,6 +17,7 @@ public static class BenchProgram
           feed          --pages 1,10 --events 20 [--paths /activity,/]
           packages      --agents 100,1000 [--package-mb 50] [--upload-mb 500]
           fleet         --machines 10000 --projects 5 [--history 1000000] [--repeats 20]
+          retention     --events 1000000 [--batch 1000]
           planner       (BenchmarkDotNet over AutoDeployPlanner.Plan; run with -c Release)
         """;
 
@@ -59,6 +60,9 @@ public static class BenchProgram
                     new ReactionSettings(a.Ints("agents", 1, 10, 100, 1000), kind, a.Seconds("timeout", 300), MinThreads: minThreads,
                         Waves: a.Int("waves", 3)), progress);
                 return [ReactionBench.Table(reaction, kind), ReactionBench.StagesTable(reaction)];
+            case "retention":
+                a.RefuseUnknown("events", "batch");
+                return [RetentionBench.Table([await RetentionBench.RunAsync(a.Int("events", 1_000_000), a.Int("batch", 1000), progress)])];
             case "engine-idle":
                 a.RefuseUnknown("events", "passes");
                 return [EngineBench.IdleTable(await EngineBench.RunIdleAsync(a.Ints("events", 10_000, 100_000, 1_000_000), a.Int("passes", 30), progress))];

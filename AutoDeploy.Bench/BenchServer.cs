@@ -63,6 +63,8 @@ public sealed class BenchServer : WebApplicationFactory<Program>
         builder.UseSetting("Bootstrap:AdminEmail", AdminEmail);
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("Bootstrap:AdminApiKey", AdminApiKey);
+        // Benches register thousands of agents from one address, wave after wave: they measure the fleet, not this limit.
+        builder.UseSetting("Api:RegistrationBurst", "1000000");
         // Request and query logging would cost more than what is measured.
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Error");

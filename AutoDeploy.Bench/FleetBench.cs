@@ -1,3 +1,5 @@
+using AutoDeploy.Domain.Permissions;
+using AutoDeploy.Web.Permissions;
 using System.Diagnostics;
 using AutoDeploy.Domain.Fleet;
 using AutoDeploy.Web.Engine;
@@ -52,6 +54,7 @@ public static class FleetBench
     private static async Task<FleetList> QueryAsync(BenchServer server, FleetQuery query)
     {
         await using var scope = server.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CurrentAccess>().Use(Access.System);
         return await scope.ServiceProvider.GetRequiredService<FleetService>().QueryAsync(query);
     }
 

@@ -60,6 +60,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
         start.Environment["Bootstrap__AdminEmail"] = BenchServer.AdminEmail;
         start.Environment["Bootstrap__AdminPassword"] = BenchServer.AdminPassword;
         start.Environment["Bootstrap__AdminApiKey"] = BenchServer.AdminApiKey;
+        start.Environment["Api__RegistrationBurst"] = "1000000"; // as in BenchServer
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())

@@ -37,6 +37,7 @@ public sealed class E2EApp : IAsyncDisposable
     {
         private readonly string _dbPath = Path.Combine(Path.GetTempPath(), $"autodeploy-e2e-{Guid.NewGuid():N}.db");
         private readonly string _packages = Path.Combine(Path.GetTempPath(), $"autodeploy-e2e-packages-{Guid.NewGuid():N}");
+        private readonly string _data = Path.Combine(Path.GetTempPath(), $"autodeploy-e2e-data-{Guid.NewGuid():N}");
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -47,6 +48,10 @@ public sealed class E2EApp : IAsyncDisposable
             builder.UseSetting("Bootstrap:AdminPassword", bootstrap ? E2EFixture.AdminPassword : "");
             builder.UseSetting("Bootstrap:AdminApiKey", bootstrap ? E2EFixture.AdminApiKey : "");
             builder.UseSetting("Packages:Folder", _packages);
+            builder.UseSetting("Database:DataFolder", _data);
+            // One browser signs in again and again from loopback, faster than a person would.
+            builder.UseSetting("SignIn:AddressBurst", "1000000");
+            builder.UseSetting("SignIn:AccountBurst", "1000000");
         }
 
         public override async ValueTask DisposeAsync()
@@ -56,9 +61,9 @@ public sealed class E2EApp : IAsyncDisposable
             {
                 File.Delete(_dbPath + suffix);
             }
-            if (Directory.Exists(_packages))
+            foreach (var folder in new[] { _packages, _data }.Where(Directory.Exists))
             {
-                Directory.Delete(_packages, recursive: true);
+                Directory.Delete(folder, recursive: true);
             }
         }
     }

@@ -9,6 +9,26 @@ namespace AutoDeploy.E2E;
 public sealed class EnrolmentTokensTests(E2EFixture fixture)
 {
     [Fact]
+    public async Task In_the_create_dialog_Escape_closes_an_open_list_first_and_then_the_dialog()
+    {
+        await using var session = await fixture.NewSessionAsync();
+        var page = session.Page;
+        await new EnrolmentTokensPageObject(page).GotoAsync();
+        await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Create token" }).OpenDialogAsync();
+        var dialog = page.GetByRole(Microsoft.Playwright.AriaRole.Dialog);
+        await dialog.Select("Machine policies").ClickAsync();
+        var openList = page.Locator(".mud-popover-open");
+        await Expect(openList).ToHaveCountAsync(1);
+
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(openList).ToHaveCountAsync(0);
+        await Expect(dialog).ToBeVisibleAsync();
+
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(dialog).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task A_token_created_on_the_page_is_shown_once_registers_a_machine_and_is_refused_once_revoked()
     {
         var suffix = Guid.NewGuid().ToString("N")[..8];

@@ -45,13 +45,6 @@ public static class DeploymentVariables
         return result;
     }
 
-    /// <summary>Replaces every sensitive value in a log line with the mask.</summary>
-    public static string Mask(string line, IEnumerable<string> sensitiveValues)
-    {
-        foreach (var value in sensitiveValues.Where(v => v.Length > 0).OrderByDescending(v => v.Length))
-        {
-            line = line.Replace(value, ProjectVariable.Mask, StringComparison.Ordinal);
-        }
-        return line;
-    }
+    /// <summary>Replaces every sensitive value in a log line with the mask (see <see cref="LogMask"/>).</summary>
+    public static string Mask(string line, IEnumerable<string> sensitiveValues) => new LogMask(sensitiveValues).Apply(line);
 }

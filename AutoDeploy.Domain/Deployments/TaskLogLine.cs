@@ -7,6 +7,9 @@ public sealed class TaskLogLine
 {
     public const int MaxLength = 10_000;
 
+    /// <summary>Ends a line that was cut at <see cref="MaxLength"/> (by the agent, or by the server after masking).</summary>
+    public const string TruncatedMarker = " [line truncated]";
+
     public long Id { get; set; }
     public int? DeploymentId { get; init; }
     public int? HealthCheckRunId { get; init; }

@@ -21,4 +21,10 @@ public abstract class Document : EventSource
     }
 
     public static string Normalize(string name) => name.Trim().ToUpperInvariant();
+
+    /// <summary>
+    /// How a property's value appears in the audit (Created and Deleted snapshots, Modified changes): as it is, unless the
+    /// document hides part of it, as a project does with sensitive variable values.
+    /// </summary>
+    public virtual object? AuditValue(string property, object? value) => value;
 }

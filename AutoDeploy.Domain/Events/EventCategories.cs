@@ -52,6 +52,37 @@ public static class EventCategories
     public const string AgentUpdateFailed = "AgentUpdateFailed";
     public const string PackageUploaded = "PackageUploaded";
     public const string PackageDeleted = "PackageDeleted";
+    public const string ProjectArchived = "ProjectArchived";
+    public const string ProjectRestored = "ProjectRestored";
+    public const string RetentionSwept = "RetentionSwept";
+    public const string BackupTaken = "BackupTaken";
+
+    // Sign-in: who tried which account from where (never the password); the email as typed, cut to fit.
+    public const string SignInSucceeded = "SignInSucceeded";
+    public const string SignInFailed = "SignInFailed";
+    public const string SignInLockedOut = "SignInLockedOut";
+
+    public static readonly IReadOnlyList<string> SignIn = [SignInSucceeded, SignInFailed, SignInLockedOut];
+
+    // Subscriptions (webhooks)
+    /// <summary>A subscription stopped delivering: paused by an administrator, or by the server after failing too long.</summary>
+    public const string SubscriptionPaused = "SubscriptionPaused";
+    public const string SubscriptionResumed = "SubscriptionResumed";
+
+    // Who may do what (users, their role assignments, API keys): seen by administrators only (docs/architecture.md §15).
+    public const string UserCreated = "UserCreated";
+    public const string UserDeleted = "UserDeleted";
+    public const string UserDisabled = "UserDisabled";
+    public const string UserEnabled = "UserEnabled";
+    public const string UserRolesChanged = "UserRolesChanged";
+    public const string ApiKeyCreated = "ApiKeyCreated";
+    public const string ApiKeyRevoked = "ApiKeyRevoked";
+
+    public static readonly IReadOnlyList<string> UserAdministration =
+        [UserCreated, UserDeleted, UserDisabled, UserEnabled, UserRolesChanged, ApiKeyCreated, ApiKeyRevoked];
+
+    /// <summary>Events about users and their sign-ins, which only administrators see.</summary>
+    public static readonly IReadOnlyList<string> AdministratorsOnly = [.. UserAdministration, .. SignIn];
 
     public static readonly IReadOnlyList<string> Machine =
     [
@@ -80,6 +111,9 @@ public static class EventCategories
         DeploymentQueued, DeploymentStarted, DeploymentSucceeded, DeploymentFailed, DeploymentCanceled,
         ReleaseCreated, AutoDeployTriggered, AutoDeployBlocked, AutoDeployNoAction, AutoDeployNotApplicable, AutoDeployOverrideSet, AutoDeployOverrideCleared,
         EnrolmentTokenCreated, EnrolmentTokenUsed, EnrolmentTokenRevoked, AgentUpdated, AgentUpdateFailed,
-        PackageUploaded, PackageDeleted,
+        PackageUploaded, PackageDeleted, ProjectArchived, ProjectRestored, RetentionSwept, BackupTaken,
+        SubscriptionPaused, SubscriptionResumed,
+        .. SignIn,
+        .. UserAdministration,
     ];
 }

@@ -37,6 +37,10 @@ public sealed class Machine : Document
     /// <summary>SHA-256 of the agent's token; the token itself is never stored.</summary>
     public string? AgentTokenHash { get; set; }
 
+    /// <summary>The audit tells whether the agent has a token, never its hash.</summary>
+    public override object? AuditValue(string property, object? value) =>
+        property == nameof(AgentTokenHash) ? (value is null ? null : "(set)") : value;
+
     public static Machine Register(
         string name, IEnumerable<DeploymentEnvironment> environments, IEnumerable<string> roles,
         MachinePolicy policy, DateTimeOffset now)

@@ -15,11 +15,36 @@ public sealed class Project : Document
     public List<ProjectVariable> Variables { get; set; } = [];
     public ConnectivitySettings Connectivity { get; set; } = new();
 
+    /// <summary>
+    /// Archived: hidden from the lists, its triggers ignored, no new releases or deployments, its history kept. A project
+    /// with deployments is archived rather than deleted, because deleting it would erase the record of what ran.
+    /// </summary>
+    public bool IsArchived { get; private set; }
+
     public static Project Create(string name, string? description)
     {
         var project = new Project { Description = string.IsNullOrWhiteSpace(description) ? null : description.Trim() };
         project.Rename(name);
         return project;
+    }
+
+    public void Archive()
+    {
+        if (!IsArchived)
+        {
+            IsArchived = true;
+            Raise(new DomainEvent(EventCategories.ProjectArchived,
+                $"Project '{Name}' was archived: its triggers are ignored and its history is kept", null, null, [nameof(IsArchived)]));
+        }
+    }
+
+    public void Restore()
+    {
+        if (IsArchived)
+        {
+            IsArchived = false;
+            Raise(new DomainEvent(EventCategories.ProjectRestored, $"Project '{Name}' was restored from the archive", null, null, [nameof(IsArchived)]));
+        }
     }
 
     /// <summary>
@@ -81,6 +106,9 @@ public sealed class Project : Document
     private static bool SameConnectivity(ConnectivitySettings a, ConnectivitySettings b) =>
         a.SkipUnavailableMachines == b.SkipUnavailableMachines && a.ExcludeUnhealthyMachines == b.ExcludeUnhealthyMachines
         && a.AllowDeploymentsToNoTargets == b.AllowDeploymentsToNoTargets && a.SkipUnavailableRoles.SequenceEqual(b.SkipUnavailableRoles);
+
+    public override object? AuditValue(string property, object? value) =>
+        property == nameof(Variables) && value is IEnumerable<ProjectVariable> variables ? Displayed(variables) : value;
 
     private static List<object> Displayed(IEnumerable<ProjectVariable> variables) =>
         [.. variables.Select(v => new { v.Name, Value = v.DisplayValue, v.EnvironmentId, v.IsSensitive })];

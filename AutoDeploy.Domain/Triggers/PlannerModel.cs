@@ -6,7 +6,8 @@ namespace AutoDeploy.Domain.Triggers;
 
 // What the auto-deploy planner reads and decides. The worker loads these from the database; tests build them by hand.
 
-public sealed record PlannerEvent(long Id, string Category, int? MachineId = null, int? DeploymentId = null);
+/// <param name="OccurredAt">When it was committed (for the reaction-time metric; the planner does not use it).</param>
+public sealed record PlannerEvent(long Id, string Category, int? MachineId = null, int? DeploymentId = null, DateTimeOffset OccurredAt = default);
 
 public sealed record PlannerMachine(int Id, string Name, IReadOnlyList<int> EnvironmentIds, IReadOnlyList<string> Roles, bool IsEnabled,
     MachineHealthStatus Health);

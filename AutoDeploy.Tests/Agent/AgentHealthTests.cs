@@ -14,9 +14,10 @@ namespace AutoDeploy.Tests.Agent;
 /// <summary>
 /// Health through the real agent program: the first contact is checked at once; a killed agent is noticed and cleaned up.
 /// The server keeps its production silence limit while the agent lives (a busy test machine can starve a live agent's
-/// process for seconds); a test shortens it only once its agent is dead.
+/// process for seconds); a test shortens it only once its agent is dead. Its subject is the agent program and its
+/// health timing, not the database, so it runs once (SQLite only).
 /// </summary>
-[Trait("Database", "App")]
+[Trait("Database", "SqliteOnly")]
 public sealed class AgentHealthTests : IAsyncLifetime
 {
     private readonly AutoDeployAppFactory _app = new();

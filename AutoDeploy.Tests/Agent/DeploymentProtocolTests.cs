@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Deployments;
+using AutoDeploy.Domain.Projects;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Services;
@@ -217,6 +218,33 @@ public sealed class DeploymentProtocolTests : IAsyncLifetime
         Assert.Equal("binary\uFFFDoutput", lines[0]);
         Assert.EndsWith("… [line truncated]", lines[1]);
         Assert.Equal(TaskLogLine.MaxLength + " [line truncated]".Length, lines[1].Length);
+    }
+
+    // Here, not beside the silent agents: under their one-second lost-agent limit a loaded machine judged these machines
+    // lost before their deletion was seen (a CI run failed so).
+    [Fact]
+    public async Task Machines_deleted_mid_step_are_skipped_only_within_the_roles_the_project_skips()
+    {
+        var step = new DeploymentStep { Name = "Install", Roles = ["web", "db"], Script = "echo hi", Timeout = TimeSpan.FromMinutes(1) };
+        await _scenario.WithReleaseAsync(new ConnectivitySettings { SkipUnavailableMachines = true, SkipUnavailableRoles = ["web"] }, step);
+        var (webId, webToken) = await _scenario.AddMachineAsync("web-01", "web");
+        var (dbId, dbToken) = await _scenario.AddMachineAsync("db-01", "db");
+        var deployment = await _api.DeployAsync(_scenario);
+        await new ProtocolAgent(_app.CreateClient(), webToken).NextJobAsync();
+        await new ProtocolAgent(_app.CreateClient(), dbToken).NextJobAsync();
+
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, (await _api.DeleteAsync($"/api/machines/{webId}")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, (await _api.DeleteAsync($"/api/machines/{dbId}")).StatusCode);
+        var details = await _api.WaitForDeploymentEndAsync(deployment.Id);
+
+        Assert.Equal(DeploymentState.Failed, details.Deployment.State);
+        var web = details.Machines.Single(m => m.MachineId == webId);
+        var db = details.Machines.Single(m => m.MachineId == dbId);
+        Assert.Equal((TargetState.Skipped, TargetState.Failed), (web.State, db.State));
+        Assert.Contains("The machine was deleted", web.Reason);
+        Assert.Contains("The machine was deleted", db.Reason);
+        Assert.StartsWith("1 of 1 machine(s) did not succeed: db-01: ", details.Deployment.FailureReason);
+        Assert.StartsWith("1 machine(s) skipped: web-01: ", details.Deployment.Warning);
     }
 
     private ProtocolAgent Agent(string token) => new(_app.CreateClient(), token);

@@ -23,7 +23,8 @@ public sealed class JobReportsTests : IAsyncLifetime
         _database = await SqliteDatabase.CreateAsync(_time);
         var signals = new TaskSignals();
         var health = Create(new HealthCheckOptions());
-        _reports = new JobReports(_database, new HealthCheckService(_database, signals, health, _time), signals, Create(new TaskOptions()), _time);
+        _reports = new JobReports(_database, new HealthCheckService(_database, signals, health, _time), signals, Create(new TaskOptions()), _time,
+            TestSecrets.Protector);
     }
 
     public async Task DisposeAsync() => await _database.DisposeAsync();

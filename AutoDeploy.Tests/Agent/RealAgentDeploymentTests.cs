@@ -9,8 +9,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AutoDeploy.Tests.Agent;
 
-/// <summary>The real agent loop and real bash scripts against the server on Kestrel, over real HTTP.</summary>
-[Trait("Database", "App")]
+/// <summary>
+/// The real agent loop and real bash scripts against the server on Kestrel, over real HTTP. Its subject is the agent;
+/// the protocol on PostgreSQL is DeploymentProtocolTests', so this runs once (SQLite only).
+/// </summary>
+[Trait("Database", "SqliteOnly")]
 public sealed class RealAgentDeploymentTests : IAsyncLifetime
 {
     private static readonly AgentRunnerOptions FastAgent = TestAgentOptions.Fast;

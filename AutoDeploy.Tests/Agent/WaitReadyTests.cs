@@ -11,9 +11,10 @@ namespace AutoDeploy.Tests.Agent;
 
 /// <summary>
 /// <c>wait-ready</c>'s exit codes end to end: the command as the agent runs it, against the server on Kestrel, while a real
-/// agent loop on the machine gets its release from the engine (or fails to).
+/// agent loop on the machine gets its release from the engine (or fails to). Its subject is the command's exit codes;
+/// readiness over PostgreSQL is ReadinessApiTests', so this runs once (SQLite only).
 /// </summary>
-[Trait("Database", "App")]
+[Trait("Database", "SqliteOnly")]
 public sealed class WaitReadyTests : IAsyncLifetime
 {
     private static readonly AgentRunnerOptions FastAgent = new()

@@ -173,7 +173,7 @@ public sealed class ApiProblemsTests(AutoDeployAppFactory app) : IClassFixture<A
         var response = await browser.GetAsync("/no-such-page");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Contains("does not exist", await response.Content.ReadAsStringAsync());
+        Assert.Contains("There is no page at this address", await response.Content.ReadAsStringAsync());
     }
 
     private static async Task<ProblemDetails> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)

@@ -26,6 +26,7 @@ public sealed class ApiTour(HttpClient admin, HttpClient anonymous, HttpClient v
         await DeploymentsAsync(release, environment, agentWith(token));
         await HealthChecksAsync(machine, environment);
         await FleetAsync(environment, project);
+        await SubscriptionsAsync(environment, project);
         await UsersAsync();
         await PackagesAsync();
         await anonymous.GetAsync("/api/events");
@@ -250,6 +251,37 @@ public sealed class ApiTour(HttpClient admin, HttpClient anonymous, HttpClient v
         await anonymous.GetAsync("/api/fleet");
     }
 
+    private async Task SubscriptionsAsync(int environment, int project)
+    {
+        // Port 9 (discard) on loopback refuses at once: the test event fails fast, and the answer says so.
+        var created = await IdAsync(await admin.PostAsJsonAsync("/api/subscriptions",
+            new { name = "tour", url = "http://127.0.0.1:9/hook", eventGroups = new[] { "MachineCritical" }, environmentIds = new[] { environment } }),
+            "subscription");
+        await admin.PostAsJsonAsync("/api/subscriptions", new { name = "", url = "ftp://nope" });
+        await admin.PostAsJsonAsync("/api/subscriptions", new { name = "tour", url = "https://example.com/hook" });
+        await viewer.GetAsync("/api/subscriptions");
+        await anonymous.GetAsync("/api/subscriptions");
+        await admin.GetAsync("/api/subscriptions");
+        await admin.GetAsync($"/api/subscriptions/{created}");
+        await admin.GetAsync($"/api/subscriptions/{Missing}");
+        await admin.PutAsJsonAsync($"/api/subscriptions/{created}",
+            new { name = "tour", url = "http://127.0.0.1:9/hook", projectIds = new[] { project }, version = 1 });
+        await admin.PutAsJsonAsync($"/api/subscriptions/{created}", new { name = "tour", url = "http://127.0.0.1:9/hook", version = 1 });
+        await admin.PutAsJsonAsync($"/api/subscriptions/{Missing}", new { name = "tour", url = "http://127.0.0.1:9/hook" });
+        await admin.PutAsJsonAsync($"/api/subscriptions/{created}", new { name = "tour", url = "nope" });
+        await admin.PostAsync($"/api/subscriptions/{created}/test", null);
+        await admin.PostAsync($"/api/subscriptions/{Missing}/test", null);
+        await admin.GetAsync($"/api/subscriptions/{created}/deliveries?take=10");
+        await admin.GetAsync($"/api/subscriptions/{created}/deliveries?take=0");
+        await admin.GetAsync($"/api/subscriptions/{Missing}/deliveries");
+        await admin.PostAsync($"/api/subscriptions/{created}/pause", null);
+        await admin.PostAsync($"/api/subscriptions/{created}/resume", null);
+        await admin.PostAsync($"/api/subscriptions/{Missing}/pause", null);
+        await admin.PostAsync($"/api/subscriptions/{Missing}/resume", null);
+        await admin.DeleteAsync($"/api/subscriptions/{created}");
+        await admin.DeleteAsync($"/api/subscriptions/{Missing}");
+    }
+
     private async Task UsersAsync()
     {
         var user = await admin.PostAsJsonAsync("/api/users", new { email = $"{Guid.NewGuid():N}@tour.test", password = "Passw0rd!-long-enough", role = "Viewer" });
@@ -259,6 +291,9 @@ public sealed class ApiTour(HttpClient admin, HttpClient anonymous, HttpClient v
         await viewer.GetAsync("/api/users");
         await admin.PutAsJsonAsync($"/api/users/{id}/role", new { role = "Deployer" });
         await admin.PutAsJsonAsync($"/api/users/{id}/role", new { role = "Owner" });
+        await admin.PutAsJsonAsync($"/api/users/{id}/assignments", new { assignments = new[] { new { role = "Viewer" }, new { role = "ProjectEditor" } } });
+        await admin.PutAsJsonAsync($"/api/users/{id}/assignments", new { assignments = Array.Empty<object>() });
+        await admin.PutAsJsonAsync("/api/users/no-such-user/assignments", new { assignments = new[] { new { role = "Viewer" } } });
         await admin.PostAsync($"/api/users/{id}/disable", null);
         await admin.PostAsync($"/api/users/{id}/enable", null);
         await admin.PostAsync("/api/users/no-such-user/disable", null);
@@ -293,12 +328,19 @@ public sealed class ApiTour(HttpClient admin, HttpClient anonymous, HttpClient v
         await viewer.DeleteAsync("/api/packages/tour/1.0.0");
         await admin.DeleteAsync("/api/packages/tour/1.0.0");
         await admin.DeleteAsync("/api/packages/tour/1.0.0");
+        await viewer.GetAsync("/api/backup");
+        await admin.GetAsync("/api/backup");
     }
 
     private async Task CleanUpAsync(int trigger, int project, int machine, HttpClient agentClient)
     {
         await admin.DeleteAsync($"/api/triggers/{trigger}");
         await admin.DeleteAsync($"/api/triggers/{trigger}");
+        await admin.GetAsync("/api/projects?includeArchived=true");
+        await admin.PostAsync($"/api/projects/{project}/archive", null);
+        await admin.PostAsync($"/api/projects/{Missing}/archive", null);
+        await admin.PostAsync($"/api/projects/{project}/restore", null);
+        await admin.PostAsync($"/api/projects/{Missing}/restore", null);
         await admin.DeleteAsync($"/api/projects/{project}");
         await admin.DeleteAsync($"/api/projects/{Missing}");
         await agentClient.DeleteAsync("/api/agent/registration");

@@ -15,9 +15,10 @@ namespace AutoDeploy.Tests.Api;
 
 /// <summary>
 /// What a script asks about the engine and the fleet: the engine's decisions per machine and trigger, the trigger preview,
-/// and deployments by machine and state with the node that ran them.
+/// and deployments by machine and state with the node that ran them. Its subject is the API; the engine's decisions on
+/// PostgreSQL are TwoEnginesPostgresTests', so this runs once (SQLite only).
 /// </summary>
-[Trait("Database", "App")]
+[Trait("Database", "SqliteOnly")]
 public sealed class DecisionsApiTests : IAsyncLifetime
 {
     private readonly AutoDeployAppFactory _app = new();

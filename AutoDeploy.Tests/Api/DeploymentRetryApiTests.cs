@@ -14,9 +14,10 @@ namespace AutoDeploy.Tests.Api;
 
 /// <summary>
 /// <c>POST /api/deployments/{id}/retry</c> with the real agent loop and real bash scripts on Kestrel: a deployment that
-/// failed on some machines runs again on those only, as a new deployment linked to the first.
+/// failed on some machines runs again on those only, as a new deployment linked to the first. Its subject is the retry's
+/// rules; the runner on PostgreSQL is DeploymentProtocolTests' and RollingDeploymentTests', so this runs once (SQLite only).
 /// </summary>
-[Trait("Database", "App")]
+[Trait("Database", "SqliteOnly")]
 public sealed class DeploymentRetryApiTests : IAsyncLifetime
 {
     private static readonly AgentRunnerOptions FastAgent = TestAgentOptions.Fast;

@@ -12,7 +12,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AutoDeploy.Tests.Api;
 
-[Trait("Database", "App")]
+/// <summary>
+/// <c>GET /api/events</c>: filters, cursor and paging. Its subject is the API; reading events after a cursor on PostgreSQL
+/// is TwoEnginesPostgresTests', so this runs once (SQLite only).
+/// </summary>
+[Trait("Database", "SqliteOnly")]
 public sealed class EventsApiTests : IAsyncLifetime
 {
     private readonly AutoDeployAppFactory _app = new();

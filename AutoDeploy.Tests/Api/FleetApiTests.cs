@@ -8,9 +8,10 @@ namespace AutoDeploy.Tests.Api;
 /// <summary>
 /// <c>GET /api/fleet</c> over a fleet arranged through the API: Shop (a web step, a trigger for every role, 1.0.0 pinned in
 /// Prod) and Search (a db step, a trigger for db), web-01 and web-02 in Prod, web-03 in Test, db-01 in Prod. No agent
-/// calls, so nothing is deployed and the engine has nothing to decide.
+/// calls, so nothing is deployed and the engine has nothing to decide. Its subject is the API over the fleet service;
+/// the fleet's queries on PostgreSQL are FleetServiceTests', so this runs once (SQLite only).
 /// </summary>
-[Trait("Database", "App")]
+[Trait("Database", "SqliteOnly")]
 public sealed class FleetApiTests : IAsyncLifetime
 {
     private readonly AutoDeployAppFactory _app = new();

@@ -20,8 +20,12 @@ using static AutoDeploy.Tests.TestSupport.ProblemResponses;
 
 namespace AutoDeploy.Tests.Api;
 
-/// <summary><c>/api/machines/{id}/health-check</c>, <c>/api/environments/{id}/health-check</c> and <c>/api/health-checks/{id}</c>.</summary>
-[Trait("Database", "App")]
+/// <summary>
+/// <c>/api/machines/{id}/health-check</c>, <c>/api/environments/{id}/health-check</c> and <c>/api/health-checks/{id}</c>.
+/// Its subject is the API and the agents' answers; health checks on PostgreSQL run in the agent protocol and readiness
+/// tests, so this runs once (SQLite only).
+/// </summary>
+[Trait("Database", "SqliteOnly")]
 public sealed class HealthChecksApiTests : IAsyncLifetime
 {
     private readonly AutoDeployAppFactory _app = new();

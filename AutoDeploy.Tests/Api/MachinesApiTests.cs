@@ -17,7 +17,11 @@ using static AutoDeploy.Tests.TestSupport.ProblemResponses;
 
 namespace AutoDeploy.Tests.Api;
 
-[Trait("Database", "App")]
+/// <summary>
+/// <c>/api/machines</c>: registration, validation and answers. Its subject is the API; machines on PostgreSQL are the
+/// registration, fleet and readiness tests', so this runs once (SQLite only).
+/// </summary>
+[Trait("Database", "SqliteOnly")]
 public sealed class MachinesApiTests : IAsyncLifetime
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };

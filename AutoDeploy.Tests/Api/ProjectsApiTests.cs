@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Secrets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -143,6 +144,7 @@ public sealed class ProjectsApiTests(AutoDeployAppFactory app) : IClassFixture<A
     {
         var factory = app.Services.GetRequiredService<IDbContextFactory<AutoDeployDbContext>>();
         await using var db = await factory.CreateDbContextAsync();
-        return (await db.Projects.SingleAsync(p => p.Id == projectId)).Variables.Single().Value;
+        var stored = (await db.Projects.SingleAsync(p => p.Id == projectId)).Variables.Single().Value;
+        return app.Services.GetRequiredService<SecretProtector>().Reveal(stored);
     }
 }

@@ -1,3 +1,5 @@
+using AutoDeploy.Domain.Permissions;
+using AutoDeploy.Web.Permissions;
 using AutoDeploy.Domain.Environments;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Machines;
@@ -21,7 +23,7 @@ public sealed class EventLogServiceTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await SqliteDatabase.CreateAsync(_time);
-        _service = new EventLogService(_database);
+        _service = new EventLogService(_database, CurrentAccess.For(Access.System));
     }
 
     public async Task DisposeAsync() => await _database.DisposeAsync();

@@ -1,7 +1,9 @@
+using System.Text.Json;
 using AutoDeploy.Domain.Environments;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Machines;
 using AutoDeploy.Domain.Policies;
+using AutoDeploy.Domain.Projects;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
 using Microsoft.EntityFrameworkCore;
@@ -34,6 +36,55 @@ public sealed class EventRecorderTests : IAsyncLifetime
         Assert.Equal(environment.Id, recorded.EnvironmentId);
         Assert.Equal("Environment", recorded.DocumentType);
         Assert.Equal(_database.Time.GetUtcNow(), recorded.OccurredAt);
+    }
+
+    [Fact]
+    public async Task Created_and_Deleted_events_carry_a_snapshot_of_the_document()
+    {
+        await using var db = _database.CreateDbContext();
+        var environment = DeploymentEnvironment.Create("Production", "Live traffic", 3);
+        db.Environments.Add(environment);
+        await db.SaveChangesAsync();
+        db.Environments.Remove(environment);
+        await db.SaveChangesAsync();
+
+        var events = await db.Events.OrderBy(e => e.Id).ToListAsync();
+        Assert.Equal([EventCategories.Created, EventCategories.Deleted], events.Select(e => e.Category));
+        foreach (var recorded in events)
+        {
+            var snapshot = JsonDocument.Parse(recorded.DetailsJson!).RootElement.GetProperty("snapshot");
+            Assert.Equal("Production", snapshot.GetProperty("name").GetString());
+            Assert.Equal("Live traffic", snapshot.GetProperty("description").GetString());
+            Assert.Equal(3, snapshot.GetProperty("sortOrder").GetInt32());
+            Assert.False(snapshot.TryGetProperty("id", out _));
+            Assert.False(snapshot.TryGetProperty("version", out _));
+        }
+    }
+
+    [Fact]
+    public async Task A_project_snapshot_masks_sensitive_values_and_a_machine_snapshot_hides_its_token_hash()
+    {
+        var (environment, policy) = await SeedAsync();
+        await using var db = _database.CreateDbContext();
+        db.AttachRange(environment, policy);
+        var project = Project.Create("Shop", null);
+        project.Variables = [new ProjectVariable { Name = "DB_PASSWORD", Value = "s3cret-value", IsSensitive = true },
+            new ProjectVariable { Name = "REGION", Value = "eu-west-1" }];
+        var machine = Machine.Register("web-01", [environment], ["web"], policy, _database.Time.GetUtcNow());
+        machine.AgentTokenHash = "0123456789abcdef-token-hash";
+        db.AddRange(project, machine);
+        await db.SaveChangesAsync();
+        db.Projects.Remove(project);
+        db.Machines.Remove(machine);
+        await db.SaveChangesAsync();
+
+        var details = string.Join("\n", await db.Events.Select(e => e.DetailsJson).ToListAsync());
+        Assert.DoesNotContain("s3cret-value", details);
+        Assert.DoesNotContain("token-hash", details);
+        Assert.Contains("eu-west-1", details);
+        var deleted = await db.Events.SingleAsync(e => e.DocumentType == "Project" && e.Category == EventCategories.Deleted);
+        var variables = JsonDocument.Parse(deleted.DetailsJson!).RootElement.GetProperty("snapshot").GetProperty("variables");
+        Assert.Equal(ProjectVariable.Mask, variables[0].GetProperty("value").GetString());
     }
 
     [Fact]

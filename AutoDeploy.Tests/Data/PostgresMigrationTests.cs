@@ -54,4 +54,22 @@ public sealed class PostgresMigrationTests(PostgresServer server)
 
         Assert.Contains("append-only", error.Message);
     }
+
+    [Theory]
+    [InlineData("DELETE FROM \"Events\"")]
+    [InlineData("TRUNCATE \"Events\"")]
+    public async Task The_database_refuses_to_erase_events(string sql)
+    {
+        var connectionString = await server.CreateDatabaseAsync();
+        await using var db = new PostgresAutoDeployDbContext(
+            new DbContextOptionsBuilder<PostgresAutoDeployDbContext>().UseNpgsql(connectionString).UseAutoDeploy(TimeProvider.System).Options);
+        await db.Database.MigrateAsync();
+        db.Environments.Add(DeploymentEnvironment.Create("Test", null, 0));
+        await db.SaveChangesAsync();
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => db.Database.ExecuteSqlRawAsync(sql));
+
+        Assert.Contains("append-only", error.Message);
+        Assert.Equal(1, await db.Events.CountAsync());
+    }
 }

@@ -1,8 +1,10 @@
 using AutoDeploy.Domain.Deployments;
+using AutoDeploy.Domain.Permissions;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Components.Pages.Deployments;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Identity;
+using AutoDeploy.Web.Permissions;
 using AutoDeploy.Web.Services;
 using AutoDeploy.Web.Signals;
 using Bunit;
@@ -27,6 +29,8 @@ public sealed class DeploymentPageRetryTests : MudBunitContext
         Services.AddSingleton<IDbContextFactory<AutoDeployDbContext>>(_database);
         Services.AddSingleton(_database.Time);
         Services.AddSingleton<TaskSignals>();
+        // The page's buttons follow the policies set below; the service's own checks are tested with the permission matrix.
+        Services.AddSingleton(CurrentAccess.For(Access.System));
         Services.AddSingleton<DeploymentService>();
         _authorization = AddAuthorization();
         _authorization.SetAuthorized("deployer@autodeploy.test").SetPolicies(Policies.View, Policies.Deploy);

@@ -40,6 +40,27 @@ public sealed class AutoDeployEngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_triggers_of_an_archived_project_are_ignored_until_it_is_restored()
+    {
+        var seed = await _scenario.AddMachineAsync("seed");
+        await _scenario.DeployAsync("1.0.0", seed);
+        await _scenario.RunEngineAsync();
+        await ArchivedAsync(p => p.Archive());
+
+        var whileArchived = await _scenario.AddMachineAsync("while-archived");
+        await _scenario.RunEngineAsync();
+
+        Assert.Empty(await _scenario.QueuedAsync());
+        Assert.Empty(await _scenario.DecisionsAsync(whileArchived));
+
+        await ArchivedAsync(p => p.Restore());
+        var afterwards = await _scenario.AddMachineAsync("afterwards");
+        await _scenario.RunEngineAsync();
+
+        Assert.Equal([$"1.0.0: {afterwards}"], await _scenario.QueuedAsync());
+    }
+
+    [Fact]
     public async Task Octopus_2901_a_machine_added_changed_and_healthy_in_one_window_is_queued_once()
     {
         var seed = await _scenario.AddMachineAsync("seed");
@@ -214,5 +235,12 @@ public sealed class AutoDeployEngineTests : IAsyncLifetime
 
         Assert.Empty(await _scenario.QueuedAsync());
         Assert.Contains("No release of 'Shop' has been deployed", Assert.Single(await _scenario.DecisionsAsync(machine)).Message);
+    }
+
+    private async Task ArchivedAsync(Action<Project> change)
+    {
+        await using var db = _database.CreateDbContext();
+        change(await db.Projects.SingleAsync(p => p.Id == _scenario.Project.Id));
+        await db.SaveChangesAsync();
     }
 }

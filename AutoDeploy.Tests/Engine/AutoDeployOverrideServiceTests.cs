@@ -1,3 +1,5 @@
+using AutoDeploy.Domain.Permissions;
+using AutoDeploy.Web.Permissions;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Releases;
 using AutoDeploy.Tests.TestSupport;
@@ -138,7 +140,7 @@ public sealed class AutoDeployOverrideServiceTests : IAsyncLifetime
         Assert.Single((await _service.ListAsync(ProjectId))!);
     }
 
-    private DeploymentService Deployments() => new(_database, new TaskSignals(), _database.Time);
+    private DeploymentService Deployments() => new(_database, new TaskSignals(), _database.Time, CurrentAccess.For(Access.System));
 
     private async Task<int> AddReleaseAsync(string version)
     {

@@ -1,3 +1,5 @@
+using AutoDeploy.Domain.Permissions;
+using AutoDeploy.Web.Permissions;
 using AutoDeploy.Domain.Enrolment;
 using AutoDeploy.Domain.Environments;
 using AutoDeploy.Domain.Events;
@@ -133,7 +135,7 @@ public sealed class EnrolmentTokenServiceTests : IAsyncLifetime
         var staging = await _database.AddEnvironmentAsync("Staging", 1);
         var created = await _service.CreateTokenAsync(EnrolmentTestData.Input("web fleet", [_production.Id, staging.Id], [_default.Id]));
 
-        var deleted = await new EnvironmentService(_database, new EnvironmentInputValidator()).DeleteAsync(staging.Id);
+        var deleted = await new EnvironmentService(_database, new EnvironmentInputValidator(), CurrentAccess.For(Access.System)).DeleteAsync(staging.Id);
 
         Assert.True(deleted.Succeeded, deleted.Message);
         Assert.Equal(["Production"], (await _service.GetAsync(created.Token.Id))!.Environments.Select(e => e.Name));

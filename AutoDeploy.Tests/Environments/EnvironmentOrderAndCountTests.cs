@@ -1,3 +1,5 @@
+using AutoDeploy.Domain.Permissions;
+using AutoDeploy.Web.Permissions;
 using AutoDeploy.Domain.Environments;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Machines;
@@ -16,7 +18,7 @@ public sealed class EnvironmentOrderAndCountTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await SqliteDatabase.CreateAsync();
-        _service = new EnvironmentService(_database, new EnvironmentInputValidator());
+        _service = new EnvironmentService(_database, new EnvironmentInputValidator(), CurrentAccess.For(Access.System));
     }
 
     public async Task DisposeAsync() => await _database.DisposeAsync();

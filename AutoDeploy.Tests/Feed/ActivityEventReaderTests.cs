@@ -1,3 +1,4 @@
+using AutoDeploy.Domain.Permissions;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Tests.Machines;
 using AutoDeploy.Tests.TestSupport;
@@ -56,7 +57,7 @@ public sealed class ActivityEventReaderTests : IAsyncLifetime
         await _database.AddMachineAsync("web-01", [test], policy);
         await _database.AddMachineAsync("web-02", [production], policy);
 
-        var events = await _reader.BeforeAsync(new ActivityFilter { EnvironmentId = test.Id }, null, 10);
+        var events = await _reader.BeforeAsync(new ActivityFilter { EnvironmentId = test.Id }, null, 10, Access.System);
 
         Assert.Equal(["Machine 'web-01' was added to 'Test' with roles web", "Environment 'Test' was created"], events.Select(e => e.Message));
     }
@@ -68,9 +69,9 @@ public sealed class ActivityEventReaderTests : IAsyncLifetime
         var test = await _database.AddEnvironmentAsync("Test");
         var first = await _database.AddMachineAsync("web-01", [test], policy);
         await _database.AddMachineAsync("web-02", [test], policy);
-        var newest = await _reader.BeforeAsync(new ActivityFilter { Group = ActivityGroups.Machines }, null, 1);
+        var newest = await _reader.BeforeAsync(new ActivityFilter { Group = ActivityGroups.Machines }, null, 1, Access.System);
 
-        var older = await _reader.BeforeAsync(new ActivityFilter { Group = ActivityGroups.Machines }, newest[0].Id, 10);
+        var older = await _reader.BeforeAsync(new ActivityFilter { Group = ActivityGroups.Machines }, newest[0].Id, 10, Access.System);
 
         Assert.Equal(["Machine 'web-02' was added to 'Test' with roles web"], newest.Select(e => e.Message));
         Assert.Equal([first.Id], older.Select(e => e.MachineId!.Value));

@@ -1,3 +1,5 @@
+using AutoDeploy.Domain.Permissions;
+using AutoDeploy.Web.Permissions;
 using AutoDeploy.Agent;
 using AutoDeploy.Domain.Fleet;
 using AutoDeploy.Tests.TestSupport;
@@ -119,6 +121,7 @@ public sealed class FleetServiceTests : IAsyncLifetime
     private async Task<FleetList> QueryAsync(FleetQuery query)
     {
         await using var scope = _app.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CurrentAccess>().Use(Access.System);
         return await scope.ServiceProvider.GetRequiredService<FleetService>().QueryAsync(query);
     }
 

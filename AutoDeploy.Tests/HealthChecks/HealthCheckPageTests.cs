@@ -46,7 +46,7 @@ public sealed class HealthCheckPageTests : MudBunitContext
 
         page.WaitForAssertion(() => Assert.Equal(["web-01", "web-02"],
             page.FindAll(".health-check-machines tbody tr").Select(r => r.GetAttribute("data-machine"))));
-        Assert.Equal("Check health of the machines in Production", page.Find("h4").TextContent.Trim());
+        Assert.Equal("Check health of the machines in Production", page.Find("h1").TextContent.Trim());
         Assert.Equal("Executing", page.Find("[data-state]").GetAttribute("data-state"));
         Assert.Contains("Checking 2 machine(s).", page.Find("[data-testid='task-log']").TextContent);
     }

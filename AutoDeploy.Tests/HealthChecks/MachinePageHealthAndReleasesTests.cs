@@ -27,7 +27,7 @@ public sealed class MachinePageHealthAndReleasesTests : MachineComponentContext
         Assert.Equal(
             [$"/projects/{deployment.ProjectId}", $"/releases/{deployment.ReleaseId}", $"/deployments/{deployment.Id}"],
             row.QuerySelectorAll("a").Select(a => a.GetAttribute("href")));
-        Assert.Equal(["Shop", "1.4.2", "Production", "2026-11-24 12:30:00 UTC", $"Deployment {deployment.Id}"],
+        Assert.Equal(["Shop", "1.4.2", "Production", "24 Nov 2026, 12:30:00 UTC", $"Deployment {deployment.Id}"],
             row.QuerySelectorAll("td").Select(td => td.TextContent.Trim()));
     }
 
@@ -75,7 +75,7 @@ public sealed class MachinePageHealthAndReleasesTests : MachineComponentContext
 
         var page = RenderPage(machine.Id);
 
-        page.WaitForAssertion(() => Assert.Equal("web-01", page.Find("h4").TextContent.Trim()));
+        page.WaitForAssertion(() => Assert.Equal("web-01", page.Find("h1").TextContent.Trim()));
         Assert.Empty(Buttons(page, "Check health"));
     }
 

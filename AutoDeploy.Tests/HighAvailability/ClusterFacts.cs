@@ -68,8 +68,14 @@ internal sealed class ClusterFacts(string connectionString)
         var deployed = await Deployed(db, releaseId).CountAsync(id => machineIds.Contains(id));
         var open = await db.Deployments.CountAsync(d => d.State == DeploymentState.Queued || d.State == DeploymentState.Executing);
         var cursor = await db.AutoDeployCursors.Select(c => c.LastEventId).SingleAsync();
-        return ready == machineIds.Count && deployed == machineIds.Count && open == 0 && cursor == await db.Events.MaxAsync(e => e.Id);
+        var last = await db.Events.MaxAsync(e => e.Id);
+        LastConvergence = $"healthy and enabled {ready} of {machineIds.Count}, deployed {deployed} of {machineIds.Count}, " +
+                          $"deployments open {open}, cursor {cursor} of {last}";
+        return ready == machineIds.Count && deployed == machineIds.Count && open == 0 && cursor == last;
     }
+
+    /// <summary>What the last <see cref="ConvergedAsync"/> found, for the message of a test that waited in vain.</summary>
+    public string LastConvergence { get; private set; } = "not checked yet";
 
     public async Task<ClusterReport> ReportAsync(int releaseId, IReadOnlyCollection<int> machineIds, long triggerEventId)
     {

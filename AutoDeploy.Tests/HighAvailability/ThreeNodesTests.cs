@@ -101,7 +101,7 @@ public sealed class ThreeNodesTests(PostgresServer server, ITestOutputHelper out
         await restart;
         var machines = _agents.Select(a => a.MachineId).ToList();
         await Eventually.TrueAsync(() => _facts.ConvergedAsync(releaseId, machines), TimeSpan.FromSeconds(120),
-            () => "the cluster should converge:\n" + string.Join("\n", _nodes.Select(n => n.Tail(15))));
+            () => $"the cluster should converge (last check: {_facts.LastConvergence}):\n" + string.Join("\n", _nodes.Select(n => n.Tail(15))));
         var converged = clock.Elapsed;
         var report = await _facts.ReportAsync(releaseId, machines, triggerEvent);
 

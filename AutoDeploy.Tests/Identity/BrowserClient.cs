@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using AutoDeploy.Tests.TestSupport;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace AutoDeploy.Tests.Identity;
@@ -9,9 +8,23 @@ namespace AutoDeploy.Tests.Identity;
 /// An HTTP client that behaves like a browser on the statically rendered sign-in pages: keeps cookies,
 /// does not follow redirects, and posts forms with their antiforgery token.
 /// </summary>
-public sealed partial class BrowserClient(AutoDeployAppFactory app)
+public sealed partial class BrowserClient(HttpClient http)
 {
-    public HttpClient Http { get; } = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    public BrowserClient(WebApplicationFactory<Program> app)
+        : this(app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }))
+    {
+    }
+
+    /// <summary>A browser on the app served by Kestrel at <paramref name="baseAddress"/>, over a real socket.</summary>
+    public BrowserClient(string baseAddress)
+        : this(new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new() })
+        {
+            BaseAddress = new Uri(baseAddress),
+        })
+    {
+    }
+
+    public HttpClient Http { get; } = http;
 
     /// <summary>Loads <paramref name="path"/> and posts its form <paramref name="formName"/> back with the given fields.</summary>
     public async Task<HttpResponseMessage> SubmitAsync(string path, string formName, IDictionary<string, string> fields)

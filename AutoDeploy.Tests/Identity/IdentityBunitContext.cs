@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using AutoDeploy.Domain.Permissions;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Identity;
@@ -28,6 +29,7 @@ public abstract class IdentityBunitContext : MudBunitContext
         Services.AddLogging();
         Services.AddIdentityCore<AutoDeployUser>().AddRoles<IdentityRole>().AddEntityFrameworkStores<AutoDeployDbContext>();
         Services.AddSingleton<IValidator<NewUserInput>, NewUserInputValidator>();
+        Services.AddSingleton<IValidator<List<RoleAssignmentInput>>, RoleAssignmentListValidator>();
         Services.AddSingleton<SetupState>();
         Services.AddScoped<UserService>();
         Services.AddScoped<ApiKeyService>();

@@ -18,7 +18,7 @@ public sealed class MachinePageTests : MachineComponentContext
 
         var page = RenderPage(machine.Id);
 
-        page.WaitForAssertion(() => Assert.Equal("web-01", page.Find("h4").TextContent.Trim()));
+        page.WaitForAssertion(() => Assert.Equal("web-01", page.Find("h1").TextContent.Trim()));
         Assert.Contains("Production", page.Markup);
         Assert.Contains(Policy.Name, page.Markup);
         Assert.Equal("Enabled", page.Find("[data-testid='machine-enabled']").TextContent.Trim());
@@ -44,7 +44,7 @@ public sealed class MachinePageTests : MachineComponentContext
 
         var page = RenderPage(machine.Id);
 
-        page.WaitForAssertion(() => Assert.Equal("web-01", page.Find("h4").TextContent.Trim()));
+        page.WaitForAssertion(() => Assert.Equal("web-01", page.Find("h1").TextContent.Trim()));
         Assert.Empty(new[] { "Edit", "Disable", "Delete" }.SelectMany(name => Buttons(page, name)));
     }
 

@@ -34,7 +34,7 @@ public sealed class PackagesPageTests : MudBunitContext
         Services.AddScoped<PackageService>();
         _authorization = AddAuthorization();
         _authorization.SetAuthorized("deployer@autodeploy.test");
-        _authorization.SetPolicies(Policies.View, Policies.Deploy);
+        _authorization.SetPolicies(Policies.View, Policies.Deploy, Policies.EditProjects);
     }
 
     protected override async Task OnDisposedAsync()

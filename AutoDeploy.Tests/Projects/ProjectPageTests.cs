@@ -27,6 +27,7 @@ public sealed class ProjectPageTests : MudBunitContext
         Services.AddSingleton(_database.Time);
         Services.AddSingleton<IValidator<ProjectInput>, ProjectInputValidator>();
         Services.AddSingleton<IValidator<ReleaseInput>, ReleaseInputValidator>();
+        Services.AddSingleton(TestSecrets.Protector);
         Services.AddProjects();
         AddAuthorization().SetAuthorized("admin@autodeploy.test").SetPolicies(Policies.Deploy);
     }
@@ -101,6 +102,24 @@ public sealed class ProjectPageTests : MudBunitContext
 
         page.WaitForAssertion(() => Assert.Contains("Someone else changed this project", page.Find("[role=alert]").TextContent));
         Assert.Equal("Mine", FieldInput(page, "Description").TextContent);
+    }
+
+    [Fact]
+    public async Task Archive_asks_first_then_marks_the_project_archived_and_Restore_brings_it_back()
+    {
+        var project = await ProjectService(_database).SaveNewAsync(Input("Shop"));
+        var (page, dialogs) = RenderPage(project.Id);
+        page.WaitForAssertion(() => Button(page, "Archive"));
+
+        await page.InvokeAsync(() => Button(page, "Archive").Click());
+        dialogs.WaitForAssertion(() => Assert.Contains("its triggers are ignored", dialogs.Find(".mud-dialog").TextContent));
+        await dialogs.InvokeAsync(() => Button(dialogs, "Archive").Click());
+
+        page.WaitForAssertion(() => Assert.Contains("This project is archived", page.Markup));
+        Assert.True((await ProjectService(_database).GetAsync(project.Id))!.IsArchived);
+        await page.InvokeAsync(() => Button(page, "Restore").Click());
+        page.WaitForAssertion(() => Assert.DoesNotContain("This project is archived", page.Markup));
+        Assert.False((await ProjectService(_database).GetAsync(project.Id))!.IsArchived);
     }
 
     private (IRenderedComponent<ProjectPage> Page, IRenderedComponent<MudDialogProvider> Dialogs) RenderPage(int id)

@@ -5,6 +5,7 @@ using AutoDeploy.Domain.Projects;
 using AutoDeploy.Domain.Releases;
 using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Secrets;
 using AutoDeploy.Web.Services;
 using Microsoft.EntityFrameworkCore;
 using static AutoDeploy.Tests.Projects.ProjectTestData;
@@ -154,8 +155,47 @@ public sealed class ProjectServiceTests : IAsyncLifetime
         var saved = await _projects.UpdateAsync(project.Id, update, project.Version);
 
         Assert.Equal(SaveStatus.Saved, saved.Result.Status);
+        Assert.Equal("s3cret", TestSecrets.Protector.Reveal(await StoredValueAsync()));
+    }
+
+    [Fact]
+    public async Task A_sensitive_value_is_stored_encrypted_and_keeping_it_keeps_the_same_ciphertext()
+    {
+        var input = Input("Shop");
+        input.Variables = [Variable("DB_PASSWORD", "s3cret", sensitive: true)];
+        var project = await _projects.SaveNewAsync(input);
+        var stored = await StoredValueAsync();
+        var update = project.ToInput();
+        update.Description = "Changed";
+
+        await _projects.UpdateAsync(project.Id, update, project.Version);
+
+        Assert.StartsWith(SecretProtector.Prefix, stored);
+        Assert.DoesNotContain("s3cret", stored);
+        Assert.Equal(stored, await StoredValueAsync());
+    }
+
+    [Fact]
+    public async Task A_plain_variable_made_sensitive_with_the_mask_is_encrypted()
+    {
+        var input = Input("Shop");
+        input.Variables = [Variable("DB_PASSWORD", "s3cret")];
+        var project = await _projects.SaveNewAsync(input);
+        var update = project.ToInput();
+        update.Variables[0].IsSensitive = true;
+        update.Variables[0].Value = ProjectVariable.Mask;
+
+        var saved = await _projects.UpdateAsync(project.Id, update, project.Version);
+
+        Assert.Equal(SaveStatus.Saved, saved.Result.Status);
+        var stored = await StoredValueAsync();
+        Assert.Equal(("s3cret", false), (TestSecrets.Protector.Reveal(stored), stored.Contains("s3cret")));
+    }
+
+    private async Task<string> StoredValueAsync()
+    {
         await using var db = _database.CreateDbContext();
-        Assert.Equal("s3cret", Assert.Single((await db.Projects.SingleAsync()).Variables).Value);
+        return Assert.Single((await db.Projects.SingleAsync()).Variables).Value;
     }
 
     [Fact]

@@ -1,5 +1,8 @@
+using AutoDeploy.Domain.Permissions;
+using AutoDeploy.Web.Permissions;
 using AutoDeploy.Domain.Projects;
 using AutoDeploy.Domain.Releases;
+using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Services;
 using FluentValidation;
@@ -20,10 +23,10 @@ public static class ProjectTestData
         new() { Name = name, Description = "The web shop", Steps = [.. steps] };
 
     public static ProjectService ProjectService(IDbContextFactory<AutoDeployDbContext> factory) =>
-        new(factory, new ProjectInputValidator());
+        new(factory, new ProjectInputValidator(), TestSecrets.Protector, CurrentAccess.For(Access.System));
 
     public static ReleaseService ReleaseService(IDbContextFactory<AutoDeployDbContext> factory, TimeProvider time) =>
-        new(factory, new ReleaseInputValidator(), time);
+        new(factory, new ReleaseInputValidator(), time, CurrentAccess.For(Access.System));
 
     /// <summary>Creates a project through the service and returns what it saved.</summary>
     public static async Task<ProjectDetails> SaveNewAsync(this ProjectService service, ProjectInput input)

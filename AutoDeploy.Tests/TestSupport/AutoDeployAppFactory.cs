@@ -33,8 +33,14 @@ public sealed class AutoDeployAppFactory : WebApplicationFactory<Program>
         ? Directory.EnumerateFiles(PackagesFolder, "*", SearchOption.AllDirectories).ToList()
         : [];
 
+    /// <summary>The app's data folder (the set-up token's file), deleted with the app.</summary>
+    public string DataFolder { get; } = Path.Combine(Path.GetTempPath(), $"autodeploy-data-{Guid.NewGuid():N}");
+
     /// <summary>Extra configuration a test wants, applied after the defaults.</summary>
     public Dictionary<string, string?> Settings { get; } = [];
+
+    /// <summary>Services a test adds to the app's (e.g. a logger provider that records), after the app's own.</summary>
+    public Action<IServiceCollection>? TestServices { get; set; }
 
     /// <summary>The app's database, pooled as in production; its pool is emptied when the app is disposed.</summary>
     private string? _connectionString;
@@ -45,6 +51,11 @@ public sealed class AutoDeployAppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
+        if (!AppDatabase.IsPostgres && !File.Exists(DbPath))
+        {
+            // Migrated already, like the PostgreSQL databases: the app finds nothing to migrate when it starts.
+            Task.Run(() => SqliteTemplate.CopyToAsync(DbPath)).GetAwaiter().GetResult();
+        }
         _connectionString = AppDatabase.IsPostgres ? AppDatabase.CreatePostgresDatabase() : $"Data Source={DbPath}";
         builder.UseSetting("Database:Provider", AppDatabase.IsPostgres ? "Postgres" : "Sqlite");
         builder.UseSetting("ConnectionStrings:Default", _connectionString);
@@ -52,9 +63,15 @@ public sealed class AutoDeployAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("Bootstrap:AdminApiKey", AdminApiKey);
         builder.UseSetting("Packages:Folder", PackagesFolder);
-        // Tests call the API far faster than a person or a script; ApiLimitsTests sets small limits of its own.
+        builder.UseSetting("Database:DataFolder", DataFolder);
+        // Tests call the API and sign in far faster than a person or a script; ApiLimitsTests and SignInLimitsTests set
+        // small limits of their own.
         builder.UseSetting("Api:CallerBurst", "1000000");
         builder.UseSetting("Api:AnonymousBurst", "1000000");
+        builder.UseSetting("Api:RegistrationBurst", "1000000");
+        builder.UseSetting("Api:FailedApiKeyBurst", "1000000");
+        builder.UseSetting("SignIn:AddressBurst", "1000000");
+        builder.UseSetting("SignIn:AccountBurst", "1000000");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
@@ -62,6 +79,10 @@ public sealed class AutoDeployAppFactory : WebApplicationFactory<Program>
         // Every app start hashes the bootstrap administrator's password, and sign-in tests verify passwords: Identity's
         // 100,000 PBKDF2 iterations cost tens of milliseconds each, hundreds of times a run. The hasher itself is Identity's.
         builder.ConfigureServices(services => services.Configure<PasswordHasherOptions>(o => o.IterationCount = 1_000));
+        if (TestServices is { } testServices)
+        {
+            builder.ConfigureServices(testServices);
+        }
     }
 
     /// <summary>Serves the app on real Kestrel at a free loopback port (for agents and browsers); returns its base URL.</summary>
@@ -124,9 +145,9 @@ public sealed class AutoDeployAppFactory : WebApplicationFactory<Program>
         {
             File.Delete(DbPath + suffix);
         }
-        if (Directory.Exists(PackagesFolder))
+        foreach (var folder in new[] { PackagesFolder, DataFolder }.Where(Directory.Exists))
         {
-            Directory.Delete(PackagesFolder, recursive: true);
+            Directory.Delete(folder, recursive: true);
         }
     }
 }

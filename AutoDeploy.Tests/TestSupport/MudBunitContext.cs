@@ -1,4 +1,6 @@
+using AutoDeploy.Domain.Permissions;
 using AutoDeploy.Web.Agents;
+using AutoDeploy.Web.Permissions;
 using Bunit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -26,6 +28,8 @@ public abstract class MudBunitContext : BunitContext, IAsyncLifetime
         // A server without a certificate of its own (plain http), as the pages see it in these tests.
         Services.AddSingleton(new ServerCertificate(new ConfigurationBuilder().Build(), NullLogger<ServerCertificate>.Instance));
         JSInterop.Mode = JSRuntimeMode.Loose;
+        // The pages' services check the caller's access: these tests act as an administrator unless they say otherwise.
+        Services.AddScoped(_ => CurrentAccess.For(Access.System));
     }
 
     public virtual Task InitializeAsync() => Task.CompletedTask;

@@ -68,16 +68,28 @@ public sealed class PostgresServer : IAsyncLifetime
         DeleteAbandonedFolders();
         _bin = FindBin();
         _folder = Directory.CreateTempSubdirectory("autodeploy-pg-").FullName;
-        Port = FreePort();
         var asRoot = Environment.UserName == "root";
         if (asRoot)
         {
             await RunAsync("chown", $"-R postgres:postgres {_folder}");
         }
         await RunAsync(Tool("initdb", asRoot), Args(asRoot, $"{_bin}/initdb -D {_folder}/data -U postgres --auth=trust -E UTF8 --no-locale"));
-        await RunAsync(Tool("pg_ctl", asRoot), Args(asRoot,
-            $"{_bin}/pg_ctl -D {_folder}/data -l {_folder}/server.log -w -t 60 -o \"-p {Port} -k {_folder} " +
-            "-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200\" start"));
+        // The free port is free only until someone else takes it: another test process (scripts/test.sh runs two) may
+        // start a server of its own at the same moment. A start that fails is tried again on another port.
+        for (var attempt = 1; ; attempt++)
+        {
+            Port = FreePort();
+            try
+            {
+                await RunAsync(Tool("pg_ctl", asRoot), Args(asRoot,
+                    $"{_bin}/pg_ctl -D {_folder}/data -l {_folder}/server.log -w -t 60 -o \"-p {Port} -k {_folder} " +
+                    "-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200\" start"));
+                return;
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+            }
+        }
     }
 
     public async Task DisposeAsync()

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace AutoDeploy.Tests.TestSupport;
 
-/// <summary>A migrated SQLite file in the temp folder, deleted on dispose.</summary>
+/// <summary>A migrated SQLite file in the temp folder (a copy of <see cref="SqliteTemplate"/>), deleted on dispose.</summary>
 public sealed class SqliteDatabase : IDbContextFactory<AutoDeployDbContext>, IAsyncDisposable
 {
     private SqliteDatabase(string path, TimeProvider time)
@@ -22,10 +22,8 @@ public sealed class SqliteDatabase : IDbContextFactory<AutoDeployDbContext>, IAs
     public static async Task<SqliteDatabase> CreateAsync(TimeProvider? time = null)
     {
         var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"autodeploy-test-{Guid.NewGuid():N}.db");
-        var database = new SqliteDatabase(path, time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero)));
-        await using var db = database.CreateDbContext();
-        await db.Database.MigrateAsync();
-        return database;
+        await SqliteTemplate.CopyToAsync(path);
+        return new SqliteDatabase(path, time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero)));
     }
 
     public AutoDeployDbContext CreateDbContext() =>

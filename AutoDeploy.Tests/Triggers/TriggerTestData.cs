@@ -1,3 +1,5 @@
+using AutoDeploy.Domain.Permissions;
+using AutoDeploy.Web.Permissions;
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Web.Data;
@@ -15,10 +17,10 @@ public static class TriggerTestData
         new() { Name = name, EventGroups = [EventGroups.MachineAvailableForDeployment], Roles = [.. roles] };
 
     public static TriggerService TriggerService(IDbContextFactory<AutoDeployDbContext> factory) =>
-        new(factory, new TriggerInputValidator());
+        new(factory, new TriggerInputValidator(), CurrentAccess.For(Access.System));
 
     public static AutoDeployOverrideService OverrideService(IDbContextFactory<AutoDeployDbContext> factory, TimeProvider time) =>
-        new(factory, time);
+        new(factory, time, CurrentAccess.For(Access.System));
 
     /// <summary>Creates a trigger through the service and returns what it saved.</summary>
     public static async Task<TriggerDetails> SaveNewAsync(this TriggerService service, int projectId, TriggerInput input)

@@ -30,6 +30,7 @@ public sealed class TriggersTabTests : MudBunitContext
         Services.AddSingleton<IValidator<TriggerInput>, TriggerInputValidator>();
         Services.AddSingleton<IValidator<ReleaseInput>, ReleaseInputValidator>();
         Services.AddSingleton<IValidator<Domain.Projects.ProjectInput>, Domain.Projects.ProjectInputValidator>();
+        Services.AddSingleton(TestSecrets.Protector);
         Services.AddProjects();
         Services.AddTriggers();
         AddAuthorization().SetAuthorized("admin@autodeploy.test").SetPolicies(Policies.Deploy);

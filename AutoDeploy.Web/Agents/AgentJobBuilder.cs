@@ -4,6 +4,7 @@ using AutoDeploy.Domain.Packages;
 using AutoDeploy.Domain.Policies;
 using AutoDeploy.Domain.Releases;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Secrets;
 using Microsoft.EntityFrameworkCore;
 
 namespace AutoDeploy.Web.Agents;
@@ -11,7 +12,8 @@ namespace AutoDeploy.Web.Agents;
 /// <summary>Turns a claimed <see cref="MachineJob"/> into what the agent runs: the script and its variables.</summary>
 public static class AgentJobBuilder
 {
-    public static async Task<AgentJob> BuildAsync(AutoDeployDbContext db, MachineJob job, TimeSpan heartbeat, CancellationToken cancellationToken)
+    public static async Task<AgentJob> BuildAsync(
+        AutoDeployDbContext db, MachineJob job, TimeSpan heartbeat, SecretProtector secrets, CancellationToken cancellationToken)
     {
         if (job.Kind == AgentJobKind.HealthCheck)
         {
@@ -27,7 +29,7 @@ public static class AgentJobBuilder
         var step = release.Steps[job.StepIndex.Value];
         var context = new DeploymentContext(deployment.Id, deployment.ProjectName, deployment.ReleaseVersion,
             deployment.EnvironmentId, deployment.EnvironmentName, machine.Name, machine.Roles) { Leaving = deployment.Leaving };
-        var variables = DeploymentVariables.For(context, release.Variables);
+        var variables = DeploymentVariables.For(context, secrets.Reveal(release.Variables));
         var package = step.PackageId is null ? null
             : await PackageAsync(db, release, step.PackageId, deployment.ProjectName, cancellationToken) with
             {

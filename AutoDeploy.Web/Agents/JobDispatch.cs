@@ -4,10 +4,12 @@ using AutoDeploy.Domain.Machines;
 using AutoDeploy.Domain.Policies;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.HealthChecks;
+using AutoDeploy.Web.Secrets;
 using AutoDeploy.Web.Signals;
 using AutoDeploy.Web.Workers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using AutoDeploy.Web.Telemetry;
 
 namespace AutoDeploy.Web.Agents;
 
@@ -18,7 +20,8 @@ namespace AutoDeploy.Web.Agents;
 /// </summary>
 public sealed class JobDispatch(
     IDbContextFactory<AutoDeployDbContext> factory, HealthCheckService healthChecks, TaskSignals signals, IOptions<TaskOptions> options,
-    IOptions<HealthCheckOptions> healthOptions, AgentBinaries binaries, TimeProvider time)
+    IOptions<HealthCheckOptions> healthOptions, AgentBinaries binaries, TimeProvider time, SecretProtector secrets,
+    AutoDeployMetrics? metrics = null)
 {
     private TaskOptions Options => options.Value;
 
@@ -26,6 +29,19 @@ public sealed class JobDispatch(
 
     /// <summary>Holds the poll open until the machine has a job (claimed for it here) or the long poll ends.</summary>
     public async Task<PollAnswer> PollAsync(int machineId, PollRequest request, CancellationToken cancellationToken)
+    {
+        metrics?.PollStarted();
+        try
+        {
+            return await HoldAsync(machineId, request, cancellationToken);
+        }
+        finally
+        {
+            metrics?.PollEnded();
+        }
+    }
+
+    private async Task<PollAnswer> HoldAsync(int machineId, PollRequest request, CancellationToken cancellationToken)
     {
         var updateTo = await RecordContactAsync(machineId, request.AgentVersion, cancellationToken);
         var deadline = time.GetUtcNow() + Options.LongPoll;
@@ -99,7 +115,7 @@ public sealed class JobDispatch(
                     signals.Deployments.Notify(deploymentId);
                     signals.Logs.Notify(deploymentId);
                 }
-                return await AgentJobBuilder.BuildAsync(db, job, Heartbeat, cancellationToken);
+                return await AgentJobBuilder.BuildAsync(db, job, Heartbeat, secrets, cancellationToken);
             }
         }
         return null;

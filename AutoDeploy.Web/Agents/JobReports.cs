@@ -3,6 +3,7 @@ using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Domain.Validation;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.HealthChecks;
+using AutoDeploy.Web.Secrets;
 using AutoDeploy.Web.Services;
 using AutoDeploy.Web.Signals;
 using AutoDeploy.Web.Workers;
@@ -17,7 +18,7 @@ namespace AutoDeploy.Web.Agents;
 /// </summary>
 public sealed class JobReports(
     IDbContextFactory<AutoDeployDbContext> factory, HealthCheckService healthChecks, TaskSignals signals, IOptions<TaskOptions> options,
-    TimeProvider time)
+    TimeProvider time, SecretProtector secrets)
 {
     private TaskOptions Options => options.Value;
 
@@ -36,8 +37,8 @@ public sealed class JobReports(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await TouchAsync(db, machineId, now, cancellationToken);
         var room = Math.Max(0, Options.MaxLogLinesPerJob - job.LogLineCount);
-        var sensitive = await SensitiveValuesAsync(db, job, cancellationToken);
-        var lines = batch.Lines.Take(room).Select(l => Line(job, l.At, l.Stream, Cut(DeploymentVariables.Mask(l.Text, sensitive)))).ToList();
+        var mask = new LogMask(await SensitiveValuesAsync(db, job, cancellationToken));
+        var lines = batch.Lines.Take(room).Select(l => Line(job, l.At, l.Stream, Cut(mask.Apply(l.Text)))).ToList();
         if (batch.Lines.Count > room && job.LogLineCount <= Options.MaxLogLinesPerJob)
         {
             lines.Add(Line(job, now, LogStream.Error, $"[output truncated: only the first {Options.MaxLogLinesPerJob} lines are kept]"));
@@ -141,7 +142,7 @@ public sealed class JobReports(
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.LastSeenAt, now), cancellationToken);
     }
 
-    private static async Task<List<string>> SensitiveValuesAsync(AutoDeployDbContext db, MachineJob job, CancellationToken cancellationToken)
+    private async Task<List<string>> SensitiveValuesAsync(AutoDeployDbContext db, MachineJob job, CancellationToken cancellationToken)
     {
         if (job.DeploymentId is null)
         {
@@ -149,7 +150,7 @@ public sealed class JobReports(
         }
         var variables = await db.Deployments.Where(d => d.Id == job.DeploymentId)
             .Join(db.Releases, d => d.ReleaseId, r => r.Id, (d, r) => r.Variables).SingleAsync(cancellationToken);
-        return variables.Where(v => v.IsSensitive).Select(v => v.Value).ToList();
+        return variables.Where(v => v.IsSensitive).Select(v => secrets.Reveal(v.Value)).ToList();
     }
 
     private static TaskLogLine Line(MachineJob job, DateTimeOffset at, LogStream stream, string text) => new()
@@ -171,7 +172,7 @@ public sealed class JobReports(
     private static string Cut(string text)
     {
         text = text.Replace('\0', '\uFFFD');
-        return text.Length <= TaskLogLine.MaxLength ? text : TextRules.Cut(text, TaskLogLine.MaxLength) + " [line truncated]";
+        return text.Length <= TaskLogLine.MaxLength ? text : TextRules.Cut(text, TaskLogLine.MaxLength) + TaskLogLine.TruncatedMarker;
     }
 
     private static string Describe(JobCompletion completion) => completion.Outcome switch

@@ -48,7 +48,7 @@ public static class MachinesApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Deletes a machine and cancels its open jobs; its agent's token is refused from now on");
         // Anonymous as far as the pipeline goes: the handler accepts an administrator (API key or sign-in) or an enrolment token.
-        machines.MapPost("/register", RegisterAsync).AllowAnonymous().ForFleet()
+        machines.MapPost("/register", RegisterAsync).AllowAnonymous().ForRegistration()
             .Produces<RegistrationResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)

@@ -1,5 +1,7 @@
 using System.Security.Claims;
+using AutoDeploy.Domain.Permissions;
 using AutoDeploy.Web.Identity;
+using AutoDeploy.Web.Permissions;
 
 namespace AutoDeploy.Web.Api;
 
@@ -9,9 +11,12 @@ public static class MeApi
     public static RouteGroupBuilder MapMeApi(this RouteGroupBuilder api)
     {
         var me = api.MapGroup("/me").RequireAuthorization(Policies.View).WithTags("Users");
-        me.MapGet("", (ClaimsPrincipal user) => TypedResults.Ok(new MeResponse(
-                user.Identity!.Name!, user.FindAll(ClaimTypes.Role).Select(c => c.Value).ToArray())))
-            .WithSummary("Who the caller is and their roles: a quick check of an API key");
+        me.MapGet("", async (ClaimsPrincipal user, CurrentAccess current, CancellationToken ct) =>
+            {
+                var access = await current.GetAsync(ct);
+                return TypedResults.Ok(new MeResponse(user.Identity!.Name!, [RolePresets.Summarize(access.Assignments)], access.Assignments));
+            })
+            .WithSummary("Who the caller is, their role in a word and their role assignments: a quick check of an API key");
         me.MapGet("/api-keys", async (ClaimsPrincipal user, ApiKeyService keys, CancellationToken ct) =>
                 TypedResults.Ok(await keys.ListAsync(UsersApi.CallerId(user), ct)))
             .WithSummary("The caller's API keys, newest first: name, prefix, created, last used, revoked (never the key itself)");
@@ -37,7 +42,8 @@ public static class MeApi
     }
 }
 
-public sealed record MeResponse(string Name, string[] Roles);
+/// <summary><see cref="Roles"/>: the assignments in a word (Administrator, Deployer, Viewer, Custom).</summary>
+public sealed record MeResponse(string Name, string[] Roles, IReadOnlyList<RoleAssignment> Assignments);
 
 /// <summary>The body of <c>POST /api/me/api-keys</c>: what the key is for, e.g. "CI pipeline".</summary>
 public sealed record ApiKeyRequest(string? Name);

@@ -38,6 +38,7 @@ public static class OpenApiContract
         ["Users"] = "Users, roles, and the caller's API keys",
         ["Agent"] = "The agent protocol: what an agent calls with its own token",
         ["Install"] = "Installing the agent on a machine",
+        ["Backup"] = "A consistent backup of a single-node server on SQLite",
     };
 
     public static IServiceCollection AddApiContract(this IServiceCollection services) =>
@@ -123,9 +124,10 @@ public static class OpenApiContract
             [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [],
         }).ToList();
         AddProblem(operation, context, StatusCodes.Status401Unauthorized, "No credential, or one that is unknown, expired or revoked");
-        if (!anonymous && (policies.Contains(Policies.Deploy) || policies.Contains(Policies.Administer)))
+        if (!anonymous && (policies.Contains(Policies.Deploy) || policies.Contains(Policies.EditProjects)
+                           || policies.Contains(Policies.Administer)))
         {
-            AddProblem(operation, context, StatusCodes.Status403Forbidden, "The caller's role may not do this");
+            AddProblem(operation, context, StatusCodes.Status403Forbidden, "The caller's roles may not do this (here, or for this project or environment)");
         }
     }
 

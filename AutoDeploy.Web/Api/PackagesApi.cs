@@ -22,7 +22,7 @@ public static class PackagesApi
         var packages = api.MapGroup("/packages").WithTags("Packages");
 
         packages.MapPost("/", UploadAsync)
-            .RequireAuthorization(Policies.Deploy)
+            .RequireAuthorization(Policies.EditProjects)
             // Any other type is the file itself: curl --data-binary sends application/x-www-form-urlencoded unless told otherwise.
             .Accepts<Stream>("application/octet-stream", "multipart/form-data", "*/*")
             .Produces<PackageVersionSummary>(StatusCodes.Status201Created)
@@ -65,7 +65,7 @@ public static class PackagesApi
 
         packages.MapDelete("/{packageId}/{version}", async Task<IResult> (string packageId, string version, PackageService service, CancellationToken ct) =>
                 await service.DeleteAsync(packageId, version, ct) is { Succeeded: false } refused ? refused.ToProblem() : TypedResults.NoContent())
-            .RequireAuthorization(Policies.Deploy)
+            .RequireAuthorization(Policies.EditProjects)
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)

@@ -12,9 +12,9 @@ public static class ProjectsApi
     {
         var projects = api.MapGroup("/projects").WithTags("Projects").RequireAuthorization(Policies.View);
 
-        projects.MapGet("/", async (ProjectService service, CancellationToken cancellationToken) =>
-                TypedResults.Ok(await service.ListAsync(cancellationToken)))
-            .WithSummary("Every project by name, with its step count and latest release");
+        projects.MapGet("/", async (bool? includeArchived, ProjectService service, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await service.ListAsync(includeArchived == true, cancellationToken)))
+            .WithSummary("Every project by name, with its step count and latest release; archived projects only with includeArchived=true");
 
         projects.MapGet("/{id:int}", async (int id, ProjectService service, CancellationToken cancellationToken) =>
                 await service.GetAsync(id, cancellationToken) is { } project ? Results.Ok(project) : NotFound(id))
@@ -60,6 +60,22 @@ public static class ProjectsApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Disables a project: triggers leave it alone");
 
+        projects.MapPost("/{id:int}/archive", async (int id, ProjectService service, CancellationToken cancellationToken) =>
+                ToResult(await service.ArchiveAsync(id, cancellationToken)))
+            .RequireAuthorization(Policies.Deploy)
+            .Produces<ProjectDetails>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Archives a project: hidden from lists, its triggers ignored, no new releases or deployments, its history kept; " +
+                         "refused with 409 while one of its deployments is in progress");
+
+        projects.MapPost("/{id:int}/restore", async (int id, ProjectService service, CancellationToken cancellationToken) =>
+                ToResult(await service.RestoreAsync(id, cancellationToken)))
+            .RequireAuthorization(Policies.Deploy)
+            .Produces<ProjectDetails>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Restores an archived project as it was");
+
         projects.MapDelete("/{id:int}", async (int id, ProjectService service, CancellationToken cancellationToken) =>
             {
                 var deleted = await service.DeleteAsync(id, cancellationToken);
@@ -69,16 +85,16 @@ public static class ProjectsApi
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .WithSummary("Deletes a project and its releases; refused with 409 while one of its deployments is in progress");
+            .WithSummary("Deletes a project that never deployed, with its releases and triggers; one with deployments is refused with 409 " +
+                         "(archive it instead)");
 
         return api;
     }
 
-    private static async Task<IResult> SetEnabledAsync(int id, bool enabled, ProjectService service, CancellationToken cancellationToken)
-    {
-        var saved = await service.SetEnabledAsync(id, enabled, cancellationToken);
-        return saved.Result.Succeeded ? Results.Ok(saved.Value) : saved.Result.ToProblem();
-    }
+    private static async Task<IResult> SetEnabledAsync(int id, bool enabled, ProjectService service, CancellationToken cancellationToken) =>
+        ToResult(await service.SetEnabledAsync(id, enabled, cancellationToken));
+
+    private static IResult ToResult(SaveResult<ProjectDetails> saved) => saved.Result.Succeeded ? Results.Ok(saved.Value) : saved.Result.ToProblem();
 
     private static IResult NotFound(int id) => SaveResult.NotFound($"Project {id} does not exist.").ToProblem();
 }

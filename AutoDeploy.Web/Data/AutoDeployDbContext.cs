@@ -7,6 +7,7 @@ using AutoDeploy.Domain.Packages;
 using AutoDeploy.Domain.Policies;
 using AutoDeploy.Domain.Projects;
 using AutoDeploy.Domain.Releases;
+using AutoDeploy.Domain.Subscriptions;
 using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Web.Signals;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -49,9 +50,14 @@ public abstract class AutoDeployDbContext(DbContextOptions options)
     public DbSet<AutoDeployClaim> AutoDeployClaims => Set<AutoDeployClaim>();
     public DbSet<AutoDeployRetry> AutoDeployRetries => Set<AutoDeployRetry>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<UserRoleAssignment> UserRoleAssignments => Set<UserRoleAssignment>();
     public DbSet<EnrolmentToken> EnrolmentTokens => Set<EnrolmentToken>();
     public DbSet<PackageVersion> PackageVersions => Set<PackageVersion>();
+    public DbSet<Subscription> Subscriptions => Set<Subscription>();
+    public DbSet<SubscriptionCursor> SubscriptionCursors => Set<SubscriptionCursor>();
+    public DbSet<SubscriptionDelivery> SubscriptionDeliveries => Set<SubscriptionDelivery>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<RetentionPermit> RetentionPermits => Set<RetentionPermit>();
 
     public TimeProvider Time => time;
 

@@ -16,6 +16,7 @@ public sealed class ClusterLock(IDbContextFactory<AutoDeployDbContext> factory, 
     /// <summary>Arbitrary, fixed advisory-lock keys.</summary>
     public const long AutoDeployPass = 0x4164_5061_7373_0001;
     public const long HealthCheckPass = 0x4164_5061_7373_0002;
+    public const long RetentionSweep = 0x4164_5061_7373_0003;
 
     private readonly ConcurrentDictionary<long, SemaphoreSlim> _local = new();
     private string? _postgres;

@@ -102,13 +102,18 @@ internal static class EventRecorder
         switch (entry.State)
         {
             case EntityState.Added:
-                return new PendingEvent(document, EventCategories.Created, $"{label} was created", null, null);
+                return new PendingEvent(document, EventCategories.Created, $"{label} was created", null, new { snapshot = Snapshot(entry, p => p.CurrentValue) });
             case EntityState.Deleted:
-                return new PendingEvent(document, EventCategories.Deleted, $"{label} was deleted", null, null);
+                return new PendingEvent(document, EventCategories.Deleted, $"{label} was deleted", null, new { snapshot = Snapshot(entry, p => p.OriginalValue) });
             case EntityState.Modified:
                 var changes = AuditedChanges(entry)
                     .Where(p => covered is null || !covered.Contains(p.Metadata.Name))
-                    .Select(p => new { property = p.Metadata.Name, from = p.OriginalValue, to = p.CurrentValue })
+                    .Select(p => new
+                    {
+                        property = p.Metadata.Name,
+                        from = document.AuditValue(p.Metadata.Name, p.OriginalValue),
+                        to = document.AuditValue(p.Metadata.Name, p.CurrentValue),
+                    })
                     .ToList();
                 if (changes.Count == 0)
                 {
@@ -120,6 +125,12 @@ internal static class EventRecorder
                 return null;
         }
     }
+
+    /// <summary>The document's audited properties as they are when created or were when deleted: what a Created or Deleted event keeps.</summary>
+    private static Dictionary<string, object?> Snapshot(EntityEntry<Document> entry, Func<PropertyEntry, object?> value) =>
+        entry.Properties.Where(p => IsAudited(p.Metadata) && !p.Metadata.IsPrimaryKey())
+            .ToDictionary(p => JsonNamingPolicy.CamelCase.ConvertName(p.Metadata.Name), p => entry.Entity.AuditValue(p.Metadata.Name, value(p)),
+                StringComparer.Ordinal);
 
     private static IEnumerable<PropertyEntry> AuditedChanges(EntityEntry<Document> entry) =>
         entry.Properties.Where(p => p.IsModified && IsAudited(p.Metadata) && !Equals(p.OriginalValue, p.CurrentValue));

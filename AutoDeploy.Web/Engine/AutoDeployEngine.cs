@@ -3,6 +3,7 @@ using AutoDeploy.Domain.Events;
 using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Signals;
+using AutoDeploy.Web.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -15,10 +16,23 @@ namespace AutoDeploy.Web.Engine;
 /// </summary>
 public sealed class AutoDeployEngine(
     IDbContextFactory<AutoDeployDbContext> factory, TaskSignals signals, IOptions<AutoDeployOptions> options, TimeProvider time,
-    ILogger<AutoDeployEngine> logger, ClusterLock? passLock = null)
+    ILogger<AutoDeployEngine> logger, ClusterLock? passLock = null, AutoDeployMetrics? metrics = null)
 {
     /// <summary>Processes one page of events and due retries; true when it committed some (so there may be more at once).</summary>
     public async Task<bool> RunPassAsync(CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        try
+        {
+            return await PassAsync(cancellationToken);
+        }
+        finally
+        {
+            metrics?.EnginePass(time.GetElapsedTime(started));
+        }
+    }
+
+    private async Task<bool> PassAsync(CancellationToken cancellationToken)
     {
         // One pass at a time across nodes saves wasted passes; the conditional cursor below is what keeps two correct.
         await using var turn = passLock is null ? null : await passLock.AcquireAsync(ClusterLock.AutoDeployPass, cancellationToken);
@@ -52,8 +66,41 @@ public sealed class AutoDeployEngine(
         if (queued.Count > 0)
         {
             signals.Queue.Notify(0);
+            RecordReactions(input, plan);
+            LogQueued(queued.Values);
         }
         return true;
+    }
+
+    private void LogQueued(IEnumerable<Deployment> deployments)
+    {
+        foreach (var deployment in deployments)
+        {
+            using (logger.BeginScope(LogScopes.AutoDeployment(deployment.Id, deployment.TriggerId, deployment.ChosenMachineIds)))
+            {
+                logger.LogInformation("Auto-deploy queued deployment {DeploymentId} of {Project} {Version} to {Environment} for {Count} machine(s)",
+                    deployment.Id, deployment.ProjectName, deployment.ReleaseVersion, deployment.EnvironmentName, deployment.ChosenMachineIds.Count);
+            }
+        }
+    }
+
+    /// <summary>For each machine queued for, the time from its newest event of the pass (the one that made it deployable) to now.</summary>
+    private void RecordReactions(PlannerInput input, AutoDeployPlan plan)
+    {
+        if (metrics is null)
+        {
+            return;
+        }
+        var occurred = input.Events.ToDictionary(e => e.Id, e => e.OccurredAt);
+        var now = time.GetUtcNow();
+        foreach (var decision in plan.Decisions.Where(d => d.Triggered))
+        {
+            var newest = decision.EventIds.Select(id => occurred.GetValueOrDefault(id)).DefaultIfEmpty().Max();
+            if (newest != default)
+            {
+                metrics.Reaction(now - newest);
+            }
+        }
     }
 
     /// <summary>When the earliest stored retry is due, if any: the worker wakes for it.</summary>

@@ -1,5 +1,7 @@
 using AutoDeploy.Domain.Triggers;
+using AutoDeploy.Domain.Permissions;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Permissions;
 using Microsoft.EntityFrameworkCore;
 
 namespace AutoDeploy.Web.Engine;
@@ -12,20 +14,21 @@ public sealed record AutoDeployOverrideDetails(
 /// Auto-deploy overrides: the release pinned for a project's auto-deploys to one environment, set and cleared by hand
 /// or cleared by the next deployment of the project there. Every change is an event.
 /// </summary>
-public sealed class AutoDeployOverrideService(IDbContextFactory<AutoDeployDbContext> factory, TimeProvider time)
+public sealed class AutoDeployOverrideService(IDbContextFactory<AutoDeployDbContext> factory, TimeProvider time, CurrentAccess current)
 {
     /// <summary>The project's overrides in environment order; null when the project does not exist.</summary>
     public async Task<IReadOnlyList<AutoDeployOverrideDetails>?> ListAsync(int projectId, CancellationToken cancellationToken = default)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        if (!await db.Projects.AnyAsync(p => p.Id == projectId, cancellationToken))
+        var access = await current.GetAsync(cancellationToken);
+        if (!await db.Projects.AnyAsync(p => p.Id == projectId, cancellationToken) || !access.CanViewProject(projectId))
         {
             return null;
         }
         var pins = await db.AutoDeployOverrides.AsNoTracking().Where(o => o.ProjectId == projectId)
             .Join(db.Environments, o => o.EnvironmentId, e => e.Id, (o, e) => new { Override = o, e.Name, e.SortOrder })
             .ToListAsync(cancellationToken);
-        return pins.OrderBy(p => p.SortOrder).ThenBy(p => p.Override.EnvironmentId)
+        return pins.Where(p => access.CanView(projectId, [p.Override.EnvironmentId])).OrderBy(p => p.SortOrder).ThenBy(p => p.Override.EnvironmentId)
             .Select(p => Details(p.Override, p.Name)).ToList();
     }
 
@@ -36,6 +39,10 @@ public sealed class AutoDeployOverrideService(IDbContextFactory<AutoDeployDbCont
     public async Task<SaveResult<AutoDeployOverrideDetails>> SetAsync(
         int projectId, int environmentId, int? releaseId, CancellationToken cancellationToken = default)
     {
+        if (await current.RefusalAsync(Permission.Deploy, projectId, $"Project {projectId}", cancellationToken, environmentId) is { } refused)
+        {
+            return refused;
+        }
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var project = await db.Projects.SingleOrDefaultAsync(p => p.Id == projectId, cancellationToken);
         if (project is null)
@@ -85,6 +92,10 @@ public sealed class AutoDeployOverrideService(IDbContextFactory<AutoDeployDbCont
     /// <summary>Removes the override of the project for the environment, with an event.</summary>
     public async Task<SaveResult> ClearAsync(int projectId, int environmentId, CancellationToken cancellationToken = default)
     {
+        if (await current.RefusalAsync(Permission.Deploy, projectId, $"Project {projectId}", cancellationToken, environmentId) is { } refused)
+        {
+            return refused;
+        }
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var existing = await FindAsync(db, projectId, environmentId, cancellationToken);
         if (existing is null)

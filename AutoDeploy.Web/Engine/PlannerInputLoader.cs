@@ -20,7 +20,7 @@ public static class PlannerInputLoader
         CancellationToken cancellationToken)
     {
         var events = await db.Events.AsNoTracking().Where(e => e.Id > cursor).OrderBy(e => e.Id).Take(pageSize)
-            .Select(e => new PlannerEvent(e.Id, e.Category, e.MachineId, e.DeploymentId)).ToListAsync(cancellationToken);
+            .Select(e => new PlannerEvent(e.Id, e.Category, e.MachineId, e.DeploymentId, e.OccurredAt)).ToListAsync(cancellationToken);
         var due = await db.AutoDeployRetries.AsNoTracking().Where(r => r.DueAt <= now).OrderBy(r => r.Id).Take(pageSize)
             .Select(r => new DueRetry(r.Id, r.MachineId, r.TriggerId, r.EnvironmentId, r.Attempt, r.EventIds)).ToListAsync(cancellationToken);
         if (events.Count == 0 && due.Count == 0)
@@ -32,7 +32,7 @@ public static class PlannerInputLoader
         var failed = await FailedAttemptLoader.LoadAsync(db, events, cancellationToken);
         var machineIds = events.Where(e => e.MachineId != null).Select(e => e.MachineId!.Value).Concat(waiting.Select(w => w.MachineId))
             .Concat(due.Select(r => r.MachineId)).Concat(failed.Select(f => f.MachineId)).Distinct().ToList();
-        var triggers = (await db.Triggers.AsNoTracking().ToListAsync(cancellationToken)).Select(ToPlanner).ToList();
+        var triggers = (await LiveTriggers(db).AsNoTracking().ToListAsync(cancellationToken)).Select(ToPlanner).ToList();
         var input = await LoadStateAsync(db, events, triggers, waiting, machineIds, cursor, cancellationToken);
         input = input with { Failed = failed, DueRetries = due, Now = now, Retry = retry };
         return triggers.Any(t => t.IsLeaveHook) ? await LeaveHookLoader.AddAsync(db, input, machineIds, cancellationToken) : input;
@@ -56,10 +56,14 @@ public static class PlannerInputLoader
     /// </summary>
     public static async Task<PlannerInput> LoadForMachineAsync(AutoDeployDbContext db, int machineId, CancellationToken cancellationToken)
     {
-        var triggers = (await db.Triggers.AsNoTracking().Where(t => t.IsEnabled && t.Action == TriggerAction.DeployRelease)
+        var triggers = (await LiveTriggers(db).AsNoTracking().Where(t => t.IsEnabled && t.Action == TriggerAction.DeployRelease)
             .ToListAsync(cancellationToken)).Select(ToPlanner).ToList();
         return await LoadStateAsync(db, [], triggers, [], [machineId], 0, cancellationToken);
     }
+
+    /// <summary>The triggers the engine reads: those of archived projects are ignored, as if they did not exist.</summary>
+    public static IQueryable<ProjectTrigger> LiveTriggers(AutoDeployDbContext db) =>
+        db.Triggers.Where(t => !db.Projects.Any(p => p.Id == t.ProjectId && p.IsArchived));
 
     public static PlannerTrigger ToPlanner(ProjectTrigger t) =>
         new(t.Id, t.ProjectId, t.Name, t.IsEnabled, t.EnvironmentIds, t.Roles, t.Categories, t.Redeploy, t.Action);

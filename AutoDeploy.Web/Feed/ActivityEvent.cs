@@ -25,6 +25,10 @@ public sealed record ActivityEvent(
     int? PolicyId,
     IReadOnlyList<int> EnvironmentIds)
 {
+    /// <summary>Whether a user with this access may see the event (as <c>AccessFilters.Visible</c> says for the Event table).</summary>
+    public bool VisibleTo(Domain.Permissions.Access access) =>
+        (access.IsAdministrator || !EventCategories.AdministratorsOnly.Contains(Category)) && access.CanView(ProjectId, EnvironmentIds);
+
     public static ActivityEvent From(Event e, IReadOnlyList<int> environmentIds) => new(
         e.Id, e.OccurredAt, e.Category, ActivityGroups.Of(e.Category), e.Message, e.Actor, e.DocumentType, e.DocumentId,
         e.MachineId, e.EnvironmentId, e.ProjectId, e.ReleaseId, e.DeploymentId, e.TriggerId, e.PolicyId, environmentIds);

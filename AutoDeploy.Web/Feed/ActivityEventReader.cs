@@ -1,5 +1,7 @@
 using AutoDeploy.Domain.Events;
+using AutoDeploy.Domain.Permissions;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Permissions;
 using Microsoft.EntityFrameworkCore;
 
 namespace AutoDeploy.Web.Feed;
@@ -25,12 +27,12 @@ public sealed class ActivityEventReader(IDbContextFactory<AutoDeployDbContext> f
         return await ToActivityAsync(db, events, cancellationToken);
     }
 
-    /// <summary>The events matching the filter with an id below <paramref name="before"/> (all when null), newest first.</summary>
+    /// <summary>The events the access sees matching the filter with an id below <paramref name="before"/> (all when null), newest first.</summary>
     public async Task<IReadOnlyList<ActivityEvent>> BeforeAsync(
-        ActivityFilter filter, long? before, int take, CancellationToken cancellationToken = default)
+        ActivityFilter filter, long? before, int take, Access access, CancellationToken cancellationToken = default)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var events = db.Events.AsNoTracking();
+        var events = db.Events.AsNoTracking().Visible(access, db);
         if (before is { } id)
         {
             events = events.Where(e => e.Id < id);

@@ -11,4 +11,7 @@ public sealed class ActivityFeedOptions
 
     /// <summary>Events read per query.</summary>
     public int PageSize { get; set; } = 500;
+
+    /// <summary>Subscriptions one hub connection may hold; one more is refused with a hub error.</summary>
+    public int MaxSubscriptionsPerConnection { get; set; } = 100;
 }

@@ -1,3 +1,4 @@
+using AutoDeploy.Domain.Events;
 using AutoDeploy.Web.Signals;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,7 @@ namespace AutoDeploy.Web.Feed;
 /// <see cref="ActivityFeed.Wake"/>); <see cref="ActivityFeedOptions.ScanInterval"/> is the fallback.
 /// </summary>
 public sealed class ActivityFeedWorker(
-    ActivityFeed feed, ActivityEventReader reader, ActivityHubSubscriptions hubSubscriptions,
+    ActivityFeed feed, ActivityEventReader reader, ActivityHubSubscriptions hubSubscriptions, HubAccessGuard hubAccess,
     IHubContext<ActivityHub, IActivityClient> hub, TaskSignals signals, IOptions<ActivityFeedOptions> options,
     TimeProvider time, ILogger<ActivityFeedWorker> logger) : BackgroundService
 {
@@ -68,6 +69,11 @@ public sealed class ActivityFeedWorker(
         while (true)
         {
             var page = await reader.AfterAsync(cursor, pageSize, cancellationToken);
+            // Before sending: an event about a user's access closes the connections that should no longer get events.
+            if (page.Any(a => EventCategories.UserAdministration.Contains(a.Category)))
+            {
+                await hubAccess.CheckAsync(cancellationToken);
+            }
             foreach (var activity in page)
             {
                 feed.Publish(activity);

@@ -31,10 +31,11 @@ public static class FleetLoader
                 .ToListAsync(cancellationToken))
             .Select(m => new PlannerMachine(m.Id, m.Name, memberships[m.Id].ToList(), m.Roles, m.IsEnabled, m.HealthStatus)).ToList();
         var environments = await db.Environments.AsNoTracking().ToDictionaryAsync(e => e.Id, e => e.Name, cancellationToken);
-        var projects = (await db.Projects.AsNoTracking().ToListAsync(cancellationToken))
+        var projects = (await db.Projects.AsNoTracking().Where(p => !p.IsArchived).ToListAsync(cancellationToken))
             .Select(p => new PlannerProject(p.Id, p.Name, p.IsEnabled, p.Steps.Select(s => (IReadOnlyList<string>)s.Roles).ToList())).ToList();
         // Leave hooks run their project on other machines: they cover none, as for readiness.
-        var triggers = (await db.Triggers.AsNoTracking().Where(t => t.Action == TriggerAction.DeployRelease).ToListAsync(cancellationToken))
+        var triggers = (await PlannerInputLoader.LiveTriggers(db).AsNoTracking().Where(t => t.Action == TriggerAction.DeployRelease)
+                .ToListAsync(cancellationToken))
             .Select(PlannerInputLoader.ToPlanner).ToList();
         var overrides = await db.AutoDeployOverrides.AsNoTracking()
             .Select(o => new PlannerOverride(o.ProjectId, o.EnvironmentId, o.ReleaseId, o.ReleaseVersion)).ToListAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using AutoDeploy.Domain.Fleet;
 using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Permissions;
 using AutoDeploy.Web.Services;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,13 +12,21 @@ namespace AutoDeploy.Web.Fleet;
 /// counted per state, then filtered by state and paged, so the counts and the page come from one reading; only the rows
 /// of the page are written out (<see cref="Drift.Judge(FleetSnapshot, PlannerMachine, PlannerProject, int?)"/>).
 /// </summary>
-public sealed class FleetService(IDbContextFactory<AutoDeployDbContext> factory, MachineService machines)
+public sealed class FleetService(IDbContextFactory<AutoDeployDbContext> factory, MachineService machines, CurrentAccess current)
 {
     public async Task<FleetList> QueryAsync(FleetQuery query, CancellationToken cancellationToken = default)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var (fleet, fleetMachines) = await FleetLoader.LoadAsync(db, query, cancellationToken);
-        var projects = fleet.State.Projects.Where(p => query.ProjectId is null || p.Id == query.ProjectId).OrderBy(p => p.Id).ToArray();
+        var access = await current.GetAsync(cancellationToken);
+        var projects = fleet.State.Projects.Where(p => (query.ProjectId is null || p.Id == query.ProjectId) && access.CanViewProject(p.Id))
+            .OrderBy(p => p.Id).ToArray();
+        // A scoped viewer's fleet: the machines of the environments they see (a row's project and environment are judged together
+        // only by the lists of deployments; here the two limits apply each on its own).
+        if (AccessFilters.EnvironmentIds(access) is { } visible)
+        {
+            fleetMachines = fleetMachines.Where(m => m.EnvironmentIds.Any(visible.Contains)).ToList();
+        }
         // Row i is machine i / projects, project i % projects: the list's order (machine id, then project id).
         var states = new DriftState[fleetMachines.Count * projects.Length];
         for (var i = 0; i < states.Length; i++)

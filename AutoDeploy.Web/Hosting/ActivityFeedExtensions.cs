@@ -16,6 +16,7 @@ public static class ActivityFeedExtensions
         services.AddSingleton<IActivityFeed>(sp => sp.GetRequiredService<ActivityFeed>());
         services.AddSingleton<ActivityEventReader>();
         services.AddSingleton<ActivityHubSubscriptions>();
+        services.AddSingleton<HubAccessGuard>();
         services.AddHostedService<ActivityFeedWorker>();
         services.AddScoped<DashboardService>();
         return builder;

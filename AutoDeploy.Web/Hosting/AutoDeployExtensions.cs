@@ -3,6 +3,7 @@ using AutoDeploy.Domain.Environments;
 using AutoDeploy.Web.Api;
 using AutoDeploy.Web.Components;
 using AutoDeploy.Web.Services;
+using AutoDeploy.Web.Subscriptions;
 using FluentValidation;
 using MudBlazor.Services;
 
@@ -17,8 +18,10 @@ public static class AutoDeployExtensions
         services.AddSingleton(TimeProvider.System);
         builder.AddAutoDeployDatabase();
         builder.AddAutoDeployIdentity();
+        builder.AddAutoDeployTransport();
         builder.AddAutoDeployTasks();
         builder.AddActivityFeed();
+        builder.AddAutoDeployTelemetry();
 
         // One line per feature: its services (pages and API share them).
         services.AddEnvironments();
@@ -30,8 +33,11 @@ public static class AutoDeployExtensions
         services.AddHealthCheckRuns();
         services.AddAutoDeployDecisions();
         services.AddFleet();
+        services.AddRetention(builder.Configuration);
+        services.AddScoped<AutoDeploy.Web.Backup.BackupService>();
         services.AddAgentInstall(builder.Configuration);
         services.AddPackages(builder.Configuration, builder.Environment.ContentRootPath);
+        services.AddSubscriptions(builder.Configuration);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -48,6 +54,7 @@ public static class AutoDeployExtensions
 
     public static WebApplication MapAutoDeploy(this WebApplication app)
     {
+        app.UseAutoDeployTransport();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
@@ -64,6 +71,7 @@ public static class AutoDeployExtensions
         app.MapStaticAssets();
         app.MapOpenApi();
         app.MapHealthChecks("/healthz");
+        app.MapAutoDeployMetrics();
         var api = app.MapGroup("/api");
         api.MapEnvironmentsApi();
         api.MapMachinesApi();
@@ -80,6 +88,8 @@ public static class AutoDeployExtensions
         api.MapPackagesApi();
         api.MapHealthChecksApi();
         api.MapFleetApi();
+        api.MapBackupApi();
+        api.MapSubscriptionsApi();
         app.MapInstallApi();
         app.MapAutoDeployIdentity();
         app.MapActivityFeed();

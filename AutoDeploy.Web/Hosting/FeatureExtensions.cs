@@ -12,7 +12,7 @@ namespace AutoDeploy.Web.Hosting;
 public static class FeatureExtensions
 {
     public static IServiceCollection AddEnvironments(this IServiceCollection services) =>
-        services.AddScoped<EnvironmentService>();
+        services.AddPermissions().AddScoped<EnvironmentService>();
 
     /// <summary>Machines, their registration by agents, and the enrolment tokens agents register with.</summary>
     public static IServiceCollection AddMachines(this IServiceCollection services) =>
@@ -52,14 +52,14 @@ public static class FeatureExtensions
 
     /// <summary>Projects and their releases.</summary>
     public static IServiceCollection AddProjects(this IServiceCollection services) =>
-        services.AddScoped<ProjectService>().AddScoped<ReleaseService>();
+        services.AddPermissions().AddScoped<ProjectService>().AddScoped<ReleaseService>();
 
     /// <summary>Project triggers and auto-deploy overrides.</summary>
     public static IServiceCollection AddTriggers(this IServiceCollection services) =>
-        services.AddScoped<TriggerService>().AddScoped<AutoDeployOverrideService>();
+        services.AddPermissions().AddScoped<TriggerService>().AddScoped<AutoDeployOverrideService>();
 
     public static IServiceCollection AddEventLog(this IServiceCollection services) =>
-        services.AddScoped<EventLogService>();
+        services.AddPermissions().AddScoped<EventLogService>();
 
     public static IServiceCollection AddHealthCheckRuns(this IServiceCollection services) =>
         services.AddScoped<HealthCheckRunQueries>();
@@ -70,5 +70,5 @@ public static class FeatureExtensions
 
     /// <summary>Fleet drift: the release each machine should have of each project, the one it has, and its state.</summary>
     public static IServiceCollection AddFleet(this IServiceCollection services) =>
-        services.AddScoped<FleetService>();
+        services.AddPermissions().AddScoped<FleetService>();
 }

@@ -1,12 +1,12 @@
 using AutoDeploy.Web.Api;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Identity;
+using AutoDeploy.Web.Permissions;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 
 namespace AutoDeploy.Web.Hosting;
@@ -19,7 +19,7 @@ public static class IdentityExtensions
     public static WebApplicationBuilder AddAutoDeployIdentity(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.Configure<BootstrapOptions>(builder.Configuration.GetSection("Bootstrap"));
+        services.AddBootstrap(builder.Configuration);
         services.AddCascadingAuthenticationState();
         services.AddAuthentication(o =>
             {
@@ -39,6 +39,7 @@ public static class IdentityExtensions
             o.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);
         });
         services.AddAuthorization(Policies.Add);
+        services.AddPermissions();
         services.AddIdentityCore<AutoDeployUser>(o =>
             {
                 o.User.RequireUniqueEmail = true;
@@ -52,9 +53,9 @@ public static class IdentityExtensions
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = RevalidatingIdentityStateProvider.Interval);
         services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
         services.AddScoped<CircuitHandler, ActorCircuitHandler>();
-        // Sign-ins survive a restart and a switch to another node: the cookie keys live in the database.
-        services.AddDataProtection().SetApplicationName("AutoDeploy").PersistKeysToDbContext<AutoDeployDbContext>();
-        services.AddSingleton<SetupState>();
+        services.AddAutoDeployDataProtection(builder.Configuration);
+        services.AddSingleton<SetupState>().AddSingleton<SetupToken>();
+        services.AddSignInLimits(builder.Configuration);
         services.AddScoped<UserService>();
         services.AddScoped<ApiKeyService>();
         services.AddHostedService<IdentityInitializer>();
@@ -64,6 +65,13 @@ public static class IdentityExtensions
     public static WebApplication UseAutoDeployIdentity(this WebApplication app)
     {
         app.UseAuthentication();
+        // Before authorization: its policies and the services ask the request's access of this user.
+        app.Use((context, next) =>
+        {
+            context.RequestServices.GetRequiredService<CurrentAccess>().UseRequestUser(context.User);
+            return next(context);
+        });
+        app.UseFailedApiKeyLimit();
         // Before authorization, so that requests it would refuse (a guessed API key) count against their address too.
         app.UseRateLimiter();
         app.UseAuthorization();

@@ -21,6 +21,9 @@ public sealed class ApiKeyAuthenticationHandler(
 {
     public const string SchemeName = "ApiKey";
 
+    /// <summary>The claim with the id of the key a request came with, so revoking it can close that key's hub connections.</summary>
+    public const string KeyIdClaim = "autodeploy:api-key-id";
+
     /// <summary>Last-used times are written at most this often per key, not on every request.</summary>
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
@@ -54,6 +57,7 @@ public sealed class ApiKeyAuthenticationHandler(
         }
         var principal = await principals.CreateAsync(user);
         var identity = new ClaimsIdentity(principal.Claims, SchemeName, ClaimTypes.Name, ClaimTypes.Role);
+        identity.AddClaim(new Claim(KeyIdClaim, key.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

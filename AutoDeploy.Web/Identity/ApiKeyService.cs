@@ -1,3 +1,4 @@
+using AutoDeploy.Domain.Events;
 using AutoDeploy.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -45,6 +46,8 @@ public sealed class ApiKeyService(IDbContextFactory<AutoDeployDbContext> factory
         var key = ApiKey.Create(userId, name, secret, time.GetUtcNow());
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         db.ApiKeys.Add(key);
+        db.Record(new DomainEvent(EventCategories.ApiKeyCreated, $"API key '{name}' ({key.Prefix}…) created for {await EmailAsync(db, userId, cancellationToken)}",
+            Details: new { userId, name, prefix = key.Prefix }));
         await db.SaveChangesAsync(cancellationToken);
         return new SaveResult<NewApiKey>(SaveResult.Saved, new NewApiKey(Summarize(key), secret));
     }
@@ -58,10 +61,19 @@ public sealed class ApiKeyService(IDbContextFactory<AutoDeployDbContext> factory
         {
             return SaveResult.NotFound("That API key does not exist (any more).");
         }
-        key.RevokedAt ??= time.GetUtcNow();
-        await db.SaveChangesAsync(cancellationToken);
+        if (key.RevokedAt is null)
+        {
+            key.RevokedAt = time.GetUtcNow();
+            db.Record(new DomainEvent(EventCategories.ApiKeyRevoked,
+                $"API key '{key.Name}' ({key.Prefix}…) of {await EmailAsync(db, userId, cancellationToken)} revoked",
+                Details: new { userId, keyId = key.Id, name = key.Name, prefix = key.Prefix }));
+            await db.SaveChangesAsync(cancellationToken);
+        }
         return SaveResult.Saved;
     }
+
+    private static async Task<string> EmailAsync(AutoDeployDbContext db, string userId, CancellationToken cancellationToken) =>
+        await db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleOrDefaultAsync(cancellationToken) ?? userId;
 
     private static ApiKeySummary Summarize(ApiKey k) => new(k.Id, k.Name, k.Prefix, k.CreatedAt, k.LastUsedAt, k.RevokedAt);
 }

@@ -5,9 +5,10 @@ namespace AutoDeploy.Web.Identity;
 
 /// <summary>
 /// Whether the first administrator exists. Until then every page leads to <c>/setup</c>; once a user
-/// exists the answer is cached, since the last administrator can never be deleted.
+/// exists the answer is cached, since the last administrator can never be deleted, and the set-up token is retired
+/// (the app always has one; screens tested on their own may go without).
 /// </summary>
-public sealed class SetupState(IDbContextFactory<AutoDeployDbContext> factory)
+public sealed class SetupState(IDbContextFactory<AutoDeployDbContext> factory, SetupToken? token = null)
 {
     private volatile bool _complete;
 
@@ -16,10 +17,20 @@ public sealed class SetupState(IDbContextFactory<AutoDeployDbContext> factory)
         if (!_complete)
         {
             await using var db = await factory.CreateDbContextAsync(cancellationToken);
-            _complete = await db.Users.AnyAsync(cancellationToken);
+            if (await db.Users.AnyAsync(cancellationToken))
+            {
+                MarkComplete();
+            }
         }
         return _complete;
     }
 
-    public void MarkComplete() => _complete = true;
+    public void MarkComplete()
+    {
+        if (!_complete)
+        {
+            _complete = true;
+            token?.Retire();
+        }
+    }
 }

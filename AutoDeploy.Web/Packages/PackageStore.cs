@@ -56,6 +56,10 @@ public sealed class PackageStore
     }
 
     public IEnumerable<string> Uploads() => Directory.EnumerateFiles(Path.Combine(Root, UploadsFolder));
+
+    /// <summary>Every stored package file, without unfinished uploads.</summary>
+    public IEnumerable<string> Files() => Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories)
+        .Where(f => !Path.GetRelativePath(Root, f).StartsWith(UploadsFolder, StringComparison.Ordinal));
 }
 
 /// <summary>An upload being written: its SHA-256 and size are computed as it streams to disk.</summary>

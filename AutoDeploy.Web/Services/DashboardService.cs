@@ -1,5 +1,6 @@
 using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Permissions;
 using AutoDeploy.Web.Engine;
 using Microsoft.EntityFrameworkCore;
 
@@ -36,7 +37,7 @@ public sealed record SetupProgress(bool HasEnvironment, bool HasMachine, bool Ha
 }
 
 public sealed class DashboardService(IDbContextFactory<AutoDeployDbContext> factory, EnvironmentService environments,
-    AutoDeployDecisionQueries decisions)
+    AutoDeployDecisionQueries decisions, CurrentAccess current)
 {
     public const int DecisionCount = 8;
 
@@ -44,9 +45,10 @@ public sealed class DashboardService(IDbContextFactory<AutoDeployDbContext> fact
     {
         var environmentList = await environments.ListAsync(cancellationToken);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var projects = await db.Projects.AsNoTracking().OrderBy(p => p.Name)
+        var access = await current.GetAsync(cancellationToken);
+        var projects = await db.Projects.AsNoTracking().Where(p => !p.IsArchived).Visible(access).OrderBy(p => p.Name)
             .Select(p => new DashboardProject(p.Id, p.Name, p.IsEnabled)).ToListAsync(cancellationToken);
-        var cells = await CellsAsync(db, cancellationToken);
+        var cells = (await CellsAsync(db, cancellationToken)).Where(c => access.CanView(c.ProjectId, [c.EnvironmentId])).ToList();
         var setup = new SetupProgress(
             environmentList.Count > 0,
             await db.Machines.AnyAsync(cancellationToken),

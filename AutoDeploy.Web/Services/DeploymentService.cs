@@ -4,13 +4,17 @@ using AutoDeploy.Domain.Projects;
 using AutoDeploy.Domain.Releases;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Engine;
+using AutoDeploy.Web.Permissions;
+using AutoDeploy.Domain.Permissions;
 using AutoDeploy.Web.Signals;
 using Microsoft.EntityFrameworkCore;
+using AutoDeploy.Web.Telemetry;
 
 namespace AutoDeploy.Web.Services;
 
 /// <summary>Queues and cancels deployments and reads their results and logs; the TaskWorker runs them.</summary>
-public sealed class DeploymentService(IDbContextFactory<AutoDeployDbContext> factory, TaskSignals signals, TimeProvider time)
+public sealed class DeploymentService(IDbContextFactory<AutoDeployDbContext> factory, TaskSignals signals, TimeProvider time,
+    CurrentAccess current, AutoDeployMetrics? metrics = null)
 {
     public const int MaxLogPage = 5000;
 
@@ -21,9 +25,10 @@ public sealed class DeploymentService(IDbContextFactory<AutoDeployDbContext> fac
 
     public async Task<SaveResult<DeploymentSummary>> QueueAsync(DeployRequest request, CancellationToken cancellationToken = default)
     {
+        var access = await current.GetAsync(cancellationToken);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var release = await db.Releases.SingleOrDefaultAsync(r => r.Id == request.ReleaseId, cancellationToken);
-        if (release is null)
+        if (release is null || !access.CanViewProject(release.ProjectId))
         {
             return SaveResult.Invalid(nameof(DeployRequest.ReleaseId), $"Release {request.ReleaseId} does not exist.");
         }
@@ -33,6 +38,10 @@ public sealed class DeploymentService(IDbContextFactory<AutoDeployDbContext> fac
             return SaveResult.Invalid(nameof(DeployRequest.EnvironmentId), $"Environment {request.EnvironmentId} does not exist.");
         }
         var project = await db.Projects.SingleAsync(p => p.Id == release.ProjectId, cancellationToken);
+        if (Refusal(access, project.Name, project.Id, environment.Name, environment.Id) is { } refusal)
+        {
+            return refusal;
+        }
         var chosen = request.MachineIds ?? [];
         return await QueueCheckedAsync(db, project, release, environment, chosen,
             () => Deployment.Queue(project, release, environment, chosen, ActorContext.Current, null, time.GetUtcNow()),
@@ -47,11 +56,16 @@ public sealed class DeploymentService(IDbContextFactory<AutoDeployDbContext> fac
     /// </summary>
     public async Task<SaveResult<DeploymentSummary>> RetryAsync(int id, CancellationToken cancellationToken = default)
     {
+        var access = await current.GetAsync(cancellationToken);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var deployment = await db.Deployments.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
-        if (deployment is null)
+        if (deployment is null || !access.CanView(deployment.ProjectId, [deployment.EnvironmentId]))
         {
             return SaveResult.NotFound($"Deployment {id} does not exist.");
+        }
+        if (Refusal(access, deployment.ProjectName, deployment.ProjectId, deployment.EnvironmentName, deployment.EnvironmentId) is { } refusal)
+        {
+            return refusal;
         }
         var targets = await db.DeploymentTargets.AsNoTracking().Where(t => t.DeploymentId == id).ToListAsync(cancellationToken);
         var machineIds = targets.Select(t => t.MachineId).ToList();
@@ -89,6 +103,10 @@ public sealed class DeploymentService(IDbContextFactory<AutoDeployDbContext> fac
         DeploymentEnvironment environment, IReadOnlyCollection<int> machineIds, Func<Deployment> queue, Func<string, SaveResult> refused,
         CancellationToken cancellationToken)
     {
+        if (project.IsArchived)
+        {
+            return SaveResult.Conflict($"Project '{project.Name}' is archived; restore it to deploy.");
+        }
         if (!project.IsEnabled)
         {
             return SaveResult.Conflict($"Project '{project.Name}' is disabled; enable it to deploy.");
@@ -109,11 +127,16 @@ public sealed class DeploymentService(IDbContextFactory<AutoDeployDbContext> fac
 
     public async Task<SaveResult> CancelAsync(int id, CancellationToken cancellationToken = default)
     {
+        var access = await current.GetAsync(cancellationToken);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var deployment = await db.Deployments.SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
-        if (deployment is null)
+        if (deployment is null || !access.CanView(deployment.ProjectId, [deployment.EnvironmentId]))
         {
             return SaveResult.NotFound($"Deployment {id} does not exist.");
+        }
+        if (Refusal(access, deployment.ProjectName, deployment.ProjectId, deployment.EnvironmentName, deployment.EnvironmentId) is { } refusal)
+        {
+            return refusal;
         }
         if (deployment.State.IsFinished())
         {
@@ -129,6 +152,10 @@ public sealed class DeploymentService(IDbContextFactory<AutoDeployDbContext> fac
             deployment.RequestCancel();
         }
         await db.SaveChangesAsync(cancellationToken);
+        if (deployment.State.IsFinished())
+        {
+            metrics?.DeploymentFinished(deployment);
+        }
         signals.Deployments.Notify(id);
         signals.Logs.Notify(id);
         return SaveResult.Saved;
@@ -136,9 +163,10 @@ public sealed class DeploymentService(IDbContextFactory<AutoDeployDbContext> fac
 
     public async Task<DeploymentDetails?> GetAsync(int id, CancellationToken cancellationToken = default)
     {
+        var access = await current.GetAsync(cancellationToken);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var deployment = await db.Deployments.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
-        if (deployment is null)
+        if (deployment is null || !access.CanView(deployment.ProjectId, [deployment.EnvironmentId]))
         {
             return null;
         }
@@ -167,8 +195,9 @@ public sealed class DeploymentService(IDbContextFactory<AutoDeployDbContext> fac
     public async Task<IReadOnlyList<DeploymentSummary>> ListAsync(
         DeploymentFilter filter, long? before, int take, CancellationToken cancellationToken = default)
     {
+        var access = await current.GetAsync(cancellationToken);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var query = db.Deployments.AsNoTracking();
+        var query = db.Deployments.AsNoTracking().Visible(access);
         if (before is not null)
         {
             query = query.Where(d => d.Id < before);
@@ -196,8 +225,9 @@ public sealed class DeploymentService(IDbContextFactory<AutoDeployDbContext> fac
     /// <summary>Log lines after a line id, oldest first, a page at a time; null when the deployment does not exist.</summary>
     public async Task<LogPage?> GetLogAsync(int id, long after, int take, CancellationToken cancellationToken = default)
     {
+        var access = await current.GetAsync(cancellationToken);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        if (!await db.Deployments.AnyAsync(d => d.Id == id, cancellationToken))
+        if (!await db.Deployments.Visible(access).AnyAsync(d => d.Id == id, cancellationToken))
         {
             return null;
         }
@@ -211,6 +241,7 @@ public sealed class DeploymentService(IDbContextFactory<AutoDeployDbContext> fac
     /// <summary>For each project, the release of the latest successful deployment to the machine; null when there is no such machine.</summary>
     public async Task<IReadOnlyList<MachineRelease>?> GetMachineReleasesAsync(int machineId, CancellationToken cancellationToken = default)
     {
+        var access = await current.GetAsync(cancellationToken);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         if (!await db.Machines.AnyAsync(m => m.Id == machineId, cancellationToken))
         {
@@ -218,7 +249,7 @@ public sealed class DeploymentService(IDbContextFactory<AutoDeployDbContext> fac
         }
         var successes = await db.DeploymentTargets.AsNoTracking()
             .Where(t => t.MachineId == machineId && t.State == TargetState.Success)
-            .Join(db.Deployments, t => t.DeploymentId, d => d.Id, (t, d) => new { d, t.CompletedAt })
+            .Join(db.Deployments.Visible(access), t => t.DeploymentId, d => d.Id, (t, d) => new { d, t.CompletedAt })
             .OrderByDescending(x => x.d.Id)
             .Select(x => new MachineRelease(x.d.ProjectId, x.d.ProjectName, x.d.ReleaseId, x.d.ReleaseVersion, x.d.Id, x.d.EnvironmentName, x.CompletedAt))
             .ToListAsync(cancellationToken);
@@ -229,6 +260,12 @@ public sealed class DeploymentService(IDbContextFactory<AutoDeployDbContext> fac
             .ToDictionary(r => r.Id, r => r.Packages.Select(p => new PinnedPackage(p.PackageId, p.Version)).ToList());
         return latest.Select(r => r with { Packages = packages.GetValueOrDefault(r.ReleaseId) ?? [] }).ToList();
     }
+
+    /// <summary>A 403 for a caller who may see the project and environment but not deploy there; null when they may.</summary>
+    private static SaveResult? Refusal(Access access, string project, int projectId, string environment, int environmentId) =>
+        access.Can(Permission.Deploy, projectId, environmentId)
+            ? null
+            : SaveResult.Forbidden($"Your roles do not let you deploy {project} to {environment}.");
 
     private static DeploymentSummary Summary(Deployment d) => new(d.Id, d.ProjectId, d.ProjectName, d.ReleaseId, d.ReleaseVersion,
         d.EnvironmentId, d.EnvironmentName, d.State, d.QueuedAt, d.StartedAt, d.CompletedAt, d.QueuedBy, d.CancelRequested, d.FailureReason,

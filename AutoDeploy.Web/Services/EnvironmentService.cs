@@ -1,12 +1,14 @@
 using AutoDeploy.Domain.Environments;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Permissions;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 
 namespace AutoDeploy.Web.Services;
 
 /// <summary>Environments for the Environments screen and the REST API: list, create, change, reorder, delete.</summary>
-public sealed class EnvironmentService(IDbContextFactory<AutoDeployDbContext> factory, IValidator<EnvironmentInput> validator)
+public sealed class EnvironmentService(IDbContextFactory<AutoDeployDbContext> factory, IValidator<EnvironmentInput> validator,
+    CurrentAccess current)
 {
     private static readonly DocumentSaves<DeploymentEnvironment> Saves =
         new("environment", name => $"An environment named '{name}' already exists.");
@@ -18,14 +20,15 @@ public sealed class EnvironmentService(IDbContextFactory<AutoDeployDbContext> fa
         var environments = await db.Environments.AsNoTracking()
             .OrderBy(e => e.SortOrder).ThenBy(e => e.Id).ToListAsync(cancellationToken);
         var counts = await CountMachinesAsync(db, null, cancellationToken);
-        return environments.Select(e => EnvironmentSummary.From(e, counts.GetValueOrDefault(e.Id, MachineCounts.None))).ToList();
+        var visible = AccessFilters.EnvironmentIds(await current.GetAsync(cancellationToken));
+        return environments.Where(e => visible is null || visible.Contains(e.Id)).Select(e => EnvironmentSummary.From(e, counts.GetValueOrDefault(e.Id, MachineCounts.None))).ToList();
     }
 
     public async Task<EnvironmentSummary?> GetAsync(int id, CancellationToken cancellationToken = default)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var environment = await db.Environments.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, cancellationToken);
-        if (environment is null)
+        if (environment is null || !(await current.GetAsync(cancellationToken)).CanViewEnvironment(id))
         {
             return null;
         }

@@ -1,5 +1,6 @@
 using AutoDeploy.Domain.Events;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Permissions;
 using Microsoft.EntityFrameworkCore;
 
 namespace AutoDeploy.Web.Services;
@@ -8,15 +9,16 @@ namespace AutoDeploy.Web.Services;
 /// Reads the Event table: pages of the audit log (newest first) for the screen, and events after a cursor
 /// (oldest first) for API clients. Ids are the commit order, so both order by id.
 /// </summary>
-public sealed class EventLogService(IDbContextFactory<AutoDeployDbContext> factory)
+public sealed class EventLogService(IDbContextFactory<AutoDeployDbContext> factory, CurrentAccess current)
 {
     public const int DefaultTake = 100;
     public const int MaxTake = 1000;
 
     public async Task<EventLogPage> GetPageAsync(EventLogFilter filter, int skip, int take, CancellationToken cancellationToken = default)
     {
+        var access = await current.GetAsync(cancellationToken);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var events = Filter(db.Events.AsNoTracking(), filter);
+        var events = Filter(db.Events.AsNoTracking().Visible(access, db), filter);
         var total = await events.CountAsync(cancellationToken);
         var page = await events
             .OrderByDescending(e => e.Id)
@@ -30,8 +32,9 @@ public sealed class EventLogService(IDbContextFactory<AutoDeployDbContext> facto
     public async Task<IReadOnlyList<Event>> GetAfterAsync(
         long after, IReadOnlyCollection<string> categories, int take = DefaultTake, CancellationToken cancellationToken = default)
     {
+        var access = await current.GetAsync(cancellationToken);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var events = db.Events.AsNoTracking().Where(e => e.Id > after);
+        var events = db.Events.AsNoTracking().Where(e => e.Id > after).Visible(access, db);
         if (categories.Count > 0)
         {
             events = events.Where(e => categories.Contains(e.Category));

@@ -1,10 +1,12 @@
 using AutoDeploy.Domain.Projects;
+using AutoDeploy.Web.Secrets;
 
 namespace AutoDeploy.Web.Services;
 
 /// <summary>
 /// A project input turned into what is stored: names and roles trimmed, scripts with Unix line endings, and
-/// sensitive variables submitted with the mask (or no value) given back their stored value.
+/// sensitive variables submitted with the mask (or no value) given back their stored value, and every other sensitive
+/// value encrypted (<see cref="SecretProtector"/>).
 /// </summary>
 internal sealed record ProjectChanges(
     List<DeploymentStep> Steps,
@@ -12,7 +14,8 @@ internal sealed record ProjectChanges(
     ConnectivitySettings Connectivity,
     IReadOnlyList<(string Field, string Message)> Problems)
 {
-    public static ProjectChanges From(ProjectInput input, IReadOnlyList<ProjectVariable> stored, IReadOnlySet<int> environmentIds)
+    public static ProjectChanges From(
+        ProjectInput input, IReadOnlyList<ProjectVariable> stored, IReadOnlySet<int> environmentIds, SecretProtector secrets)
     {
         var problems = new List<(string, string)>();
         var variables = new List<ProjectVariable>();
@@ -23,6 +26,7 @@ internal sealed record ProjectChanges(
             var name = submitted.Name?.Trim() ?? "";
             var previous = stored.FirstOrDefault(v => v.Name == name && v.EnvironmentId == submitted.EnvironmentId);
             var value = submitted.Value ?? "";
+            var keepsCiphertext = false;
             if (submitted.KeepsStoredValue)
             {
                 if (previous is null)
@@ -31,6 +35,7 @@ internal sealed record ProjectChanges(
                         $"{label}: enter a value. A sensitive value is only kept while its name and environment stay the same."));
                 }
                 value = previous?.Value ?? "";
+                keepsCiphertext = previous is { IsSensitive: true } && SecretProtector.IsProtected(value);
             }
             else if (!submitted.IsSensitive && value == ProjectVariable.Mask && previous is { IsSensitive: true })
             {
@@ -43,7 +48,7 @@ internal sealed record ProjectChanges(
             }
             variables.Add(new ProjectVariable
             {
-                Name = name, Value = value, EnvironmentId = submitted.EnvironmentId, IsSensitive = submitted.IsSensitive,
+                Name = name, Value = submitted.IsSensitive && !keepsCiphertext ? secrets.Protect(value) : value, EnvironmentId = submitted.EnvironmentId, IsSensitive = submitted.IsSensitive,
             });
         }
         var steps = input.Steps.Select(s => new DeploymentStep

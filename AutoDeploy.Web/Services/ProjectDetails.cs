@@ -4,7 +4,8 @@ namespace AutoDeploy.Web.Services;
 
 /// <summary>A row of the project list.</summary>
 public sealed record ProjectSummary(
-    int Id, string Name, string? Description, bool IsEnabled, int StepCount, int? LatestReleaseId, string? LatestReleaseVersion);
+    int Id, string Name, string? Description, bool IsEnabled, int StepCount, int? LatestReleaseId, string? LatestReleaseVersion,
+    bool IsArchived = false);
 
 /// <summary>
 /// A project as screens and the API see it. Sensitive variable values are replaced by the mask; sending the
@@ -18,11 +19,13 @@ public sealed record ProjectDetails(
     int Version,
     IReadOnlyList<DeploymentStep> Steps,
     IReadOnlyList<VariableView> Variables,
-    ConnectivitySettings Connectivity)
+    ConnectivitySettings Connectivity,
+    bool IsArchived = false)
 {
     public static ProjectDetails From(Project project) => new(
         project.Id, project.Name, project.Description, project.IsEnabled, project.Version,
-        project.Steps.Select(Copy).ToList(), project.Variables.Select(VariableView.From).ToList(), Copy(project.Connectivity));
+        project.Steps.Select(Copy).ToList(), project.Variables.Select(VariableView.From).ToList(), Copy(project.Connectivity),
+        project.IsArchived);
 
     /// <summary>An editable copy: changing it never changes this object.</summary>
     public ProjectInput ToInput() => new()

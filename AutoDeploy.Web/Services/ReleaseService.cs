@@ -1,5 +1,7 @@
 using AutoDeploy.Domain.Releases;
+using AutoDeploy.Domain.Permissions;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Permissions;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 
@@ -7,7 +9,7 @@ namespace AutoDeploy.Web.Services;
 
 /// <summary>Releases: immutable, versioned snapshots of a project's process and variables.</summary>
 public sealed class ReleaseService(
-    IDbContextFactory<AutoDeployDbContext> factory, IValidator<ReleaseInput> validator, TimeProvider time)
+    IDbContextFactory<AutoDeployDbContext> factory, IValidator<ReleaseInput> validator, TimeProvider time, CurrentAccess current)
 {
     /// <summary>
     /// A project's releases, newest first by SemVer precedence (sorted in memory once loaded: the database
@@ -16,7 +18,8 @@ public sealed class ReleaseService(
     public async Task<IReadOnlyList<ReleaseSummary>?> ListAsync(int projectId, CancellationToken cancellationToken = default)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        if (!await db.Projects.AnyAsync(p => p.Id == projectId, cancellationToken))
+        if (!await db.Projects.AnyAsync(p => p.Id == projectId, cancellationToken)
+            || !(await current.GetAsync(cancellationToken)).CanViewProject(projectId))
         {
             return null;
         }
@@ -32,7 +35,9 @@ public sealed class ReleaseService(
         var found = await db.Releases.AsNoTracking().Where(r => r.Id == id)
             .Join(db.Projects, r => r.ProjectId, p => p.Id, (r, p) => new { Release = r, Project = p.Name })
             .SingleOrDefaultAsync(cancellationToken);
-        return found is null ? null : ReleaseDetails.From(found.Release, found.Project);
+        return found is null || !(await current.GetAsync(cancellationToken)).CanViewProject(found.Release.ProjectId)
+            ? null
+            : ReleaseDetails.From(found.Release, found.Project);
     }
 
     /// <summary>The version a new release of the project is probably meant to have: the next patch of the latest.</summary>
@@ -46,6 +51,10 @@ public sealed class ReleaseService(
     /// <summary>Snapshots the project's saved process and variables as a new release with a version unique to the project.</summary>
     public async Task<SaveResult<ReleaseDetails>> CreateAsync(int projectId, ReleaseInput input, CancellationToken cancellationToken = default)
     {
+        if (await current.RefusalAsync(Permission.EditProject, projectId, $"Project {projectId}", cancellationToken) is { } refused)
+        {
+            return refused;
+        }
         var validation = await validator.ValidateAsync(input, cancellationToken);
         if (!validation.IsValid)
         {
@@ -56,6 +65,10 @@ public sealed class ReleaseService(
         if (project is null)
         {
             return SaveResult.NotFound($"Project {projectId} does not exist.");
+        }
+        if (project.IsArchived)
+        {
+            return SaveResult.Conflict($"Project '{project.Name}' is archived; restore it to create releases.");
         }
         if (project.Steps.Count == 0)
         {

@@ -1,12 +1,14 @@
 using AutoDeploy.Domain.Triggers;
+using AutoDeploy.Domain.Permissions;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Permissions;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 
 namespace AutoDeploy.Web.Services;
 
 /// <summary>A project's triggers for the trigger screens and the REST API: list, read, create, change as a whole, enable, delete.</summary>
-public sealed class TriggerService(IDbContextFactory<AutoDeployDbContext> factory, IValidator<TriggerInput> validator)
+public sealed class TriggerService(IDbContextFactory<AutoDeployDbContext> factory, IValidator<TriggerInput> validator, CurrentAccess current)
 {
     private static readonly DocumentSaves<ProjectTrigger> Saves =
         new("trigger", name => $"This project already has a trigger named '{name}'.");
@@ -15,7 +17,8 @@ public sealed class TriggerService(IDbContextFactory<AutoDeployDbContext> factor
     public async Task<IReadOnlyList<TriggerDetails>?> ListAsync(int projectId, CancellationToken cancellationToken = default)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        if (!await db.Projects.AnyAsync(p => p.Id == projectId, cancellationToken))
+        if (!await db.Projects.AnyAsync(p => p.Id == projectId, cancellationToken)
+            || !(await current.GetAsync(cancellationToken)).CanViewProject(projectId))
         {
             return null;
         }
@@ -28,7 +31,9 @@ public sealed class TriggerService(IDbContextFactory<AutoDeployDbContext> factor
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var trigger = await db.Triggers.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
-        return trigger is null ? null : TriggerDetails.From(trigger);
+        return trigger is null || !(await current.GetAsync(cancellationToken)).CanViewProject(trigger.ProjectId)
+            ? null
+            : TriggerDetails.From(trigger);
     }
 
     /// <summary>The project's name and the environments in display order, for the editor; null when the project does not exist.</summary>
@@ -36,7 +41,7 @@ public sealed class TriggerService(IDbContextFactory<AutoDeployDbContext> factor
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var name = await db.Projects.Where(p => p.Id == projectId).Select(p => p.Name).SingleOrDefaultAsync(cancellationToken);
-        if (name is null)
+        if (name is null || !(await current.GetAsync(cancellationToken)).CanViewProject(projectId))
         {
             return null;
         }
@@ -47,6 +52,10 @@ public sealed class TriggerService(IDbContextFactory<AutoDeployDbContext> factor
 
     public async Task<SaveResult<TriggerDetails>> CreateAsync(int projectId, TriggerInput input, CancellationToken cancellationToken = default)
     {
+        if (await current.RefusalAsync(Permission.EditProject, projectId, $"Project {projectId}", cancellationToken) is { } refused)
+        {
+            return refused;
+        }
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         if (!await db.Projects.AnyAsync(p => p.Id == projectId, cancellationToken))
         {
@@ -79,6 +88,10 @@ public sealed class TriggerService(IDbContextFactory<AutoDeployDbContext> factor
         {
             return NotFound(id);
         }
+        if (await current.RefusalAsync(Permission.EditProject, trigger.ProjectId, $"Trigger {id}", cancellationToken) is { } refused)
+        {
+            return refused;
+        }
         input = input.Normalized();
         if (await ProblemsAsync(db, input, cancellationToken) is { } problems)
         {
@@ -105,6 +118,10 @@ public sealed class TriggerService(IDbContextFactory<AutoDeployDbContext> factor
         {
             return NotFound(id);
         }
+        if (await current.RefusalAsync(Permission.EditProject, trigger.ProjectId, $"Trigger {id}", cancellationToken) is { } refused)
+        {
+            return refused;
+        }
         trigger.IsEnabled = enabled;
         return await SaveAsync(db, trigger, cancellationToken);
     }
@@ -116,6 +133,10 @@ public sealed class TriggerService(IDbContextFactory<AutoDeployDbContext> factor
         if (trigger is null)
         {
             return NotFound(id);
+        }
+        if (await current.RefusalAsync(Permission.EditProject, trigger.ProjectId, $"Trigger {id}", cancellationToken) is { } refused)
+        {
+            return refused;
         }
         db.Triggers.Remove(trigger);
         return await Saves.SaveAsync(db, cancellationToken);

@@ -49,6 +49,7 @@ public sealed class EventCommitNotifier : DbTransactionInterceptor
         {
             signals.Events.Notify(0);
             signals.Feed.Notify(0);
+            signals.Subscriptions.Notify(0);
         }
     }
 }

@@ -93,5 +93,6 @@ public sealed class EventNotificationListener(
         signals.Events.Notify(0);
         signals.Queue.Notify(0);
         signals.Feed.Notify(0);
+        signals.Subscriptions.Notify(0);
     }
 }

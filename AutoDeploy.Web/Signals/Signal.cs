@@ -66,4 +66,7 @@ public sealed class TaskSignals
 
     /// <summary>Events were committed on this node: wake the activity feed (its own signal, so it never races the engine). Key 0.</summary>
     public Signal<int> Feed { get; } = new();
+
+    /// <summary>Events were committed on this node: wake the webhook deliveries (their own signal, as the feed's). Key 0.</summary>
+    public Signal<int> Subscriptions { get; } = new();
 }

@@ -2,6 +2,7 @@ using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Signals;
 using Microsoft.EntityFrameworkCore;
+using AutoDeploy.Web.Telemetry;
 
 namespace AutoDeploy.Web.Workers;
 
@@ -13,7 +14,7 @@ namespace AutoDeploy.Web.Workers;
 /// </summary>
 public sealed class DeploymentRecovery(
     IDbContextFactory<AutoDeployDbContext> factory, DeploymentLeases leases, TaskSignals signals, TimeProvider time,
-    ILogger<DeploymentRecovery> logger)
+    ILogger<DeploymentRecovery> logger, AutoDeployMetrics? metrics = null)
 {
     public const string NoLeaseReason = "No server node held this deployment (a server stopped while running it); it did not finish.";
 
@@ -118,6 +119,7 @@ public sealed class DeploymentRecovery(
         }
         db.TaskLogLines.Add(Line(deploymentId, reason, Domain.Agents.LogStream.Error));
         await db.SaveChangesAsync(cancellationToken);
+        metrics?.DeploymentFinished(deployment);
     }
 
     private TaskLogLine Line(int deploymentId, string text, Domain.Agents.LogStream stream) =>

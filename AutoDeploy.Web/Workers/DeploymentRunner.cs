@@ -6,6 +6,7 @@ using AutoDeploy.Web.Services;
 using AutoDeploy.Web.Signals;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using AutoDeploy.Web.Telemetry;
 
 namespace AutoDeploy.Web.Workers;
 
@@ -16,7 +17,7 @@ namespace AutoDeploy.Web.Workers;
 /// </summary>
 public sealed class DeploymentRunner(
     IDbContextFactory<AutoDeployDbContext> factory, DeploymentLeases leases, TaskSignals signals, IOptions<TaskOptions> options,
-    TimeProvider time, ILogger<DeploymentRunner> logger, ServerStalls? stalls = null)
+    TimeProvider time, ILogger<DeploymentRunner> logger, ServerStalls? stalls = null, AutoDeployMetrics? metrics = null)
 {
     private readonly DeploymentWrites _writes = new(leases, signals, time);
 
@@ -89,6 +90,10 @@ public sealed class DeploymentRunner(
             deployment.Finish(DeploymentState.Failed, plan.Error, time.GetUtcNow());
         }
         await SaveAsync(db, deploymentId, cancellationToken);
+        if (!plan.CanRun)
+        {
+            metrics?.DeploymentFinished(deployment);
+        }
         return plan.CanRun ? DeploymentRunProgress.Fresh(release.Steps, plan.Targets.ToList()) : DeploymentRunProgress.Fresh([], []);
     }
 
@@ -163,6 +168,7 @@ public sealed class DeploymentRunner(
             AddLog(db, deploymentId, $"Warning: {warning}", stream: LogStream.Error);
         }
         await SaveAsync(db, deploymentId, cancellationToken);
+        metrics?.DeploymentFinished(deployment);
         logger.LogInformation("Deployment {Id} ended {State}", deploymentId, state);
     }
 

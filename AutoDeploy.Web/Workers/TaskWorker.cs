@@ -4,6 +4,7 @@ using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Signals;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using AutoDeploy.Web.Telemetry;
 
 namespace AutoDeploy.Web.Workers;
 
@@ -59,6 +60,8 @@ public sealed class TaskWorker(
     private async Task RunAsync(int deploymentId, CancellationToken lease, CancellationToken stoppingToken)
     {
         await Task.Yield();
+        // Every line logged while running it (the runner's, EF's, errors) carries the deployment's id for log shippers.
+        using var scope = logger.BeginScope(LogScopes.Deployment(deploymentId));
         try
         {
             await runner.RunAsync(deploymentId, lease);

@@ -24,3 +24,8 @@ internal sealed class EventConfiguration : IEntityTypeConfiguration<Event>
         builder.HasIndex(e => new { e.MachineId, e.TriggerId });
     }
 }
+
+internal sealed class RetentionPermitConfiguration : IEntityTypeConfiguration<RetentionPermit>
+{
+    public void Configure(EntityTypeBuilder<RetentionPermit> builder) => builder.ToTable("RetentionPermits");
+}

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using AutoDeploy.Domain.Permissions;
 using AutoDeploy.Web.Feed;
+using AutoDeploy.Web.Permissions;
 using Microsoft.AspNetCore.Components;
 
 namespace AutoDeploy.Web.Components.Pages.ActivityFeed;
@@ -8,7 +10,7 @@ namespace AutoDeploy.Web.Components.Pages.ActivityFeed;
 /// Subscribes to the live feed (interactive only) before it reads the history, so no event falls in between;
 /// the timeline drops the duplicates. Events arriving in a burst are drawn in one render.
 /// </summary>
-public sealed partial class ActivityFeedList(IActivityFeed feed, ActivityEventReader reader) : IDisposable
+public sealed partial class ActivityFeedList(IActivityFeed feed, ActivityEventReader reader, CurrentAccess current) : IDisposable
 {
     /// <summary>Live events kept on a page before the oldest fall off (history the reader loads stays).</summary>
     public const int Capacity = 500;
@@ -23,6 +25,7 @@ public sealed partial class ActivityFeedList(IActivityFeed feed, ActivityEventRe
     private bool _loadingOlder;
     private bool _paused;
     private bool _pendingOverflow;
+    private Access _access = Access.None;
 
     [Parameter] public ActivityFilter Filter { get; set; } = ActivityFilter.None;
 
@@ -45,6 +48,7 @@ public sealed partial class ActivityFeedList(IActivityFeed feed, ActivityEventRe
 
     protected override async Task OnParametersSetAsync()
     {
+        _access = await current.GetAsync();
         if (_shown != Filter)
         {
             _shown = Filter;
@@ -61,7 +65,7 @@ public sealed partial class ActivityFeedList(IActivityFeed feed, ActivityEventRe
         _pending.Clear();
         _pendingOverflow = false;
         _loading = true;
-        var page = await reader.BeforeAsync(filter, null, PageSize);
+        var page = await reader.BeforeAsync(filter, null, PageSize, _access);
         if (filter == _shown)
         {
             _timeline.AddOlder(page, reachedEnd: page.Count < PageSize || Compact);
@@ -75,7 +79,7 @@ public sealed partial class ActivityFeedList(IActivityFeed feed, ActivityEventRe
         try
         {
             var filter = _shown!;
-            var page = await reader.BeforeAsync(filter, _timeline.OldestId, PageSize);
+            var page = await reader.BeforeAsync(filter, _timeline.OldestId, PageSize, _access);
             if (filter == _shown)
             {
                 _timeline.AddOlder(page, reachedEnd: page.Count < PageSize);
@@ -122,7 +126,7 @@ public sealed partial class ActivityFeedList(IActivityFeed feed, ActivityEventRe
         var changed = false;
         while (_incoming.TryDequeue(out var activity))
         {
-            if (_shown is null || !_shown.Matches(activity))
+            if (_shown is null || !_shown.Matches(activity) || !activity.VisibleTo(_access))
             {
                 continue;
             }

@@ -2,7 +2,6 @@ using AutoDeploy.Domain.Events;
 using AutoDeploy.Web.Services;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Routing;
-using Microsoft.JSInterop;
 using MudBlazor;
 
 namespace AutoDeploy.Web.Components.Pages.Audit;
@@ -11,7 +10,7 @@ namespace AutoDeploy.Web.Components.Pages.Audit;
 /// The audit log: every event, newest first, a page at a time from the server. The filters live in the
 /// address (see <see cref="AuditLogQuery"/>): changing one navigates, and every navigation reloads page 1.
 /// </summary>
-public sealed partial class AuditLogPage(EventLogService eventLog, NavigationManager navigation, IJSRuntime js) : IDisposable
+public sealed partial class AuditLogPage(EventLogService eventLog, NavigationManager navigation) : IDisposable
 {
     private static readonly int[] PageSizes = [25, 50, 100];
 
@@ -19,24 +18,11 @@ public sealed partial class AuditLogPage(EventLogService eventLog, NavigationMan
     private MudTable<Event>? _table;
     private EventLogFilter _filter = EventLogFilter.None;
     private DateRange? _dateRange;
-    private LocalTime _localTime = LocalTime.Utc;
 
     protected override void OnInitialized()
     {
         Show(AuditLogQuery.Parse(navigation.Uri));
         navigation.LocationChanged += OnLocationChanged;
-    }
-
-    protected override async Task OnAfterRenderAsync(bool firstRender)
-    {
-        if (firstRender)
-        {
-            _localTime = LocalTime.For(await BrowserTimeZoneAsync());
-            if (_localTime != LocalTime.Utc)
-            {
-                StateHasChanged();
-            }
-        }
     }
 
     public void Dispose() => navigation.LocationChanged -= OnLocationChanged;
@@ -131,16 +117,4 @@ public sealed partial class AuditLogPage(EventLogService eventLog, NavigationMan
         }
     }
 
-    private async Task<string?> BrowserTimeZoneAsync()
-    {
-        try
-        {
-            await using var module = await js.InvokeAsync<IJSObjectReference>("import", "./Components/Pages/Audit/AuditLogPage.razor.js");
-            return module is null ? null : await module.InvokeAsync<string?>("timeZone");
-        }
-        catch (Exception ex) when (ex is JSException or JSDisconnectedException or TaskCanceledException)
-        {
-            return null;
-        }
-    }
 }

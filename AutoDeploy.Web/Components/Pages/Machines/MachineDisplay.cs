@@ -1,4 +1,3 @@
-using System.Globalization;
 using AutoDeploy.Domain.Machines;
 using MudBlazor;
 
@@ -21,8 +20,4 @@ public static class MachineDisplay
         MachineHealthStatus.Unavailable => Color.Dark,
         _ => Color.Default,
     };
-
-    /// <summary>Times in UTC, the same for every viewer and in the event log.</summary>
-    public static string Time(DateTimeOffset? time, string none = "never") =>
-        time is null ? none : time.Value.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
 }

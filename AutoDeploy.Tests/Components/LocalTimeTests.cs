@@ -1,6 +1,6 @@
-using AutoDeploy.Web.Components.Pages.Audit;
+using AutoDeploy.Web.Components.Shared;
 
-namespace AutoDeploy.Tests.Audit;
+namespace AutoDeploy.Tests.Components;
 
 public sealed class LocalTimeTests
 {
@@ -15,9 +15,16 @@ public sealed class LocalTimeTests
     [Theory]
     [InlineData(null)]
     [InlineData("Nowhere/Atlantis")]
+    [InlineData("Etc/UTC")]
     public void A_missing_or_unknown_zone_falls_back_to_utc_and_says_so(string? zone)
     {
         Assert.Equal("24 Nov 2026, 12:00:05 UTC", LocalTime.For(zone).Format(Noon));
+    }
+
+    [Fact]
+    public void A_log_line_shows_the_time_of_day_in_the_same_zone()
+    {
+        Assert.Equal("13:00:05", LocalTime.For("Europe/Berlin").TimeOfDay(Noon));
     }
 
     [Fact]
