@@ -49,6 +49,11 @@ public static class FleetLoader
     public static async Task<(List<FleetDecision> Decisions, List<FleetRetry> Retries)> LoadDecisionsAsync(AutoDeployDbContext db,
         List<int> machineIds, CancellationToken cancellationToken)
     {
+        // Retries before decisions: the engine commits a retry with its RetryScheduled decision, so a retry read first always
+        // finds its decision in the read after it (read the other way round, a pass committing in between showed a retry
+        // without its decision).
+        var retries = await db.AutoDeployRetries.AsNoTracking().Where(r => EF.Parameter(machineIds).Contains(r.MachineId))
+            .Select(r => new FleetRetry(r.MachineId, r.TriggerId, r.EnvironmentId, r.Attempt, r.DueAt)).ToListAsync(cancellationToken);
         // The categories as one parameter too: as constants, SQLite (which keeps no statistics here) would read every decision
         // ever made through the Category index instead of these machines' events through (MachineId, TriggerId).
         var latest = await db.Events.AsNoTracking()
@@ -63,8 +68,6 @@ public static class FleetLoader
                 e.Category == EventCategories.AutoDeployTriggered ? nameof(DecisionKind.Queued) : DecisionDetails.KindOf(e.DetailsJson), e.ReleaseId, e.DeploymentId,
                 e.Message))
             .ToList();
-        var retries = await db.AutoDeployRetries.AsNoTracking().Where(r => EF.Parameter(machineIds).Contains(r.MachineId))
-            .Select(r => new FleetRetry(r.MachineId, r.TriggerId, r.EnvironmentId, r.Attempt, r.DueAt)).ToListAsync(cancellationToken);
         return (decisions, retries);
     }
 
