@@ -17,7 +17,7 @@ public enum AgentKind
 
 /// <summary>
 /// One agent of a benchmark, with the moments that matter on a <see cref="Stopwatch"/> clock: its start (before it
-/// registers), its registration, the first-contact health check and the deployment job reaching it.
+/// registers), its registration, a health-check job if its policy runs a script, and the deployment job reaching it.
 /// </summary>
 public sealed class BenchAgent(string server, HttpClient http, string name)
 {
@@ -28,16 +28,19 @@ public sealed class BenchAgent(string server, HttpClient http, string name)
     public string Token { get; private set; } = "";
     public long StartedAt { get; private set; }
     public long RegisteredAt { get; private set; }
-    public long HealthCheckAt { get; private set; }
     public long DeploymentAt { get; private set; }
 
     /// <summary>Completes when the first deployment job reaches the agent.</summary>
     public Task Deployed => _deployed.Task;
 
-    public static HttpClient CreateHttpClient() => new(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue })
-    {
-        Timeout = Timeout.InfiniteTimeSpan,
-    };
+    public static HttpClient CreateHttpClient(RequestCounter? counter = null) =>
+        new(counter ?? (HttpMessageHandler)new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+
+    /// <summary>A counter of the requests of a client from <see cref="CreateHttpClient"/>.</summary>
+    public static RequestCounter CreateCounter() => new(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue });
 
     /// <summary>Registration calls the server did not answer in time (30 s) and that were tried again.</summary>
     public int RegistrationRetries { get; private set; }
@@ -46,7 +49,11 @@ public sealed class BenchAgent(string server, HttpClient http, string name)
     /// Registers the machine through the API (as <c>AutoDeploy.Agent register</c> does, retried as a provisioning script
     /// would when the server does not answer), then runs until stopped.
     /// </summary>
-    public async Task RegisterAndRunAsync(string apiKey, RegistrationRequest request, AgentKind kind, CancellationToken stop)
+    public Task RegisterAndRunAsync(string apiKey, RegistrationRequest request, AgentKind kind, CancellationToken stop) =>
+        RegisterAndRunAsync(RegistrationCredential.ApiKey(apiKey), request, kind, stop);
+
+    /// <inheritdoc cref="RegisterAndRunAsync(string, RegistrationRequest, AgentKind, CancellationToken)"/>
+    public async Task RegisterAndRunAsync(RegistrationCredential credential, RegistrationRequest request, AgentKind kind, CancellationToken stop)
     {
         StartedAt = Stopwatch.GetTimestamp();
         RegistrationResponse registration;
@@ -54,7 +61,7 @@ public sealed class BenchAgent(string server, HttpClient http, string name)
         {
             try
             {
-                registration = await new AgentClient(http, server).RegisterAsync(apiKey, request, stop);
+                registration = await new AgentClient(http, server).RegisterAsync(credential, request, stop);
                 break;
             }
             catch (ServerUnavailableException) when (RegistrationRetries < 5)
@@ -119,11 +126,7 @@ public sealed class BenchAgent(string server, HttpClient http, string name)
     private void Received(AgentJobKind kind)
     {
         var now = Stopwatch.GetTimestamp();
-        if (kind == AgentJobKind.HealthCheck && HealthCheckAt == 0)
-        {
-            HealthCheckAt = now;
-        }
-        else if (kind == AgentJobKind.RunScript && DeploymentAt == 0)
+        if (kind == AgentJobKind.RunScript && DeploymentAt == 0)
         {
             DeploymentAt = now;
             _deployed.TrySetResult();
@@ -144,10 +147,6 @@ public sealed class BenchAgent(string server, HttpClient http, string name)
             if (value.Contains($"({AgentJobKind.RunScript})", StringComparison.Ordinal))
             {
                 agent.Received(AgentJobKind.RunScript);
-            }
-            else if (value.Contains($"({AgentJobKind.HealthCheck})", StringComparison.Ordinal))
-            {
-                agent.Received(AgentJobKind.HealthCheck);
             }
         }
     }

@@ -1,4 +1,5 @@
 using AutoDeploy.Domain.Deployments;
+using AutoDeploy.Domain.Enrolment;
 using AutoDeploy.Domain.Environments;
 using AutoDeploy.Domain.Machines;
 using AutoDeploy.Domain.Policies;
@@ -7,6 +8,7 @@ using AutoDeploy.Domain.Releases;
 using AutoDeploy.Domain.Triggers;
 using AutoDeploy.Web.Agents;
 using AutoDeploy.Web.Data;
+using AutoDeploy.Web.Services;
 using Microsoft.EntityFrameworkCore;
 
 namespace AutoDeploy.Bench;
@@ -73,6 +75,23 @@ public sealed class BenchData(IDbContextFactory<AutoDeployDbContext> factory)
     }
 
     /// <summary>A policy that deletes machines as soon as they are Unavailable.</summary>
+    /// <summary>
+    /// An enrolment token for the environment and role, with the default policy and no limit on its uses (as a fleet's
+    /// launch template would carry one); its secret.
+    /// </summary>
+    public async Task<string> AddEnrolmentTokenAsync(string role)
+    {
+        await using var db = await factory.CreateDbContextAsync();
+        var environment = await db.Environments.SingleAsync(e => e.Id == Environment.Id);
+        var policy = await db.MachinePolicies.SingleAsync(p => p.IsDefault);
+        var secret = EnrolmentTokenService.GenerateSecret();
+        var now = DateTimeOffset.UtcNow;
+        db.EnrolmentTokens.Add(EnrolmentToken.Create($"Bench fleet {EnrolmentTokenService.HashOf(secret)[..8]}", EnrolmentTokenService.HashOf(secret), secret[..10], [environment], [role],
+            [policy], now.AddDays(1), maxUses: null, now));
+        await db.SaveChangesAsync();
+        return secret;
+    }
+
     public async Task<int> AddCleanupPolicyAsync(TimeSpan deleteAfter)
     {
         await using var db = await factory.CreateDbContextAsync();

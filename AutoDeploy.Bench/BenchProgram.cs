@@ -8,7 +8,7 @@ public static class BenchProgram
 {
     private const string Usage = """
         Usage: dotnet run -c Release --project AutoDeploy.Bench -- <benchmark> [options] [--markdown FILE]
-          reaction      --agents 1,10,100,1000 [--kind runner|protocol] [--waves 3] [--timeout 300] [--min-threads N]
+          reaction      --agents 1,10,100,1000 [--kind runner|protocol] [--waves 3] [--timeout 300] [--min-threads N] [--sql-top N] [--credential api-key|enrolment]
           engine-idle   --events 10000,100000,1000000 [--passes 30]
           engine-burst  --events 10000 --triggers 100 [--history 0]
           health        --machines 1000 [--unavailable-after 30]
@@ -53,13 +53,18 @@ public static class BenchProgram
         switch (a.Command)
         {
             case "reaction":
-                a.RefuseUnknown("agents", "kind", "timeout", "min-threads", "waves");
+                a.RefuseUnknown("agents", "kind", "timeout", "min-threads", "waves", "sql-top", "credential");
                 var kind = a.Enum("kind", AgentKind.Runner);
                 int? minThreads = a.Text("min-threads") is null ? null : a.Int("min-threads", 0);
                 var reaction = await ReactionBench.RunAsync(
                     new ReactionSettings(a.Ints("agents", 1, 10, 100, 1000), kind, a.Seconds("timeout", 300), MinThreads: minThreads,
-                        Waves: a.Int("waves", 3)), progress);
-                return [ReactionBench.Table(reaction, kind), ReactionBench.StagesTable(reaction)];
+                        Waves: a.Int("waves", 3), SqlTop: a.Int("sql-top", 0),
+                        Enrolment: (a.Text("credential") ?? "api-key") switch
+                        {
+                            "enrolment" => true, "api-key" => false,
+                            var other => throw new ArgumentException($"--credential is enrolment or api-key, not '{other}'."),
+                        }), progress);
+                return [ReactionBench.Table(reaction, kind), ReactionBench.StagesTable(reaction), ReactionBench.WorkTable(reaction)];
             case "retention":
                 a.RefuseUnknown("events", "batch");
                 return [RetentionBench.Table([await RetentionBench.RunAsync(a.Int("events", 1_000_000), a.Int("batch", 1000), progress)])];

@@ -7,7 +7,7 @@ using AutoDeploy.Domain.Agents;
 namespace AutoDeploy.Bench;
 
 /// <summary>
-/// An agent of the fan-out benchmark: speaks the real protocol (poll, complete), answers its health check, and when its
+/// An agent of the fan-out benchmark: speaks the real protocol (poll, complete), answers any job, and when its
 /// deployment job names a package, waits for the start signal and downloads it from <c>/api/agent/packages</c> with its
 /// token, as the agent's installer does, reading to the end instead of writing to disk (1,000 copies of a large package
 /// would not fit on the disk). One agent in the benchmark also hashes what it read, to prove the bytes are right.
@@ -18,7 +18,6 @@ public sealed class FanOutAgent(string server, HttpClient http, int machineId, s
     private readonly TaskCompletionSource _downloaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public int MachineId => machineId;
-    public bool HealthChecked { get; private set; }
 
     /// <summary>Completes when the deployment job with its package reaches the agent.</summary>
     public Task<JobPackage> Job => _job.Task;
@@ -60,7 +59,6 @@ public sealed class FanOutAgent(string server, HttpClient http, int machineId, s
                     await DownloadAsync(package, stop);
                 }
                 await client.CompleteAsync(job.JobId, new JobCompletion(Error is null ? JobOutcome.Succeeded : JobOutcome.Failed, 0, Error), stop);
-                HealthChecked |= job.Kind == AgentJobKind.HealthCheck;
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)

@@ -122,7 +122,9 @@ public static class PackageBench
         var running = agents.Select(a => Task.Run(() => a.RunAsync(go.Task, stop.Token))).ToList();
         try
         {
-            await WaitUntilAsync(() => agents.All(a => a.HealthChecked), "every agent's health check");
+            // A machine's first poll is its health check (connectivity only): wait until the server has judged them all.
+            await WaitUntilAsync(async () => (await api.GetFromJsonAsync<JsonElement>(
+                $"/api/machines?environment={environment}&health=Healthy&take=1")).GetProperty("total").GetInt32() == count, "every agent's health check");
             var deployment = await IdAsync(await api.PostAsJsonAsync("/api/deployments", new { releaseId = release, environmentId = environment }));
             await Task.WhenAll(agents.Select(a => a.Job)).WaitAsync(TimeSpan.FromMinutes(5));
             progress.WriteLine($"packages: {count:N0} agents have the job; downloading at once...");

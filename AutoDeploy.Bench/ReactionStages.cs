@@ -6,10 +6,11 @@ using Microsoft.EntityFrameworkCore;
 namespace AutoDeploy.Bench;
 
 /// <summary>
-/// The server's side of a reaction, per machine, on the server's clock: health check claimed by the agent → MachineHealthy committed → deployment queued
+/// The server's side of a reaction, per machine, on the server's clock: MachineAdded committed → MachineHealthy committed (its first
+/// contact judged) → deployment queued
 /// (AutoDeployTriggered, same transaction) → deployment started by the task worker → its job created → job claimed by the agent's poll.
 /// </summary>
-public sealed record ReactionStages(Percentiles CheckToHealthy, Percentiles HealthyToQueued, Percentiles QueuedToStarted, Percentiles StartedToJob,
+public sealed record ReactionStages(Percentiles RegisteredToHealthy, Percentiles HealthyToQueued, Percentiles QueuedToStarted, Percentiles StartedToJob,
     Percentiles JobToClaimed)
 {
     public static async Task<ReactionStages> ReadAsync(IDbContextFactory<AutoDeployDbContext> factory, IReadOnlyCollection<int> machineIds)
@@ -18,7 +19,8 @@ public sealed record ReactionStages(Percentiles CheckToHealthy, Percentiles Heal
         var ids = machineIds.ToList();
         var events = await db.Events.AsNoTracking()
             .Where(e => e.MachineId != null && ids.Contains(e.MachineId.Value)
-                && (e.Category == EventCategories.MachineHealthy || e.Category == EventCategories.AutoDeployTriggered))
+                && (e.Category == EventCategories.MachineHealthy || e.Category == EventCategories.AutoDeployTriggered
+                    || e.Category == EventCategories.MachineAdded))
             .Select(e => new { MachineId = e.MachineId!.Value, e.Category, e.OccurredAt, e.DeploymentId }).ToListAsync();
         var healthy = events.Where(e => e.Category == EventCategories.MachineHealthy).GroupBy(e => e.MachineId)
             .ToDictionary(g => g.Key, g => g.MinBy(e => e.OccurredAt)!.OccurredAt);
@@ -29,9 +31,9 @@ public sealed record ReactionStages(Percentiles CheckToHealthy, Percentiles Heal
         var allJobs = await db.MachineJobs.AsNoTracking().Where(j => ids.Contains(j.MachineId))
             .Select(j => new { j.MachineId, j.Kind, j.DeploymentId, j.CreatedAt, j.StartedAt }).ToListAsync();
         var jobs = allJobs.Where(j => j.Kind == AgentJobKind.RunScript).GroupBy(j => (j.MachineId, j.DeploymentId)).ToDictionary(g => g.Key, g => g.First());
-        var checks = allJobs.Where(j => j.Kind == AgentJobKind.HealthCheck && j.StartedAt != null).GroupBy(j => j.MachineId)
-            .ToDictionary(g => g.Key, g => g.Min(j => j.StartedAt!.Value));
-        var checkToHealthy = healthy.Where(h => checks.ContainsKey(h.Key)).Select(h => h.Value - checks[h.Key]).ToList();
+        var registered = events.Where(e => e.Category == EventCategories.MachineAdded).GroupBy(e => e.MachineId)
+            .ToDictionary(g => g.Key, g => g.Min(e => e.OccurredAt));
+        var registeredToHealthy = healthy.Where(h => registered.ContainsKey(h.Key)).Select(h => h.Value - registered[h.Key]).ToList();
 
         var healthyToQueued = new List<TimeSpan>();
         var queuedToStarted = new List<TimeSpan>();
@@ -57,6 +59,6 @@ public sealed record ReactionStages(Percentiles CheckToHealthy, Percentiles Heal
                 }
             }
         }
-        return new ReactionStages(Percentiles.Of(checkToHealthy), Percentiles.Of(healthyToQueued), Percentiles.Of(queuedToStarted), Percentiles.Of(startedToJob), Percentiles.Of(jobToClaimed));
+        return new ReactionStages(Percentiles.Of(registeredToHealthy), Percentiles.Of(healthyToQueued), Percentiles.Of(queuedToStarted), Percentiles.Of(startedToJob), Percentiles.Of(jobToClaimed));
     }
 }

@@ -72,15 +72,14 @@ public sealed class SilentAgentTests : IAsyncLifetime
         Assert.Contains("stopped responding", machine.Reason);
         Assert.StartsWith("1 machine(s) skipped: web-01: ", details.Deployment.Warning);
 
-        // Back after it was found Unavailable: checked at first contact, Healthy, and deployed the release it missed.
+        // Back after it was found Unavailable: its first poll is the check (connectivity only), Healthy, and it is
+        // deployed the release it missed.
         await Eventually.TrueAsync(async () =>
             (await _api.GetFromJsonAsync<JsonElement>($"/api/machines/{machineId}")).GetProperty("healthStatus").GetString() == "Unavailable",
             TimeSpan.FromSeconds(30));
-        var check = await agent.NextJobAsync();
-        Assert.Equal(AgentJobKind.HealthCheck, check.Kind);
-        await agent.CompleteAsync(check.JobId, JobOutcome.Succeeded, 0);
         var rerun = await agent.NextJobAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(AgentJobKind.RunScript, rerun.Kind);
+        Assert.Equal("Healthy", (await _api.GetFromJsonAsync<JsonElement>($"/api/machines/{machineId}")).GetProperty("healthStatus").GetString());
         await agent.CompleteAsync(rerun.JobId, JobOutcome.Succeeded, 0);
         var deployments = await _api.GetFromJsonAsync<List<DeploymentSummary>>($"/api/deployments?machineId={machineId}", ProtocolAgent.Json);
         var second = Assert.Single(deployments!, d => d.Id != deployment.Id);

@@ -209,7 +209,7 @@ public sealed class ApiTour(HttpClient admin, HttpClient anonymous, HttpClient v
         await viewer.PostAsync($"/api/deployments/{failed}/retry", null);
     }
 
-    /// <summary>Polls until the deployment's job arrives, answering any other job (the first contact's health check); returns its id.</summary>
+    /// <summary>Polls until the deployment's job arrives, answering any other job (a health check); returns its id.</summary>
     private static async Task<long> NextJobAsync(HttpClient agentClient)
     {
         AgentJob? job = null;

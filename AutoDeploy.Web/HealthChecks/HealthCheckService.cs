@@ -35,6 +35,26 @@ public sealed class HealthCheckService(
         return true;
     }
 
+    /// <summary>
+    /// A machine's first contact (after registration, or back from Unavailable) is a reason to check it at once. The poll
+    /// itself shows that the agent answers, which is the whole check under a connectivity-only policy: judged here, in the
+    /// poll's own save, without a round trip to the agent. A policy's script is queued as a check job that this very poll
+    /// hands to the agent.
+    /// </summary>
+    public async Task FirstContactAsync(AutoDeployDbContext db, Machine machine, CancellationToken cancellationToken)
+    {
+        var policy = await db.MachinePolicies.SingleAsync(p => p.Id == machine.MachinePolicyId, cancellationToken);
+        if (policy.HealthCheckType == HealthCheckType.RunScript)
+        {
+            await QueueAsync(db, machine.Id, null, cancellationToken);
+            return;
+        }
+        var now = time.GetUtcNow();
+        var verdict = HealthRules.Evaluate(JobOutcome.Succeeded, null, [], machine.AgentVersion, AgentProtocol.Version, policy);
+        machine.RecordHealth(verdict.Status, verdict.Summary, now);
+        machine.NextHealthCheckAt = HealthRules.NextCheck(now, policy);
+    }
+
     /// <summary>"Check health" on one machine, or on every machine of an environment: a task with a log.</summary>
     public async Task<SaveResult<int>> StartRunAsync(int? machineId, int? environmentId, CancellationToken cancellationToken = default)
     {

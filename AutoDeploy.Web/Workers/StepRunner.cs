@@ -19,8 +19,8 @@ public sealed record StepOutcome(List<MachineJob> Jobs, List<MachineCandidate> N
 /// Runs one step of a deployment: a job per machine, all at once or, for a rolling step, a window at a time, the next
 /// machine queued as soon as a job ends. It supervises the jobs (cancel, lost agents, timeouts) and stops starting
 /// machines on a cancel, or on a failure unless the step continues on failure (a lost machine the project skips is no
-/// failure). Each wake-up reads the step's jobs from the database (one query, however many machines), so a node that
-/// took the deployment over carries on: jobs already queued are waited for, only machines without one are started.
+/// failure). It reads the step's jobs from the database (<see cref="StepJobs"/>: all of them once, then those that ended since),
+/// so a node that took the deployment over carries on: jobs already queued are waited for, only machines without one are started.
 /// </summary>
 public sealed class StepRunner(
     IDbContextFactory<AutoDeployDbContext> factory, DeploymentLeases leases, DeploymentWrites writes, TaskSignals signals,
@@ -38,15 +38,16 @@ public sealed class StepRunner(
         int? window = null;
         string? stop = null;
         var canceled = false;
+        var read = new StepJobs(deploymentId, index, time, Options.RecheckInterval);
         while (true)
         {
             var wake = signals.Deployments.WaitAsync(deploymentId, Options.RecheckInterval, time, cancellationToken);
             await using var db = await factory.CreateDbContextAsync(cancellationToken);
-            var jobs = await db.MachineJobs.AsNoTracking().Where(j => j.DeploymentId == deploymentId && j.StepIndex == index)
-                .ToListAsync(cancellationToken);
+            var jobs = await read.ReadAsync(db, cancellationToken);
             var cancel = await db.Deployments.Where(d => d.Id == deploymentId).Select(d => d.CancelRequested).SingleAsync(cancellationToken);
             if (!await SuperviseAsync(db, deploymentId, jobs, cancel, step.Timeout, cancellationToken))
             {
+                read.Invalidate();
                 continue;
             }
             var started = jobs.Select(j => j.MachineId).ToHashSet();
@@ -77,6 +78,7 @@ public sealed class StepRunner(
             {
                 var header = step.Window is null || jobs.Count > 0 ? null : $"{label} rolling {window} at a time over {total} machines.";
                 await QueueAsync(deploymentId, index, step, next, started.Count, total, header, cancellationToken);
+                read.Invalidate();
                 continue;
             }
             if (open == 0 && (stop is not null || unstarted.Count == 0))
