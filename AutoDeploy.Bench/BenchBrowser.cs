@@ -26,6 +26,9 @@ public sealed class BenchBrowser : IAsyncDisposable
         return browser;
     }
 
+    /// <summary>The cookie ASP.NET Core Identity signs a browser in with.</summary>
+    private const string SignInCookie = ".AspNetCore.Identity.Application";
+
     /// <summary>A new context signed in through the sign-in page; its pages share the cookie.</summary>
     public async Task<IBrowserContext> SignedInContextAsync(string baseUrl, string email, string password)
     {
@@ -42,16 +45,36 @@ public sealed class BenchBrowser : IAsyncDisposable
         {
             throw new InvalidOperationException($"Signing in as {email} was refused: {await page.GetByTestId("login-error").InnerTextAsync()}");
         }
-        // The cookie is all the context needs: wait only until the redirect commits, not for the landing page's "load"
-        // (in a full test run on a busy machine that wait once hung for two minutes after the page had gone idle).
-        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+        // The sign-in cookie is all the context needs, so the landing page is not waited for. Waiting for the browser to
+        // leave the sign-in page hung twice in full test runs on a busy machine (once for the "load" state, once for the
+        // URL, after the page had gone network-idle on a URL still of the sign-in page), and said nothing about why.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!(await context.CookiesAsync()).Any(c => c.Name == SignInCookie))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException(
+                    $"Signing in as {email} answered {response.Status} to {response.Headers.GetValueOrDefault("location")}, but no {SignInCookie} " +
+                    $"cookie arrived within 60 s; the page is at {page.Url}.");
+            }
+            await Task.Delay(50);
+        }
         await page.CloseAsync();
         return context;
     }
 
-    /// <summary>Waits for the Blazor circuit (MainLayout's marker): before it, the page is only prerendered HTML.</summary>
-    public static Task WaitForInteractiveAsync(IPage page) =>
-        page.Locator("[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 120_000 });
+    /// <summary>
+    /// Waits for the Blazor circuit (MainLayout's marker): before it, the page is only prerendered HTML. A page that was
+    /// sent to the sign-in page instead says so at once.
+    /// </summary>
+    public static async Task WaitForInteractiveAsync(IPage page)
+    {
+        if (page.Url.Contains("/account/login", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"The page was sent to sign in ({page.Url}): the context's sign-in cookie was not accepted.");
+        }
+        await page.Locator("[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 120_000 });
+    }
 
     public async ValueTask DisposeAsync()
     {

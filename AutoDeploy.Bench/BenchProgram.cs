@@ -8,7 +8,7 @@ public static class BenchProgram
 {
     private const string Usage = """
         Usage: dotnet run -c Release --project AutoDeploy.Bench -- <benchmark> [options] [--markdown FILE]
-          reaction      --agents 1,10,100,1000 [--kind runner|protocol] [--waves 3] [--timeout 300] [--min-threads N] [--sql-top N] [--credential api-key|enrolment]
+          reaction      --agents 1,10,100,1000 [--kind runner|protocol] [--waves 3] [--timeout 300] [--min-threads N] [--sql-top N] [--credential api-key|enrolment] [--server in-process|process]
           engine-idle   --events 10000,100000,1000000 [--passes 30]
           engine-burst  --events 10000 --triggers 100 [--history 0]
           health        --machines 1000 [--unavailable-after 30]
@@ -53,7 +53,7 @@ public static class BenchProgram
         switch (a.Command)
         {
             case "reaction":
-                a.RefuseUnknown("agents", "kind", "timeout", "min-threads", "waves", "sql-top", "credential");
+                a.RefuseUnknown("agents", "kind", "timeout", "min-threads", "waves", "sql-top", "credential", "server");
                 var kind = a.Enum("kind", AgentKind.Runner);
                 int? minThreads = a.Text("min-threads") is null ? null : a.Int("min-threads", 0);
                 var reaction = await ReactionBench.RunAsync(
@@ -63,6 +63,11 @@ public static class BenchProgram
                         {
                             "enrolment" => true, "api-key" => false,
                             var other => throw new ArgumentException($"--credential is enrolment or api-key, not '{other}'."),
+                        },
+                        ServerProcess: (a.Text("server") ?? "in-process") switch
+                        {
+                            "process" => true, "in-process" => false,
+                            var other => throw new ArgumentException($"--server is in-process or process, not '{other}'."),
                         }), progress);
                 return [ReactionBench.Table(reaction, kind), ReactionBench.StagesTable(reaction), ReactionBench.WorkTable(reaction)];
             case "retention":

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace AutoDeploy.Bench;
 
 /// <param name="MinThreads">A diagnosis: raise the thread pool's minimum (server and agents share this process) to see what starvation costs.</param>
+/// <param name="ServerProcess">The server runs in a process of its own, so its CPU is measured apart from the agents'.</param>
 /// <param name="Enrolment">The wave's agents register with an enrolment token, as a fleet does, instead of an administrator's API key.</param>
 /// <param name="SqlTop">Prints this many of each wave's most frequent SQL statements (a profile of where the queries go).</param>
 /// <param name="Waves">Waves of N agents measured one after another on the same server: the first meets a freshly started
@@ -15,7 +16,7 @@ namespace AutoDeploy.Bench;
 /// wave, 4 s in the second and 0.2 s in the third.</param>
 public sealed record ReactionSettings(IReadOnlyList<int> Agents, AgentKind Kind = AgentKind.Runner, TimeSpan? Timeout = null,
     IReadOnlyDictionary<string, string?>? Server = null, int? MinThreads = null, int Waves = 3, int SqlTop = 0,
-    bool Enrolment = false);
+    bool Enrolment = false, bool ServerProcess = false);
 
 /// <summary>
 /// One wave of N agents: on the agents' clock, start → script starting (and its parts: registered, deployment received); on
@@ -28,7 +29,9 @@ public sealed record ReactionRow(int Agents, int Wave, int Deployed, Percentiles
 /// the process ran, the agents' HTTP requests and the process's CPU, per machine of the wave. Machines of earlier waves keep
 /// polling meanwhile and count too.
 /// </summary>
-public sealed record WaveWork(double SqlPerMachine, double HttpPerMachine, TimeSpan CpuPerMachine, TimeSpan UntilEnded);
+/// <param name="SqlPerMachine">Null when the server runs in its own process, where its statements are not counted.</param>
+/// <param name="ServerCpuPerMachine">The server's own CPU when it runs in its own process; null otherwise.</param>
+public sealed record WaveWork(double? SqlPerMachine, double HttpPerMachine, TimeSpan CpuPerMachine, TimeSpan? ServerCpuPerMachine, TimeSpan UntilEnded);
 
 /// <summary>Reaction time: N agents start at once; how long until each one's deployment script starts.</summary>
 public static class ReactionBench
@@ -55,7 +58,7 @@ public static class ReactionBench
 
     private static async Task<List<ReactionRow>> RunServerAsync(int count, ReactionSettings settings)
     {
-        await using var server = BenchServer.Start(settings.Server);
+        await using var server = await ReactionServer.StartAsync(settings.ServerProcess, settings.Server);
         var data = await new BenchData(server.Db).WithEnvironmentAsync();
         var warmup = await data.AddEnvironmentAsync("Warm-up");
         await data.AddProjectAsync("Shop", "web", warmup);
@@ -84,7 +87,7 @@ public static class ReactionBench
         return rows;
     }
 
-    private static async Task<ReactionRow> RunWaveAsync(BenchServer server, HttpClient http, RequestCounter requests, BenchData data, int count,
+    private static async Task<ReactionRow> RunWaveAsync(ReactionServer server, HttpClient http, RequestCounter requests, BenchData data, int count,
         int wave, ReactionSettings settings, List<Task> running, CancellationToken stop)
     {
         int deploymentsBefore, lastDeployment;
@@ -94,7 +97,8 @@ public static class ReactionBench
             lastDeployment = await db.Deployments.MaxAsync(d => (int?)d.Id, stop) ?? 0;
         }
         using var sql = new SqlCommandCounter(everywhere: true);
-        var (requestsBefore, cpuBefore, started) = (requests.Count, Process.GetCurrentProcess().TotalProcessorTime, Stopwatch.GetTimestamp());
+        var (requestsBefore, cpuBefore, serverCpuBefore, started) =
+            (requests.Count, Process.GetCurrentProcess().TotalProcessorTime, server.CpuTime, Stopwatch.GetTimestamp());
         var credential = settings.Enrolment ? RegistrationCredential.Token(await data.AddEnrolmentTokenAsync("web"))
             : RegistrationCredential.ApiKey(BenchServer.AdminApiKey);
         var agents = Enumerable.Range(1, count).Select(i => new BenchAgent(server.BaseUrl, http, $"web-{wave}-{i:D5}")).ToList();
@@ -108,8 +112,9 @@ public static class ReactionBench
         await Task.WhenAny(all, Task.Delay(settings.Timeout ?? TimeSpan.FromMinutes(3), stop));
         var load = await pool;
         await EndedAsync(server, lastDeployment, stop);
-        var work = new WaveWork((double)sql.Count / count, (double)(requests.Count - requestsBefore) / count,
-            (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore) / count, Stopwatch.GetElapsedTime(started));
+        var work = new WaveWork(settings.ServerProcess ? null : (double)sql.Count / count, (double)(requests.Count - requestsBefore) / count,
+            (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore) / count, (server.CpuTime - serverCpuBefore) / count,
+            Stopwatch.GetElapsedTime(started));
         foreach (var (statement, times) in sql.Top(settings.SqlTop))
         {
             Console.Error.WriteLine($"  {times,7} × {statement}");
@@ -118,7 +123,7 @@ public static class ReactionBench
     }
 
     /// <summary>Waits until every deployment queued since <paramref name="lastBefore"/> has ended (at most 3 minutes).</summary>
-    private static async Task EndedAsync(BenchServer server, int lastBefore, CancellationToken stop)
+    private static async Task EndedAsync(ReactionServer server, int lastBefore, CancellationToken stop)
     {
         var until = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 180;
         while (Stopwatch.GetTimestamp() < until)
@@ -136,7 +141,7 @@ public static class ReactionBench
     /// One agent in another environment goes the whole way first (registration, health check, auto-deployment), so the
     /// measured agents meet a server that has run every code path once.
     /// </summary>
-    private static async Task<Task> WarmUpAsync(BenchServer server, HttpClient http, CancellationToken stop)
+    private static async Task<Task> WarmUpAsync(ReactionServer server, HttpClient http, CancellationToken stop)
     {
         var agent = new BenchAgent(server.BaseUrl, http, "warm-up");
         var running = Task.Run(() => agent.RegisterAndRunAsync(BenchServer.AdminApiKey,
@@ -145,7 +150,7 @@ public static class ReactionBench
         return agent.Deployed.IsCompleted ? running : throw new InvalidOperationException("The warm-up agent was not deployed to within 60 s.");
     }
 
-    private static async Task<ReactionRow> SummarizeAsync(BenchServer server, List<BenchAgent> agents, int wave, int deploymentsBefore,
+    private static async Task<ReactionRow> SummarizeAsync(ReactionServer server, List<BenchAgent> agents, int wave, int deploymentsBefore,
         ThreadPoolLoad pool, WaveWork work)
     {
         var deployed = agents.Where(a => a.DeploymentAt > 0).ToList();
@@ -192,14 +197,17 @@ public static class ReactionBench
     public static ResultTable WorkTable(IReadOnlyList<ReactionRow> rows)
     {
         var table = new ResultTable("The wave's work per machine, start → its deployments ended",
-            "agents", "wave", "SQL statements / machine", "HTTP requests / machine", "process CPU ms / machine", "until ended s");
+            "agents", "wave", "SQL statements / machine", "HTTP requests / machine", "bench process CPU ms / machine", "server process CPU ms / machine",
+            "until ended s");
         foreach (var r in rows)
         {
-            table.Add(r.Agents, r.Wave, r.Work.SqlPerMachine.ToString("0.0"), r.Work.HttpPerMachine.ToString("0.0"),
-                r.Work.CpuPerMachine.TotalMilliseconds.ToString("0.0"), r.Work.UntilEnded.TotalSeconds.ToString("0.0"));
+            table.Add(r.Agents, r.Wave, r.Work.SqlPerMachine?.ToString("0.0") ?? "—", r.Work.HttpPerMachine.ToString("0.0"),
+                r.Work.CpuPerMachine.TotalMilliseconds.ToString("0.0"), r.Work.ServerCpuPerMachine?.TotalMilliseconds.ToString("0.0") ?? "—",
+                r.Work.UntilEnded.TotalSeconds.ToString("0.0"));
         }
-        table.Notes.Add("Everything the process did in that time: the server, the in-process agents (not their bash scripts) and, " +
-                        "from wave 2 on, the earlier waves' agents still polling.");
+        table.Notes.Add("Everything done in that time, by the earlier waves' agents still polling too (from wave 2 on). The bench process runs " +
+                        "the agents (not their bash scripts) and, unless the server has a process of its own (--server process), the server " +
+                        "and its SQL, counted then.");
         return table;
     }
 

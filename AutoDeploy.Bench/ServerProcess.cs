@@ -12,6 +12,9 @@ public sealed partial class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly string _dbPath;
 
+    /// <summary>The server's SQLite file.</summary>
+    public string DbPath => _dbPath;
+
     private ServerProcess(Process process, string dbPath, string baseUrl)
     {
         _process = process;
