@@ -20,9 +20,10 @@ internal static class EventRecorder
 
     public static List<PendingEvent> Collect(ChangeTracker tracker)
     {
+        tracker.DetectChanges();
         RefuseEventChanges(tracker);
         var pending = new List<PendingEvent>();
-        foreach (var source in tracker.Entries<EventSource>().Select(e => e.Entity).ToList())
+        foreach (var source in tracker.EntriesAsDetected<EventSource>().Select(e => e.Entity))
         {
             var documentEntry = source is Document document ? tracker.Context.Entry(document) : null;
             if (source.DomainEvents.Count > 0)
@@ -152,7 +153,7 @@ internal static class EventRecorder
 
     private static void RefuseEventChanges(ChangeTracker tracker)
     {
-        if (tracker.Entries<Event>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
+        if (tracker.EntriesAsDetected<Event>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
         {
             throw new InvalidOperationException("Events are append-only: no code path updates or deletes an event.");
         }

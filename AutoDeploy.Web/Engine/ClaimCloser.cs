@@ -28,7 +28,8 @@ public sealed class ClaimCloser : SaveChangesInterceptor
     }
 
     private static List<int> EndedDeployments(AutoDeployDbContext db) =>
-        db.ChangeTracker.Entries<Event>()
+        // Added entries need no change detection (adding sets their state), and EF detects changes itself next.
+        db.ChangeTracker.EntriesAsDetected<Event>()
             .Where(e => e.State == EntityState.Added && e.Entity.DocumentType == nameof(Deployment)
                 && EventCategories.DeploymentEnded.Contains(e.Entity.Category))
             .Select(e => e.Entity.DocumentId!.Value)

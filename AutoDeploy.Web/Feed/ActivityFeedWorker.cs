@@ -65,6 +65,16 @@ public sealed class ActivityFeedWorker(
 
     private async Task<long> PublishNewAsync(long cursor, CancellationToken cancellationToken)
     {
+        // Nobody listening (no page, no hub connection): the events are not read, only the cursor moves to the end. Whether
+        // anyone listens is asked again after the end is read, so whoever subscribes meanwhile gets every event after it.
+        if (!Listened())
+        {
+            var end = await reader.LastIdAsync(cancellationToken);
+            if (!Listened())
+            {
+                return Math.Max(cursor, end);
+            }
+        }
         var pageSize = Math.Clamp(options.Value.PageSize, 1, ActivityEventReader.MaxTake);
         while (true)
         {
@@ -86,6 +96,8 @@ public sealed class ActivityFeedWorker(
             }
         }
     }
+
+    private bool Listened() => feed.SubscriberCount > 0 || !hubSubscriptions.IsEmpty;
 
     /// <summary>A hub client that cannot be reached is SignalR's business; the feed carries on.</summary>
     private async Task SendToHubAsync(ActivityEvent activity)

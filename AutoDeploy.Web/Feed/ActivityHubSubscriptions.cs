@@ -92,6 +92,9 @@ public sealed class ActivityHubSubscriptions(IOptions<ActivityFeedOptions> optio
 
     public IReadOnlyList<HubConnectionEntry> Connections => [.. _byConnection.Values];
 
+    /// <summary>No hub connection at all.</summary>
+    public bool IsEmpty => _byConnection.IsEmpty;
+
     /// <summary>The connections with a subscription that the event matches and whose user may see it.</summary>
     public IReadOnlyList<string> ConnectionsFor(ActivityEvent activity)
     {
