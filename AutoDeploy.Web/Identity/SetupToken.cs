@@ -70,6 +70,10 @@ public sealed class SetupToken(IDataProtectionProvider protection, IConfiguratio
         {
             File.Delete(FilePath);
         }
+        catch (DirectoryNotFoundException)
+        {
+            // No data folder, so no file: a server bootstrapped from configuration never wrote one.
+        }
         catch (IOException exception)
         {
             logger.LogWarning(exception, "Could not delete the set-up token file {SetupTokenFile}; it is no longer accepted", FilePath);
