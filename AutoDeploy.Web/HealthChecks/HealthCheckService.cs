@@ -49,10 +49,7 @@ public sealed class HealthCheckService(
             await QueueAsync(db, machine.Id, null, cancellationToken);
             return;
         }
-        var now = time.GetUtcNow();
-        var verdict = HealthRules.Evaluate(JobOutcome.Succeeded, null, [], machine.AgentVersion, AgentProtocol.Version, policy);
-        machine.RecordHealth(verdict.Status, verdict.Summary, now);
-        machine.NextHealthCheckAt = HealthRules.NextCheck(now, policy);
+        Judge(machine, policy, HealthRules.Evaluate(JobOutcome.Succeeded, null, [], machine.AgentVersion, AgentProtocol.Version, policy));
     }
 
     /// <summary>"Check health" on one machine, or on every machine of an environment: a task with a log.</summary>
@@ -133,9 +130,7 @@ public sealed class HealthCheckService(
 
     private async Task RecordVerdictAsync(AutoDeployDbContext db, Machine machine, MachineJob job, HealthVerdict verdict, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        machine.RecordHealth(verdict.Status, verdict.Summary, now);
-        machine.NextHealthCheckAt = HealthRules.NextCheck(now, machine.MachinePolicy!);
+        Judge(machine, machine.MachinePolicy!, verdict);
         if (job.HealthCheckRunId is { } runId)
         {
             db.TaskLogLines.Add(Line(runId, machine.Id, $"{machine.Name}: {verdict.Status}. {verdict.Summary}",
@@ -147,6 +142,14 @@ public sealed class HealthCheckService(
             signals.HealthChecks.Notify(id);
             await FinishRunIfDoneAsync(db, id, cancellationToken);
         }
+    }
+
+    /// <summary>A verdict on the machine (its health events) and, counted from now, its next scheduled check.</summary>
+    private void Judge(Machine machine, MachinePolicy policy, HealthVerdict verdict)
+    {
+        var now = time.GetUtcNow();
+        machine.RecordHealth(verdict.Status, verdict.Summary, now);
+        machine.NextHealthCheckAt = HealthRules.NextCheck(now, policy);
     }
 
     /// <summary>Ends a run once every job has: failed if a machine expected online could not be reached or is unhealthy.</summary>
