@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json;
 using AutoDeploy.Domain.Machines;
 
 namespace AutoDeploy.Bench;
@@ -33,15 +32,14 @@ public static class MemoryBench
         {
             running.AddRange(wave.Select(agent => Task.Run(() => agent.RegisterAndRunAsync(BenchServer.AdminApiKey,
                 new RegistrationRequest { Name = agent.Name, Environments = ["Production"], Roles = ["web"] }, AgentKind.Protocol, stop.Token))));
-            // A machine's first poll is its health check (connectivity only): Healthy means its agent is connected.
             using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            while (await HealthyAsync(api) < running.Count && !limit.IsCancellationRequested)
+            while (await BenchApi.HealthyMachinesAsync(api) < running.Count && !limit.IsCancellationRequested)
             {
                 await Task.Delay(200);
             }
         }
         await Task.Delay(settle);
-        var connected = await HealthyAsync(api);
+        var connected = await BenchApi.HealthyMachinesAsync(api);
         Add(rows, $"{connected:N0} agents connected (long polls held)", server.WorkingSet, connected);
         progress.WriteLine($"memory: with agents {ResultTable.MiB(rows[^1].WorkingSet)} MiB; opening {circuits} circuits...");
 
@@ -82,7 +80,4 @@ public static class MemoryBench
 
     private static void Add(List<MemoryRow> rows, string state, long workingSet, int units) =>
         rows.Add(new MemoryRow(state, workingSet, workingSet - rows[^1].WorkingSet, units));
-
-    private static async Task<int> HealthyAsync(HttpClient api) =>
-        (await api.GetFromJsonAsync<JsonElement>("/api/machines?health=Healthy&take=1")).GetProperty("total").GetInt32();
 }

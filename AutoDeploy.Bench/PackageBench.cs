@@ -122,9 +122,7 @@ public static class PackageBench
         var running = agents.Select(a => Task.Run(() => a.RunAsync(go.Task, stop.Token))).ToList();
         try
         {
-            // A machine's first poll is its health check (connectivity only): wait until the server has judged them all.
-            await WaitUntilAsync(async () => (await api.GetFromJsonAsync<JsonElement>(
-                $"/api/machines?environment={environment}&health=Healthy&take=1")).GetProperty("total").GetInt32() == count, "every agent's health check");
+            await WaitUntilAsync(async () => await BenchApi.HealthyMachinesAsync(api, environment) == count, "every agent's health check");
             var deployment = await IdAsync(await api.PostAsJsonAsync("/api/deployments", new { releaseId = release, environmentId = environment }));
             await Task.WhenAll(agents.Select(a => a.Job)).WaitAsync(TimeSpan.FromMinutes(5));
             progress.WriteLine($"packages: {count:N0} agents have the job; downloading at once...");
