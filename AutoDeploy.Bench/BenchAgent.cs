@@ -30,6 +30,11 @@ public sealed class BenchAgent(string server, HttpClient http, string name)
     public long RegisteredAt { get; private set; }
     public long DeploymentAt { get; private set; }
 
+    /// <summary>When the latest job of any kind reached the agent (0 before the first).</summary>
+    public long LastJobAt => Interlocked.Read(ref _lastJobAt);
+
+    private long _lastJobAt;
+
     /// <summary>Completes when the first deployment job reaches the agent.</summary>
     public Task Deployed => _deployed.Task;
 
@@ -126,6 +131,7 @@ public sealed class BenchAgent(string server, HttpClient http, string name)
     private void Received(AgentJobKind kind)
     {
         var now = Stopwatch.GetTimestamp();
+        Interlocked.Exchange(ref _lastJobAt, now);
         if (kind == AgentJobKind.RunScript && DeploymentAt == 0)
         {
             DeploymentAt = now;

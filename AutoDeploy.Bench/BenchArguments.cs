@@ -44,6 +44,20 @@ public sealed class BenchArguments
         _options.TryGetValue(name, out var value) ? System.Enum.Parse<T>(value, ignoreCase: true) : fallback;
 
     /// <summary>Unknown options are mistakes: say so rather than run something else than asked.</summary>
+    /// <summary>One of <paramref name="choices"/>; the first when the option is not given.</summary>
+    public string Choice(string name, params string[] choices)
+    {
+        var value = Text(name) ?? choices[0];
+        return choices.Contains(value, StringComparer.Ordinal) ? value
+            : throw new ArgumentException($"--{name} is {string.Join(" or ", choices)}, not '{value}'.");
+    }
+
+    /// <summary><c>KEY=VALUE,KEY=VALUE</c>: configuration keys or environment variables for a server process.</summary>
+    public IReadOnlyDictionary<string, string> Settings(string name) =>
+        (Text(name) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(pair => pair.Split('=', 2))
+        .ToDictionary(parts => parts.Length == 2 ? parts[0] : throw new ArgumentException($"--{name} takes KEY=VALUE pairs, not '{parts[0]}'."),
+            parts => parts[1]);
+
     public void RefuseUnknown(params string[] known)
     {
         var unknown = _options.Keys.Except([.. known, "markdown"], StringComparer.OrdinalIgnoreCase).ToList();

@@ -8,12 +8,15 @@ public static class BenchProgram
 {
     private const string Usage = """
         Usage: dotnet run -c Release --project AutoDeploy.Bench -- <benchmark> [options] [--markdown FILE]
-          reaction      --agents 1,10,100,1000 [--kind runner|protocol] [--waves 3] [--timeout 300] [--min-threads N] [--sql-top N] [--credential api-key|enrolment] [--server in-process|process]
+          reaction      --agents 1,10,100,1000 [--kind runner|protocol] [--waves 3] [--timeout 300] [--min-threads N] [--sql-top N] [--credential api-key|enrolment]
+                        [--server in-process|process] [--nodes 1] [--database sqlite|postgres] [--restart no|yes]
+                        [--server-dir DIR] [--server-setting KEY=VALUE,...]
           engine-idle   --events 10000,100000,1000000 [--passes 30]
           engine-burst  --events 10000 --triggers 100 [--history 0]
           health        --machines 1000 [--unavailable-after 30]
           ui            --machines 10000 --events 1000000 [--repeats 5]
           memory        --agents 1000 --circuits 100 [--settle 5]
+          idle          --agents 10000 [--settle 20] [--window 60] [--server-setting KEY=VALUE,...]
           feed          --pages 1,10 --events 20 [--paths /activity,/]
           packages      --agents 100,1000 [--package-mb 50] [--upload-mb 500]
           fleet         --machines 10000 --projects 5 [--history 1000000] [--repeats 20]
@@ -53,22 +56,17 @@ public static class BenchProgram
         switch (a.Command)
         {
             case "reaction":
-                a.RefuseUnknown("agents", "kind", "timeout", "min-threads", "waves", "sql-top", "credential", "server");
+                a.RefuseUnknown("agents", "kind", "timeout", "min-threads", "waves", "sql-top", "credential", "server", "nodes", "database",
+                    "server-dir", "server-setting", "restart");
                 var kind = a.Enum("kind", AgentKind.Runner);
                 int? minThreads = a.Text("min-threads") is null ? null : a.Int("min-threads", 0);
                 var reaction = await ReactionBench.RunAsync(
                     new ReactionSettings(a.Ints("agents", 1, 10, 100, 1000), kind, a.Seconds("timeout", 300), MinThreads: minThreads,
                         Waves: a.Int("waves", 3), SqlTop: a.Int("sql-top", 0),
-                        Enrolment: (a.Text("credential") ?? "api-key") switch
-                        {
-                            "enrolment" => true, "api-key" => false,
-                            var other => throw new ArgumentException($"--credential is enrolment or api-key, not '{other}'."),
-                        },
-                        ServerProcess: (a.Text("server") ?? "in-process") switch
-                        {
-                            "process" => true, "in-process" => false,
-                            var other => throw new ArgumentException($"--server is in-process or process, not '{other}'."),
-                        }), progress);
+                        Enrolment: a.Choice("credential", "api-key", "enrolment") == "enrolment",
+                        Shape: new ServerShape(a.Choice("server", "in-process", "process") == "process", a.Int("nodes", 1),
+                            a.Choice("database", "sqlite", "postgres") == "postgres", a.Text("server-dir"), a.Settings("server-setting")),
+                        Restart: a.Choice("restart", "no", "yes") == "yes"), progress);
                 return [ReactionBench.Table(reaction, kind), ReactionBench.StagesTable(reaction), ReactionBench.WorkTable(reaction)];
             case "retention":
                 a.RefuseUnknown("events", "batch");
@@ -92,6 +90,10 @@ public static class BenchProgram
             case "memory":
                 a.RefuseUnknown("agents", "circuits", "settle");
                 return [MemoryBench.Table(await MemoryBench.RunAsync(a.Int("agents", 1000), a.Int("circuits", 100), a.Seconds("settle", 5), progress))];
+            case "idle":
+                a.RefuseUnknown("agents", "settle", "window", "server-setting");
+                return [IdleBench.Table([await IdleBench.RunAsync(a.Int("agents", 10_000), a.Seconds("settle", 20), a.Seconds("window", 60),
+                    a.Settings("server-setting"), progress)])];
             case "feed":
                 a.RefuseUnknown("pages", "events", "paths");
                 var paths = (a.Text("paths") ?? "/activity,/").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -7,7 +7,8 @@ using Microsoft.EntityFrameworkCore;
 namespace AutoDeploy.Bench;
 
 /// <param name="MinThreads">A diagnosis: raise the thread pool's minimum (server and agents share this process) to see what starvation costs.</param>
-/// <param name="ServerProcess">The server runs in a process of its own, so its CPU is measured apart from the agents'.</param>
+/// <param name="Shape">Where the server runs: in this process, or in processes of their own (on SQLite, or nodes on PostgreSQL).</param>
+/// <param name="Restart">Before each wave after the first, every node is restarted on its database: the wave meets a cold server.</param>
 /// <param name="Enrolment">The wave's agents register with an enrolment token, as a fleet does, instead of an administrator's API key.</param>
 /// <param name="SqlTop">Prints this many of each wave's most frequent SQL statements (a profile of where the queries go).</param>
 /// <param name="Waves">Waves of N agents measured one after another on the same server: the first meets a freshly started
@@ -16,7 +17,7 @@ namespace AutoDeploy.Bench;
 /// wave, 4 s in the second and 0.2 s in the third.</param>
 public sealed record ReactionSettings(IReadOnlyList<int> Agents, AgentKind Kind = AgentKind.Runner, TimeSpan? Timeout = null,
     IReadOnlyDictionary<string, string?>? Server = null, int? MinThreads = null, int Waves = 3, int SqlTop = 0,
-    bool Enrolment = false, bool ServerProcess = false);
+    bool Enrolment = false, ServerShape? Shape = null, bool Restart = false);
 
 /// <summary>
 /// One wave of N agents: on the agents' clock, start → script starting (and its parts: registered, deployment received); on
@@ -58,7 +59,7 @@ public static class ReactionBench
 
     private static async Task<List<ReactionRow>> RunServerAsync(int count, ReactionSettings settings)
     {
-        await using var server = await ReactionServer.StartAsync(settings.ServerProcess, settings.Server);
+        await using var server = await ReactionServer.StartAsync(settings.Shape ?? new ServerShape(), settings.Server);
         var data = await new BenchData(server.Db).WithEnvironmentAsync();
         var warmup = await data.AddEnvironmentAsync("Warm-up");
         await data.AddProjectAsync("Shop", "web", warmup);
@@ -71,7 +72,12 @@ public static class ReactionBench
         {
             for (var wave = 1; wave <= Math.Max(1, settings.Waves); wave++)
             {
-                if (wave > 1)
+                if (wave > 1 && settings.Restart)
+                {
+                    // The earlier waves' agents lose their polls and reconnect, as a fleet's would.
+                    await server.RestartAsync();
+                }
+                else if (wave > 1)
                 {
                     // What the previous wave made hot is compiled by now on a server in use.
                     await JitQuiet.WaitAsync(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(60));
@@ -101,7 +107,8 @@ public static class ReactionBench
             (requests.Count, Process.GetCurrentProcess().TotalProcessorTime, server.CpuTime, Stopwatch.GetTimestamp());
         var credential = settings.Enrolment ? RegistrationCredential.Token(await data.AddEnrolmentTokenAsync("web"))
             : RegistrationCredential.ApiKey(BenchServer.AdminApiKey);
-        var agents = Enumerable.Range(1, count).Select(i => new BenchAgent(server.BaseUrl, http, $"web-{wave}-{i:D5}")).ToList();
+        var agents = Enumerable.Range(1, count)
+            .Select(i => new BenchAgent(server.BaseUrls[i % server.BaseUrls.Count], http, $"web-{wave}-{i:D5}")).ToList();
         running.AddRange(agents.Select(agent => Task.Run(() => agent.RegisterAndRunAsync(credential, new RegistrationRequest
         {
             Name = agent.Name, Environments = [data.Environment.Name], Roles = ["web"],
@@ -112,7 +119,7 @@ public static class ReactionBench
         await Task.WhenAny(all, Task.Delay(settings.Timeout ?? TimeSpan.FromMinutes(3), stop));
         var load = await pool;
         await EndedAsync(server, lastDeployment, stop);
-        var work = new WaveWork(settings.ServerProcess ? null : (double)sql.Count / count, (double)(requests.Count - requestsBefore) / count,
+        var work = new WaveWork(server.CpuTime is not null ? null : (double)sql.Count / count, (double)(requests.Count - requestsBefore) / count,
             (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore) / count, (server.CpuTime - serverCpuBefore) / count,
             Stopwatch.GetElapsedTime(started));
         foreach (var (statement, times) in sql.Top(settings.SqlTop))

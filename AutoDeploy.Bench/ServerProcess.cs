@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
@@ -9,17 +10,26 @@ namespace AutoDeploy.Bench;
 /// </summary>
 public sealed partial class ServerProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly ProcessStartInfo _start;
     private readonly string _dbPath;
+    private Process _process;
+    private List<string> _output;
 
-    /// <summary>The server's SQLite file.</summary>
+    /// <summary>The server's SQLite file (unused when the settings name another database).</summary>
     public string DbPath => _dbPath;
 
-    private ServerProcess(Process process, string dbPath, string baseUrl)
+    private ServerProcess(ProcessStartInfo start, (Process Process, string BaseUrl, List<string> Output) launched, string dbPath)
     {
-        _process = process;
-        _dbPath = dbPath;
-        BaseUrl = baseUrl;
+        (_start, _process, _output, _dbPath, BaseUrl) = (start, launched.Process, launched.Output, dbPath, launched.BaseUrl);
+    }
+
+    /// <summary>The server's last lines of output (its log at Warning and above), to say why a request failed.</summary>
+    public string RecentOutput(int lines)
+    {
+        lock (_output)
+        {
+            return string.Join(Environment.NewLine, _output.TakeLast(lines));
+        }
     }
 
     public string BaseUrl { get; }
@@ -44,17 +54,20 @@ public sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="settings">Configuration keys (<c>Section:Key</c>) or environment variables, over the defaults.</param>
+    /// <param name="directory">Where AutoDeploy.Web.dll is: a published build (ReadyToRun, say); by default the copy beside the bench.</param>
+    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null, string? directory = null)
     {
         var dbPath = Path.Combine(Path.GetTempPath(), $"autodeploy-bench-{Guid.NewGuid():N}.db");
+        directory ??= AppContext.BaseDirectory;
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "AutoDeploy.Web.dll"));
+        start.ArgumentList.Add(Path.Combine(directory, "AutoDeploy.Web.dll"));
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add("http://127.0.0.1:0");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
@@ -70,9 +83,28 @@ public sealed partial class ServerProcess : IAsyncDisposable
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
-        var process = Process.Start(start)!;
-        var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        return new ServerProcess(start, await LaunchAsync(start, dbPath), dbPath);
+    }
+
+    /// <summary>
+    /// Stops the server (killed, as a crash or a host's restart would) and starts it again on the same database and
+    /// address, so its agents reconnect to a freshly started process.
+    /// </summary>
+    public async Task RestartAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+        _start.ArgumentList[^1] = BaseUrl;
+        (_process, _, _output) = await LaunchAsync(_start, _dbPath);
+    }
+
+    private static async Task<(Process Process, string BaseUrl, List<string> Output)> LaunchAsync(ProcessStartInfo start, string dbPath)
+    {
         var output = new List<string>();
+        var process = Process.Start(start)!;
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => Exited(process, output);
+        var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) => Read(e.Data);
         process.ErrorDataReceived += (_, e) => Read(e.Data);
         process.BeginOutputReadLine();
@@ -80,13 +112,13 @@ public sealed partial class ServerProcess : IAsyncDisposable
         var finished = await Task.WhenAny(listening.Task, process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(90)));
         if (finished != listening.Task)
         {
-            await new ServerProcess(process, dbPath, "").DisposeAsync();
+            await new ServerProcess(start, (process, "", output), dbPath).DisposeAsync();
             lock (output)
             {
                 throw new InvalidOperationException($"The server did not start:{Environment.NewLine}{string.Join(Environment.NewLine, output)}");
             }
         }
-        return new ServerProcess(process, dbPath, await listening.Task);
+        return (process, await listening.Task, output);
 
         void Read(string? line)
         {
@@ -97,6 +129,10 @@ public sealed partial class ServerProcess : IAsyncDisposable
             lock (output)
             {
                 output.Add(line);
+                if (output.Count > 1000)
+                {
+                    output.RemoveRange(0, 500);
+                }
             }
             if (Listening().Match(line) is { Success: true } match)
             {
@@ -107,15 +143,36 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
+        await KillAsync();
         _process.Dispose();
         foreach (var suffix in new[] { "", "-wal", "-shm" })
         {
             File.Delete(_dbPath + suffix);
+        }
+    }
+
+    private async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            Stopping.Add(_process.Id);
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>The processes the bench is stopping itself; any other exit is the server's own and is reported.</summary>
+    private static readonly ConcurrentBag<int> Stopping = [];
+
+    private static void Exited(Process process, List<string> output)
+    {
+        if (!Stopping.Contains(process.Id))
+        {
+            lock (output)
+            {
+                Console.Error.WriteLine($"The server process {process.Id} exited by itself with code {process.ExitCode}. Its last lines:" +
+                                        $"{Environment.NewLine}{string.Join(Environment.NewLine, output.TakeLast(60))}");
+            }
         }
     }
 

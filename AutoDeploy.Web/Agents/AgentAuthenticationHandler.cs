@@ -13,7 +13,8 @@ public sealed class AgentAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IDbContextFactory<AutoDeployDbContext> factory)
+    IDbContextFactory<AutoDeployDbContext> factory,
+    AgentWorkGate gate)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Agent";
@@ -28,6 +29,7 @@ public sealed class AgentAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
         var hash = AgentToken.HashOf(header["Bearer ".Length..].Trim());
+        using var slot = await gate.EnterAsync(Context.RequestAborted);
         await using var db = await factory.CreateDbContextAsync(Context.RequestAborted);
         var machine = await db.Machines.AsNoTracking()
             .Where(m => m.AgentTokenHash == hash)

@@ -20,7 +20,7 @@ namespace AutoDeploy.Web.Agents;
 /// </summary>
 public sealed class JobDispatch(
     IDbContextFactory<AutoDeployDbContext> factory, HealthCheckService healthChecks, TaskSignals signals, IOptions<TaskOptions> options,
-    IOptions<HealthCheckOptions> healthOptions, AgentBinaries binaries, TimeProvider time, SecretProtector secrets,
+    IOptions<HealthCheckOptions> healthOptions, AgentBinaries binaries, TimeProvider time, SecretProtector secrets, AgentWorkGate gate,
     AutoDeployMetrics? metrics = null)
 {
     private TaskOptions Options => options.Value;
@@ -60,7 +60,13 @@ public sealed class JobDispatch(
             {
                 return new PollAnswer(job, job is null ? updateTo : null);
             }
-            await wake;
+            // A hold that ends without a wake-up ends without looking again: nothing was queued for the machine meanwhile
+            // (or its wake-up was lost, which the agent's next poll, looking first, makes good). An idle fleet's polls
+            // each cost one query for jobs, not two.
+            if (!await wake)
+            {
+                return new PollAnswer(null, updateTo);
+            }
         }
         return new PollAnswer(null, null);
     }
@@ -68,6 +74,7 @@ public sealed class JobDispatch(
     /// <returns>The version the agent should update itself to now, or null.</returns>
     private async Task<string?> RecordContactAsync(int machineId, string agentVersion, CancellationToken cancellationToken)
     {
+        using var slot = await gate.EnterAsync(cancellationToken);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var machine = await db.Machines.SingleAsync(m => m.Id == machineId, cancellationToken);
         // Only an outdated agent costs the policy's query, and only a server that has binaries offers them.
@@ -93,6 +100,7 @@ public sealed class JobDispatch(
 
     private async Task<AgentJob?> TryClaimAsync(int machineId, CancellationToken cancellationToken)
     {
+        using var slot = await gate.EnterAsync(cancellationToken);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var candidates = await db.MachineJobs.AsNoTracking()
             .Where(j => j.MachineId == machineId && j.State == JobState.Pending && !j.CancelRequested)

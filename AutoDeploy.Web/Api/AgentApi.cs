@@ -8,7 +8,11 @@ using AutoDeploy.Web.Packages;
 
 namespace AutoDeploy.Web.Api;
 
-/// <summary>The endpoints agents call with their own token (see <see cref="AgentProtocol"/>).</summary>
+/// <summary>
+/// The endpoints agents call with their own token (see <see cref="AgentProtocol"/>). Their handlers run within the
+/// <see cref="AgentWorkGate"/>: the poll's enters it for each of its reads, not while held; a package's file is sent
+/// after the handler has returned, outside it.
+/// </summary>
 public static class AgentApi
 {
     public static RouteGroupBuilder MapAgentApi(this RouteGroupBuilder api)
@@ -39,6 +43,7 @@ public static class AgentApi
             await reports.ReportUpdateFailedAsync(user.MachineId(), failure, ct);
             return TypedResults.NoContent();
         })
+            .AddEndpointFilter<AgentWorkFilter>()
             .Produces(StatusCodes.Status204NoContent)
             .ProducesValidationProblem()
             .WithSummary("The agent could not update itself to the version it was told; the machine shows why");
@@ -47,6 +52,7 @@ public static class AgentApi
             await reports.AppendLogAsync(user.MachineId(), id, batch, ct) is { } response
                 ? TypedResults.Ok(response)
                 : TypedResults.Problem($"Job {id} is not this machine's.", statusCode: StatusCodes.Status404NotFound))
+            .AddEndpointFilter<AgentWorkFilter>()
             .Produces<LogBatchResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -58,6 +64,7 @@ public static class AgentApi
                 : await reports.CompleteAsync(user.MachineId(), id, completion, ct)
                     ? TypedResults.NoContent()
                     : TypedResults.Problem($"Job {id} is not this machine's.", statusCode: StatusCodes.Status404NotFound))
+            .AddEndpointFilter<AgentWorkFilter>()
             .Produces(StatusCodes.Status204NoContent)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -68,6 +75,7 @@ public static class AgentApi
                 await readiness.LoadAsync(user.MachineId(), ct) is { } answer
                     ? TypedResults.Ok(answer)
                     : TypedResults.Problem("This agent's machine no longer exists.", statusCode: StatusCodes.Status404NotFound, title: "Not found"))
+            .AddEndpointFilter<AgentWorkFilter>()
             .Produces<MachineReadiness>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Whether this agent's machine has every release its triggers say it should: Ready, Waiting, Failed or Blocked, with the reasons");
@@ -77,6 +85,7 @@ public static class AgentApi
                 await packages.MachineDeploysAsync(user.MachineId(), packageId, version, ct)
                     ? await PackagesApi.DownloadAsync(packageId, version, response, packages, ct)
                     : PackageService.NotFound(packageId, version).ToProblem())
+            .AddEndpointFilter<AgentWorkFilter>()
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
             .Produces(StatusCodes.Status206PartialContent, contentType: "application/octet-stream")
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -88,6 +97,7 @@ public static class AgentApi
             await reports.DeregisterAsync(user.MachineId(), ct);
             return TypedResults.NoContent();
         })
+            .AddEndpointFilter<AgentWorkFilter>()
             .Produces(StatusCodes.Status204NoContent)
             .WithSummary("The agent leaves: its machine is deleted and its token refused from now on (MachineDeleted)");
         return api;

@@ -15,7 +15,7 @@ public sealed class AutoDeployWorker(AutoDeployEngine engine, TaskSignals signal
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var wake = signals.Events.WaitAsync(0, options.Value.ScanInterval, time, stoppingToken);
+            Task wake = signals.Events.WaitAsync(0, options.Value.ScanInterval, time, stoppingToken);
             try
             {
                 while (await engine.RunPassAsync(stoppingToken))

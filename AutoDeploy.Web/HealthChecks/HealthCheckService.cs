@@ -27,13 +27,15 @@ public sealed class HealthCheckService(
         {
             return false;
         }
-        db.MachineJobs.Add(new MachineJob
-        {
-            MachineId = machineId, Kind = AgentJobKind.HealthCheck, HealthCheckRunId = runId, Name = "Health check",
-            TimeoutSeconds = (int)Options.ScriptTimeout.TotalSeconds, State = JobState.Pending, CreatedAt = time.GetUtcNow(),
-        });
+        db.MachineJobs.Add(CheckJob(machineId, runId));
         return true;
     }
+
+    private MachineJob CheckJob(int machineId, int? runId) => new()
+    {
+        MachineId = machineId, Kind = AgentJobKind.HealthCheck, HealthCheckRunId = runId, Name = "Health check",
+        TimeoutSeconds = (int)Options.ScriptTimeout.TotalSeconds, State = JobState.Pending, CreatedAt = time.GetUtcNow(),
+    };
 
     /// <summary>
     /// A machine's first contact (after registration, or back from Unavailable) is a reason to check it at once. The poll
@@ -87,10 +89,8 @@ public sealed class HealthCheckService(
         };
         db.HealthCheckRuns.Add(run);
         await db.SaveChangesAsync(cancellationToken);
-        foreach (var id in ids)
-        {
-            await QueueAsync(db, id, run.Id, cancellationToken);
-        }
+        // A new run has no jobs yet, so none is outstanding: 10,000 machines are 10,000 inserts, not 10,000 queries first.
+        db.MachineJobs.AddRange(ids.Select(id => CheckJob(id, run.Id)));
         db.TaskLogLines.Add(Line(run.Id, null, ids.Count == 0 ? "There are no machines to check." : $"Checking {ids.Count} machine(s)."));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -25,6 +25,7 @@ public static class TaskExtensions
         services.AddSingleton<TaskSignals>();
         services.AddSingleton<ServerStalls>();
         services.AddHostedService(sp => sp.GetRequiredService<ServerStalls>());
+        services.AddSingleton<AgentWorkGate>();
         services.AddSingleton<JobDispatch>();
         services.AddSingleton<JobReports>();
         services.AddSingleton<DeploymentRunner>();

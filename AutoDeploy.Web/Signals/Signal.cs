@@ -30,15 +30,18 @@ public sealed class Signal<TKey> where TKey : notnull
     }
 
     /// <summary>Completes when <see cref="Notify"/> is called for the key, or after the timeout; never throws on timeout.</summary>
-    public async Task WaitAsync(TKey key, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    /// <returns>True when notified, false when the timeout passed first.</returns>
+    public async Task<bool> WaitAsync(TKey key, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
         var waiter = _waiters.GetOrAdd(key, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         try
         {
             await waiter.Task.WaitAsync(timeout, time, cancellationToken);
+            return true;
         }
         catch (TimeoutException)
         {
+            return false;
         }
     }
 }

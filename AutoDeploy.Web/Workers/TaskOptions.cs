@@ -23,6 +23,12 @@ public sealed class TaskOptions
     /// <summary>Lines kept per job; the rest is dropped with a notice in the log.</summary>
     public int MaxLogLinesPerJob { get; set; } = 20_000;
 
+    /// <summary>
+    /// Agent calls using the database at once on a node (<see cref="Agents.AgentWorkGate"/>); a held poll waiting for
+    /// work does not count.
+    /// </summary>
+    public int MaxConcurrentAgentWork { get; set; } = 64;
+
     /// <summary>A machine's last-seen time is written at most this often.</summary>
     public TimeSpan LastSeenResolution { get; set; } = TimeSpan.FromSeconds(10);
 }
