@@ -8,7 +8,7 @@ namespace AutoDeploy.Bench;
 /// <summary>One screen: time to the first rows on navigation (cold and warm), to the circuit, and to each next page.</summary>
 public sealed record UiRow(string Screen, string Data, TimeSpan ColdFirstRows, Percentiles FirstRows, Percentiles Interactive, Percentiles NextPage);
 
-/// <summary>The deployment targets page and the audit log in Chromium, against a server with many machines and events.</summary>
+/// <summary>The lists of a big fleet in Chromium: deployment targets, the audit log, the activity feed and fleet drift.</summary>
 public static class UiBench
 {
     private static readonly Dictionary<string, string?> Quiet = new() { ["HealthChecks:TickInterval"] = "1.00:00:00" };
@@ -16,11 +16,10 @@ public static class UiBench
     public static async Task<List<UiRow>> RunAsync(int machines, int events, int repeats, TextWriter progress)
     {
         await using var server = BenchServer.Start(Quiet, typeof(AutoDeployWorker), typeof(TaskWorker));
-        var data = await new BenchData(server.Db).WithEnvironmentAsync();
         var watch = Stopwatch.StartNew();
-        await data.AddMachinesAsync(machines, i => i % 3 == 0 ? "worker" : "web", healthy: true);
-        await EventHistory.AppendAsync(server.Db, (int)Math.Max(0, events - await EventHistory.CountAsync(server.Db)), Math.Max(1, machines));
-        var total = await EventHistory.CountAsync(server.Db);
+        // The fleet's seed: machines, 5 projects with deployments and decisions, and the event history on top.
+        var seed = await FleetBenchData.SeedAsync(server, machines, 5, events, progress);
+        var total = seed.Events;
         progress.WriteLine($"ui: {machines:N0} machines and {total:N0} events seeded in {watch.Elapsed.TotalSeconds:0.0} s; opening Chromium...");
 
         await using var browser = await BenchBrowser.LaunchAsync();
@@ -31,12 +30,17 @@ public static class UiBench
                 ".machines-table tbody tr:has(td[data-label='Name'] a)", repeats),
             await MeasureAsync(context, "Audit log (/audit)", $"{total:N0} events", "/audit",
                 "[data-testid='audit-table'] tbody tr:has(td[data-label='Category'])", repeats),
+            await MeasureAsync(context, "Activity (/activity)", $"{total:N0} events", "/activity", ".activity-item", repeats, next: null),
+            await MeasureAsync(context, "Fleet drift (/fleet)", $"{seed.Machines:N0} machines × {seed.Projects} projects", "/fleet",
+                "[data-testid='fleet-row']", repeats),
         };
         await context.DisposeAsync();
         return rows;
     }
 
-    private static async Task<UiRow> MeasureAsync(IBrowserContext context, string screen, string data, string path, string rows, int repeats)
+    /// <param name="next">The button that shows the next page, or null for a screen that has none (the activity feed loads older items below).</param>
+    private static async Task<UiRow> MeasureAsync(IBrowserContext context, string screen, string data, string path, string rows, int repeats,
+        string? next = "Next page")
     {
         var firstRows = new List<TimeSpan>();
         var interactive = new List<TimeSpan>();
@@ -51,9 +55,9 @@ public static class UiBench
             firstRows.Add(Stopwatch.GetElapsedTime(start));
             await BenchBrowser.WaitForInteractiveAsync(page);
             interactive.Add(Stopwatch.GetElapsedTime(start));
-            if (visit > 0)
+            if (visit > 0 && next is not null)
             {
-                nextPage.Add(await NextPageAsync(page, rows));
+                nextPage.Add(await NextPageAsync(page, rows, next));
             }
             await page.CloseAsync();
         }
@@ -61,12 +65,12 @@ public static class UiBench
         return new UiRow(screen, data, firstRows[0], Percentiles.Of(firstRows.Skip(1)), Percentiles.Of(interactive.Skip(1)), Percentiles.Of(nextPage));
     }
 
-    private static async Task<TimeSpan> NextPageAsync(IPage page, string rows)
+    private static async Task<TimeSpan> NextPageAsync(IPage page, string rows, string next)
     {
         var first = page.Locator(rows).First;
         var before = await first.InnerTextAsync();
         var start = Stopwatch.GetTimestamp();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Next page" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = next }).ClickAsync();
         await Assertions.Expect(first).Not.ToHaveTextAsync(before, new() { Timeout = 120_000 });
         return Stopwatch.GetElapsedTime(start);
     }
@@ -78,7 +82,7 @@ public static class UiBench
         foreach (var r in rows)
         {
             table.Add(r.Screen, r.Data, ResultTable.Ms(r.ColdFirstRows), ResultTable.Ms(r.FirstRows.P50), ResultTable.Ms(r.Interactive.P50),
-                ResultTable.Ms(r.NextPage.P50), ResultTable.Ms(r.NextPage.Max));
+                r.NextPage.Count == 0 ? "—" : ResultTable.Ms(r.NextPage.P50), r.NextPage.Count == 0 ? "—" : ResultTable.Ms(r.NextPage.Max));
         }
         return table;
     }
