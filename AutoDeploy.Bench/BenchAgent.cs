@@ -139,6 +139,9 @@ public sealed class BenchAgent(string server, HttpClient http, string name)
         }
     }
 
+    /// <summary>What the runners logged when a call to the server failed and was retried, and how often (a run that is slow says why).</summary>
+    public static readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> Troubles = new();
+
     /// <summary>The runner's log: "Job 7 (RunScript) 'Install' started." is the moment its script starts.</summary>
     private sealed class Timeline(BenchAgent agent) : TextWriter
     {
@@ -146,6 +149,12 @@ public sealed class BenchAgent(string server, HttpClient http, string name)
 
         public override void WriteLine(string? value)
         {
+            if (value is not null && value.Contains("Retrying", StringComparison.Ordinal))
+            {
+                // "2026-12-06 01:02:03 Server unavailable while polling for work: <why>. Retrying in 0.5 s."
+                var text = value.Length > 20 ? value[20..] : value;
+                Troubles.AddOrUpdate(text[..Math.Min(text.Length, 120)], 1, (_, n) => n + 1);
+            }
             if (value is null || !value.EndsWith("started.", StringComparison.Ordinal))
             {
                 return;

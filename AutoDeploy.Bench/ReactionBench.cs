@@ -122,6 +122,11 @@ public static class ReactionBench
         var work = new WaveWork(server.CpuTime is not null ? null : (double)sql.Count / count, (double)(requests.Count - requestsBefore) / count,
             (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore) / count, (server.CpuTime - serverCpuBefore) / count,
             Stopwatch.GetElapsedTime(started));
+        foreach (var (trouble, times) in BenchAgent.Troubles.OrderByDescending(t => t.Value).Take(5))
+        {
+            Console.Error.WriteLine($"  agents retried {times,6} × {trouble}");
+        }
+        BenchAgent.Troubles.Clear();
         foreach (var (statement, times) in sql.Top(settings.SqlTop))
         {
             Console.Error.WriteLine($"  {times,7} × {statement}");

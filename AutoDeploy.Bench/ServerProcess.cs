@@ -145,9 +145,29 @@ public sealed partial class ServerProcess : IAsyncDisposable
     {
         await KillAsync();
         _process.Dispose();
+        ReportComplaints();
         foreach (var suffix in new[] { "", "-wal", "-shm" })
         {
             File.Delete(_dbPath + suffix);
+        }
+    }
+
+    /// <summary>A run whose server logged warnings or errors says so (the first few, with their next lines), so that no number is read without them.</summary>
+    private void ReportComplaints()
+    {
+        lock (_output)
+        {
+            var complaints = _output.Select((line, i) => (line, i)).Where(x => x.line.StartsWith("warn:", StringComparison.Ordinal)
+                || x.line.StartsWith("fail:", StringComparison.Ordinal) || x.line.StartsWith("crit:", StringComparison.Ordinal)).ToList();
+            if (complaints.Count == 0)
+            {
+                return;
+            }
+            Console.Error.WriteLine($"The server at {BaseUrl} logged {complaints.Count} warning(s) or error(s) in its last {_output.Count} lines; the first:");
+            foreach (var (_, i) in complaints.Take(5))
+            {
+                Console.Error.WriteLine(string.Join(Environment.NewLine, _output.Skip(i).Take(4)));
+            }
         }
     }
 
