@@ -25,6 +25,10 @@ public static class TextRules
         return string.Concat(text.AsSpan(0, keep), "…");
     }
 
+    /// <summary>"a, b, c and 7 more": the first <paramref name="most"/> items, and how many are left out.</summary>
+    public static string List(IReadOnlyCollection<string> items, int most) =>
+        string.Join(", ", items.Take(most)) + (items.Count > most ? $" and {items.Count - most} more" : "");
+
     /// <summary>Without control characters (a line break is one), trimmed and <see cref="Cut"/>: text from outside kept in one line.</summary>
     public static string Clean(string? text, int maxLength) =>
         Cut(new string((text ?? "").Where(c => !char.IsControl(c)).ToArray()).Trim(), maxLength);

@@ -2,6 +2,7 @@ using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Domain.Machines;
 using AutoDeploy.Domain.Policies;
+using AutoDeploy.Domain.Validation;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Signals;
 using Microsoft.EntityFrameworkCore;
@@ -168,7 +169,7 @@ public sealed class HealthCheckService(
         var state = failing.Count == 0 ? DeploymentState.Success : DeploymentState.Failed;
         var summary = failing.Count == 0
             ? $"{machines.Count - skipped} machine(s) checked{(skipped > 0 ? $", {skipped} unavailable and skipped by their policy" : "")}."
-            : $"Failed: {string.Join(", ", failing.Select(m => $"{m.Name} is {m.HealthStatus}"))}.";
+            : TextRules.Cut($"Failed: {TextRules.List(failing.Select(m => $"{m.Name} is {m.HealthStatus}").ToList(), 10)}.");
         var now = time.GetUtcNow();
         // Conditional: when the last two checks end together (on two nodes), only one of them ends the run.
         var ended = await db.HealthCheckRuns.Where(r => r.Id == runId && r.State == DeploymentState.Executing)
@@ -184,5 +185,5 @@ public sealed class HealthCheckService(
     }
 
     private TaskLogLine Line(int runId, int? machineId, string text, LogStream stream = LogStream.Output) =>
-        new() { HealthCheckRunId = runId, MachineId = machineId, At = time.GetUtcNow(), Stream = stream, Text = text };
+        new() { HealthCheckRunId = runId, MachineId = machineId, At = time.GetUtcNow(), Stream = stream, Text = TextRules.Cut(text, TaskLogLine.MaxLength) };
 }

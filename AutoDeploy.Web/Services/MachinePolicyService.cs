@@ -1,4 +1,5 @@
 using AutoDeploy.Domain.Policies;
+using AutoDeploy.Domain.Validation;
 using AutoDeploy.Web.Data;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
@@ -146,9 +147,7 @@ public sealed class MachinePolicyService(IDbContextFactory<AutoDeployDbContext> 
         {
             return null;
         }
-        var listed = string.Join(", ", names.Take(MaxMachinesNamed));
-        var more = names.Count > MaxMachinesNamed ? $" and {names.Count - MaxMachinesNamed} more" : "";
-        return SaveResult.Conflict($"Policy '{policy.Name}' is used by {listed}{more}; move them to another policy first.");
+        return SaveResult.Conflict($"Policy '{policy.Name}' is used by {TextRules.List(names, MaxMachinesNamed)}; move them to another policy first.");
     }
 
     private static async Task<SaveResult<MachinePolicyDetails>> SaveAsync(

@@ -2,6 +2,7 @@ using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Deployments;
 using AutoDeploy.Domain.Machines;
 using AutoDeploy.Domain.Projects;
+using AutoDeploy.Domain.Validation;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Signals;
 using Microsoft.EntityFrameworkCore;
@@ -26,6 +27,9 @@ public sealed class StepRunner(
     IDbContextFactory<AutoDeployDbContext> factory, DeploymentLeases leases, DeploymentWrites writes, TaskSignals signals,
     IOptions<TaskOptions> options, TimeProvider time, ServerStalls? stalls = null)
 {
+    /// <summary>The machines a step's start line names; the rest are counted ("and 990 more").</summary>
+    public const int MachinesNamed = 20;
+
     private TaskOptions Options => options.Value;
 
     /// <param name="machines">The machines of the deployment that run the step, in the order a roll starts them.</param>
@@ -154,7 +158,8 @@ public sealed class StepRunner(
         }
         if (step.Window is null)
         {
-            writes.AddLog(db, deploymentId, $"{label} on {string.Join(", ", next.Select(m => m.Name))}.");
+            // Each machine's own lines name it; this one names the first few, so 1,000 machines make one short line.
+            writes.AddLog(db, deploymentId, $"{label} on {TextRules.List(next.Select(m => m.Name).ToList(), MachinesNamed)}.");
         }
         for (var i = 0; i < next.Count; i++)
         {
