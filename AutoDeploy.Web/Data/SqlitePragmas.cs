@@ -10,7 +10,7 @@ namespace AutoDeploy.Web.Data;
 /// lock for far less time when many agents report at once (BENCHMARKS.md, reaction time). The database stays
 /// consistent after a crash; only the last commits before a power cut can be lost.
 /// (<c>busy_timeout</c> was tried as well, to wait for the lock inside SQLite rather than in Microsoft.Data.Sqlite's
-/// 150 ms retry loop, but it made the auto-deploy end-to-end tests stall under load; see the session notes.)
+/// 150 ms retry loop, but it made the auto-deploy end-to-end tests stall under load.)
 /// </summary>
 public sealed class SqlitePragmas : DbConnectionInterceptor
 {
