@@ -1,4 +1,5 @@
 using AutoDeploy.Domain.Agents;
+using AutoDeploy.Domain.Validation;
 
 namespace AutoDeploy.Domain.Deployments;
 
@@ -9,6 +10,12 @@ public sealed class TaskLogLine
 
     /// <summary>Ends a line that was cut at <see cref="MaxLength"/> (by the agent, or by the server after masking).</summary>
     public const string TruncatedMarker = " [line truncated]";
+
+    /// <summary>
+    /// A line the server composes, cut to <see cref="MaxLength"/>: whatever it names (a thousand machines, a long reason)
+    /// never outgrows the column, which PostgreSQL enforces and SQLite does not.
+    /// </summary>
+    public static string Bound(string text) => TextRules.Cut(text, MaxLength);
 
     public long Id { get; set; }
     public int? DeploymentId { get; init; }

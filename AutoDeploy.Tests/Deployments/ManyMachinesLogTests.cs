@@ -48,6 +48,13 @@ public sealed class ManyMachinesLogTests
     }
 
     [Fact]
+    public void A_server_line_is_cut_to_the_column_and_a_short_one_is_kept_whole()
+    {
+        Assert.Equal(TaskLogLine.MaxLength, TaskLogLine.Bound(new string('x', 3 * TaskLogLine.MaxLength)).Length);
+        Assert.Equal("Step 1 'Install' on web-01.", TaskLogLine.Bound("Step 1 'Install' on web-01."));
+    }
+
+    [Fact]
     public void A_list_names_the_first_items_and_counts_the_rest()
     {
         Assert.Equal("a, b and 2 more", TextRules.List(["a", "b", "c", "d"], 2));

@@ -185,5 +185,5 @@ public sealed class HealthCheckService(
     }
 
     private TaskLogLine Line(int runId, int? machineId, string text, LogStream stream = LogStream.Output) =>
-        new() { HealthCheckRunId = runId, MachineId = machineId, At = time.GetUtcNow(), Stream = stream, Text = TextRules.Cut(text, TaskLogLine.MaxLength) };
+        new() { HealthCheckRunId = runId, MachineId = machineId, At = time.GetUtcNow(), Stream = stream, Text = TaskLogLine.Bound(text) };
 }

@@ -123,5 +123,5 @@ public sealed class DeploymentRecovery(
     }
 
     private TaskLogLine Line(int deploymentId, string text, Domain.Agents.LogStream stream) =>
-        new() { DeploymentId = deploymentId, At = time.GetUtcNow(), Stream = stream, Text = text };
+        new() { DeploymentId = deploymentId, At = time.GetUtcNow(), Stream = stream, Text = TaskLogLine.Bound(text) };
 }

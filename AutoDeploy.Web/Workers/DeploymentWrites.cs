@@ -1,6 +1,5 @@
 using AutoDeploy.Domain.Agents;
 using AutoDeploy.Domain.Deployments;
-using AutoDeploy.Domain.Validation;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Signals;
 using Microsoft.EntityFrameworkCore;
@@ -30,10 +29,10 @@ public sealed class DeploymentWrites(DeploymentLeases leases, TaskSignals signal
         signals.Logs.Notify(deploymentId);
     }
 
-    /// <summary>A line the server writes, cut to a log line's length: what it composes never outgrows the column (PostgreSQL refuses it).</summary>
+    /// <summary>A line the server writes about the deployment (<see cref="TaskLogLine.Bound"/>).</summary>
     public void AddLog(AutoDeployDbContext db, int deploymentId, string text, int? machineId = null, LogStream stream = LogStream.Output) =>
         db.TaskLogLines.Add(new TaskLogLine
         {
-            DeploymentId = deploymentId, MachineId = machineId, At = time.GetUtcNow(), Stream = stream, Text = TextRules.Cut(text, TaskLogLine.MaxLength),
+            DeploymentId = deploymentId, MachineId = machineId, At = time.GetUtcNow(), Stream = stream, Text = TaskLogLine.Bound(text),
         });
 }
