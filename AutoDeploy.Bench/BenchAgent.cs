@@ -44,6 +44,26 @@ public sealed class BenchAgent(string server, HttpClient http, string name)
             Timeout = Timeout.InfiniteTimeSpan,
         };
 
+    /// <summary>
+    /// Registers <paramref name="agents"/> (protocol clients, role web) in <paramref name="environment"/> group by group, each
+    /// group once every agent before it is connected (its machine Healthy), waiting at most <paramref name="limit"/> a group:
+    /// what a benchmark of connected agents measures is their steady state, not a thundering herd (the reaction benchmark has that).
+    /// </summary>
+    /// <returns>The agents' runs, until <paramref name="stop"/>.</returns>
+    public static async Task<List<Task>> ConnectInGroupsAsync(IReadOnlyList<BenchAgent> agents, string environment, int groupSize, HttpClient api,
+        TimeSpan limit, CancellationToken stop, Action<int>? connected = null)
+    {
+        var running = new List<Task>();
+        foreach (var group in agents.Chunk(groupSize))
+        {
+            running.AddRange(group.Select(agent => Task.Run(() => agent.RegisterAndRunAsync(BenchServer.AdminApiKey,
+                new RegistrationRequest { Name = agent.Name, Environments = [environment], Roles = ["web"] }, AgentKind.Protocol, stop))));
+            await BenchWait.UntilAsync(async () => await BenchApi.HealthyMachinesAsync(api) >= running.Count, limit, TimeSpan.FromMilliseconds(200));
+            connected?.Invoke(running.Count);
+        }
+        return running;
+    }
+
     /// <summary>A counter of the requests of a client from <see cref="CreateHttpClient"/>.</summary>
     public static RequestCounter CreateCounter() => new(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue });
 

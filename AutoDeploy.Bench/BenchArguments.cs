@@ -43,7 +43,6 @@ public sealed class BenchArguments
     public T Enum<T>(string name, T fallback) where T : struct, System.Enum =>
         _options.TryGetValue(name, out var value) ? System.Enum.Parse<T>(value, ignoreCase: true) : fallback;
 
-    /// <summary>Unknown options are mistakes: say so rather than run something else than asked.</summary>
     /// <summary>One of <paramref name="choices"/>; the first when the option is not given.</summary>
     public string Choice(string name, params string[] choices)
     {
@@ -58,6 +57,7 @@ public sealed class BenchArguments
         .ToDictionary(parts => parts.Length == 2 ? parts[0] : throw new ArgumentException($"--{name} takes KEY=VALUE pairs, not '{parts[0]}'."),
             parts => parts[1]);
 
+    /// <summary>Unknown options are mistakes: say so rather than run something else than asked.</summary>
     public void RefuseUnknown(params string[] known)
     {
         var unknown = _options.Keys.Except([.. known, "markdown"], StringComparer.OrdinalIgnoreCase).ToList();

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
-using AutoDeploy.Domain.Machines;
 
 namespace AutoDeploy.Bench;
 
@@ -36,15 +35,9 @@ public static class IdleBench
         using var http = BenchAgent.CreateHttpClient(requests);
         using var stop = new CancellationTokenSource();
         var agents = Enumerable.Range(1, count).Select(i => new BenchAgent(server.BaseUrl, http, $"idle-{i:D5}")).ToList();
-        var running = new List<Task>();
         var registering = Stopwatch.StartNew();
-        foreach (var group in agents.Chunk(500))
-        {
-            running.AddRange(group.Select(agent => Task.Run(() => agent.RegisterAndRunAsync(BenchServer.AdminApiKey,
-                new RegistrationRequest { Name = agent.Name, Environments = ["Production"], Roles = ["web"] }, AgentKind.Protocol, stop.Token))));
-            await UntilAsync(async () => await BenchApi.HealthyMachinesAsync(api) >= running.Count, TimeSpan.FromMinutes(3));
-            progress.WriteLine($"idle: {running.Count:N0} agents connected after {registering.Elapsed.TotalSeconds:0} s");
-        }
+        var running = await BenchAgent.ConnectInGroupsAsync(agents, "Production", 500, api, TimeSpan.FromMinutes(3), stop.Token,
+            connected => progress.WriteLine($"idle: {connected:N0} agents connected after {registering.Elapsed.TotalSeconds:0} s"));
         registering.Stop();
         try
         {
@@ -71,7 +64,7 @@ public static class IdleBench
                                                     $"({e.Message}). The server said:{Environment.NewLine}{server.RecentOutput(40)}", e);
             }
             var queue = Stopwatch.GetElapsedTime(asked);
-            await UntilAsync(() => Task.FromResult(agents.All(a => a.LastJobAt > asked)), TimeSpan.FromMinutes(5));
+            await BenchWait.UntilAsync(() => Task.FromResult(agents.All(a => a.LastJobAt > asked)), TimeSpan.FromMinutes(5), TimeSpan.FromMilliseconds(200));
             var told = agents.Where(a => a.LastJobAt > asked).Select(a => Stopwatch.GetElapsedTime(asked, a.LastJobAt)).ToList();
             return new IdleRow(count, connected, registering.Elapsed, idleWorkingSet, connectedWorkingSet, idleCpu, pollsPerSecond, queue,
                 Percentiles.Of(told), told.Count);
@@ -80,16 +73,6 @@ public static class IdleBench
         {
             await stop.CancelAsync();
             await Task.WhenAll(running.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
-        }
-    }
-
-    /// <summary>Polls <paramref name="condition"/> every 200 ms until it holds or <paramref name="limit"/> has passed.</summary>
-    private static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan limit)
-    {
-        var until = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
-        while (!await condition() && Stopwatch.GetTimestamp() < until)
-        {
-            await Task.Delay(200);
         }
     }
 

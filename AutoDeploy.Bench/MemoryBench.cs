@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using AutoDeploy.Domain.Machines;
 
 namespace AutoDeploy.Bench;
 
@@ -26,18 +25,7 @@ public static class MemoryBench
         using var http = BenchAgent.CreateHttpClient();
         using var stop = new CancellationTokenSource();
         var fleet = Enumerable.Range(1, agents).Select(i => new BenchAgent(server.BaseUrl, http, $"web-{i:D5}")).ToList();
-        var running = new List<Task>();
-        // In waves: what is measured is the steady state of N connected agents, not a thundering herd (the reaction benchmark has that).
-        foreach (var wave in fleet.Chunk(100))
-        {
-            running.AddRange(wave.Select(agent => Task.Run(() => agent.RegisterAndRunAsync(BenchServer.AdminApiKey,
-                new RegistrationRequest { Name = agent.Name, Environments = ["Production"], Roles = ["web"] }, AgentKind.Protocol, stop.Token))));
-            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            while (await BenchApi.HealthyMachinesAsync(api) < running.Count && !limit.IsCancellationRequested)
-            {
-                await Task.Delay(200);
-            }
-        }
+        var running = await BenchAgent.ConnectInGroupsAsync(fleet, "Production", 100, api, TimeSpan.FromMinutes(2), stop.Token);
         await Task.Delay(settle);
         var connected = await BenchApi.HealthyMachinesAsync(api);
         Add(rows, $"{connected:N0} agents connected (long polls held)", server.WorkingSet, connected);

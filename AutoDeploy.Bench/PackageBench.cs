@@ -207,18 +207,11 @@ public static class PackageBench
         }, $"deployment {deployment} to end");
     }
 
-    private static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
-
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
     {
-        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 300;
-        while (!await condition())
+        if (!await BenchWait.UntilAsync(condition, TimeSpan.FromMinutes(5), TimeSpan.FromMilliseconds(100)))
         {
-            if (Stopwatch.GetTimestamp() > deadline)
-            {
-                throw new TimeoutException($"Waited 5 minutes for {what}.");
-            }
-            await Task.Delay(100);
+            throw new TimeoutException($"Waited 5 minutes for {what}.");
         }
     }
 
