@@ -26,28 +26,23 @@ public class ThrowawayPostgres
     public string ConnectionString(string database = "postgres") =>
         $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=false;Timeout=30";
 
-    public async Task<string> CreateDatabaseAsync()
-    {
-        var name = $"t_{Guid.NewGuid():N}";
-        await using var connection = new NpgsqlConnection(ConnectionString());
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
-        await command.ExecuteNonQueryAsync();
-        return ConnectionString(name);
-    }
+    /// <summary>A new, empty database.</summary>
+    public Task<string> CreateDatabaseAsync() => CreateAsync("");
 
     /// <summary>
     /// A new database with every migration applied, copied from a template migrated once per server: the app-level
     /// tests start on it at once instead of each migrating its own (PostgreSQL runs DDL slowly; migrations are
     /// tested on their own in PostgresMigrationTests).
     /// </summary>
-    public async Task<string> CreateMigratedDatabaseAsync()
+    public async Task<string> CreateMigratedDatabaseAsync() => await CreateAsync($" TEMPLATE {await _template.Value}");
+
+    /// <returns>The new database's connection string.</returns>
+    private async Task<string> CreateAsync(string template)
     {
-        var template = await _template.Value;
         var name = $"t_{Guid.NewGuid():N}";
         await using var connection = new NpgsqlConnection(ConnectionString());
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"CREATE DATABASE {name} TEMPLATE {template}", connection);
+        await using var command = new NpgsqlCommand($"CREATE DATABASE {name}{template}", connection);
         await command.ExecuteNonQueryAsync();
         return ConnectionString(name);
     }
