@@ -6,6 +6,7 @@ using AutoDeploy.Tests.TestSupport;
 using AutoDeploy.Web.Components.Pages.Audit;
 using AutoDeploy.Web.Data;
 using AutoDeploy.Web.Hosting;
+using AutoDeploy.Web.Services;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
@@ -116,11 +117,83 @@ public sealed class AuditLogPageTests : MudBunitContext
         cut.WaitForAssertion(() => Assert.Contains("\"roles\": [\n    \"web\"\n  ]", cut.Find("[data-testid='event-details']").TextContent));
     }
 
-    private IRenderedComponent<AuditLogPage> RenderPage()
+    [Fact]
+    public async Task Next_and_previous_page_through_the_log_without_counting_it()
     {
+        // The default policy's event and three per machine (its environment, added, disabled): 28 events.
+        for (var i = 1; i <= 9; i++)
+        {
+            await RegisterAndDisableAsync($"web-{i:00}", environmentName: $"Env {i}");
+        }
+        var cut = RenderPage();
+        cut.WaitForAssertion(() => Assert.Equal(25, Messages(cut).Count));
+        Assert.Equal("1–25", Range(cut));
+        Assert.Equal("Machine 'web-09' was disabled", Messages(cut)[0]);
+
+        cut.Find("button[aria-label='Next page']").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal("26–28", Range(cut)));
+        Assert.Equal("Machine policy 'Default Machine Policy' was created", Messages(cut)[^1]);
+        Assert.True(cut.Find("button[aria-label='Next page']").HasAttribute("disabled"));
+
+        cut.Find("button[aria-label='Previous page']").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal("1–25", Range(cut)));
+        Assert.Equal("Machine 'web-09' was disabled", Messages(cut)[0]);
+        Assert.True(cut.Find("button[aria-label='Previous page']").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public async Task The_prerendered_first_page_is_handed_to_the_circuit_which_shows_it_without_reading_again()
+    {
+        var state = AddBunitPersistentComponentState();
+        await RegisterAndDisableAsync("web-01");
+        var prerendered = RenderPage(interactive: false);
+        Assert.Equal(4, Messages(prerendered).Count);
+
+        state.TriggerOnPersisting();
+
+        Assert.True(state.TryTake<EventLogPage>("audit", out var kept));
+        Assert.Equal(Messages(prerendered), kept!.Events.Select(e => e.Message));
+        // The circuit shows what was handed over: an event the database does not have proves it did not read again.
+        var first = kept.Events[0];
+        var handedOver = new Event { Id = first.Id, OccurredAt = first.OccurredAt, Category = first.Category, Actor = first.Actor, Message = "Handed over" };
+        state.Persist("audit", new EventLogPage([handedOver], null));
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        var circuit = Render<AuditLogPage>();
+        Assert.Equal(["Handed over"], Messages(circuit));
+    }
+
+    [Fact]
+    public async Task A_first_page_too_large_for_the_circuits_first_message_is_not_handed_over()
+    {
+        var state = AddBunitPersistentComponentState();
+        await using (var db = _database.CreateDbContext())
+        {
+            db.Events.AddRange(Enumerable.Range(1, 25).Select(i => new Event
+            {
+                Category = EventCategories.Created, Actor = "alice@example.com", Message = $"Event {i}",
+                OccurredAt = _time.GetUtcNow(), DetailsJson = $"{{\"text\":\"{new string('x', 1000)}\"}}",
+            }));
+            await db.SaveChangesAsync();
+        }
+        var prerendered = RenderPage(interactive: false);
+        Assert.Equal(25, Messages(prerendered).Count);
+
+        state.TriggerOnPersisting();
+
+        Assert.False(state.TryTake<EventLogPage>("audit", out _));
+    }
+
+    /// <param name="interactive">False: the prerender.</param>
+    private IRenderedComponent<AuditLogPage> RenderPage(bool interactive = true)
+    {
+        SetRendererInfo(new RendererInfo(interactive ? "Server" : "Static", interactive));
         Render<MudPopoverProvider>();
         return Render<AuditLogPage>();
     }
+
+    private static string Range(IRenderedComponent<AuditLogPage> cut) => cut.Find("[data-testid='audit-pager-range']").TextContent.Trim();
 
     private static List<string> Messages(IRenderedComponent<AuditLogPage> cut) =>
         cut.FindAll("td[data-label='Message']").Select(td => td.TextContent.Trim()).ToList();

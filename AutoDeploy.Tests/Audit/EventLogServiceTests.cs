@@ -35,7 +35,7 @@ public sealed class EventLogServiceTests : IAsyncLifetime
         var machine = await RegisterAsync("web-01", environment);
         await DisableAsync(machine.Id);
 
-        var page = await _service.GetPageAsync(EventLogFilter.None, 0, 25);
+        var page = await _service.GetPageAsync(EventLogFilter.None, null, 25);
 
         Assert.Equal(
             [EventCategories.MachineDisabled, EventCategories.MachineAdded, EventCategories.Created, EventCategories.Created],
@@ -50,7 +50,7 @@ public sealed class EventLogServiceTests : IAsyncLifetime
         await DisableAsync(machine.Id);
 
         var page = await _service.GetPageAsync(
-            new EventLogFilter { Categories = [EventCategories.MachineAdded, EventCategories.MachineDisabled] }, 0, 25);
+            new EventLogFilter { Categories = [EventCategories.MachineAdded, EventCategories.MachineDisabled] }, null, 25);
 
         Assert.Equal([EventCategories.MachineDisabled, EventCategories.MachineAdded], page.Events.Select(e => e.Category));
     }
@@ -65,10 +65,10 @@ public sealed class EventLogServiceTests : IAsyncLifetime
         await DisableAsync(worker.Id);
 
         var page = await _service.GetPageAsync(
-            new EventLogFilter { DocumentType = EventDocumentTypes.Machine, DocumentId = web.Id }, 0, 25);
+            new EventLogFilter { DocumentType = EventDocumentTypes.Machine, DocumentId = web.Id }, null, 25);
 
+        Assert.Equal(2, page.Events.Count);
         Assert.All(page.Events, e => Assert.Equal(web.Id, e.MachineId));
-        Assert.Equal(2, page.TotalCount);
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class EventLogServiceTests : IAsyncLifetime
         var machine = await RegisterAsync("web-01", environment);
 
         var page = await _service.GetPageAsync(
-            new EventLogFilter { DocumentType = EventDocumentTypes.MachinePolicy, DocumentId = policy.Id }, 0, 25);
+            new EventLogFilter { DocumentType = EventDocumentTypes.MachinePolicy, DocumentId = policy.Id }, null, 25);
 
         Assert.Equal([(EventCategories.MachineAdded, machine.Id), (EventCategories.Created, (int?)null)],
             page.Events.Select(e => (e.Category, e.MachineId)));
@@ -90,7 +90,7 @@ public sealed class EventLogServiceTests : IAsyncLifetime
         var (environment, _) = await SeedAsync();
         await RegisterAsync("web-01", environment);
 
-        var page = await _service.GetPageAsync(new EventLogFilter { DocumentType = EventDocumentTypes.Environment }, 0, 25);
+        var page = await _service.GetPageAsync(new EventLogFilter { DocumentType = EventDocumentTypes.Environment }, null, 25);
 
         Assert.Equal(environment.Id, Assert.Single(page.Events).DocumentId);
     }
@@ -107,7 +107,7 @@ public sealed class EventLogServiceTests : IAsyncLifetime
             await AddEnvironmentAsync("Production");
         }
 
-        var page = await _service.GetPageAsync(new EventLogFilter { Actor = "ALICE" }, 0, 25);
+        var page = await _service.GetPageAsync(new EventLogFilter { Actor = "ALICE" }, null, 25);
 
         Assert.Equal("alice@example.com", Assert.Single(page.Events).Actor);
     }
@@ -125,13 +125,13 @@ public sealed class EventLogServiceTests : IAsyncLifetime
         await AddEnvironmentAsync("After");
 
         var page = await _service.GetPageAsync(
-            new EventLogFilter { From = new DateOnly(2026, 11, 22), To = new DateOnly(2026, 11, 23) }, 0, 25);
+            new EventLogFilter { From = new DateOnly(2026, 11, 22), To = new DateOnly(2026, 11, 23) }, null, 25);
 
         Assert.Equal(["Environment 'Last day' was created", "Environment 'First day' was created"], page.Events.Select(e => e.Message));
     }
 
     [Fact]
-    public async Task GetPageAsync_pages_with_skip_and_take_and_counts_every_match()
+    public async Task GetPageAsync_pages_below_a_cursor_and_says_where_the_next_page_starts()
     {
         for (var i = 1; i <= 5; i++)
         {
@@ -139,10 +139,27 @@ public sealed class EventLogServiceTests : IAsyncLifetime
             _time.Advance(TimeSpan.FromMinutes(1));
         }
 
-        var page = await _service.GetPageAsync(EventLogFilter.None, 2, 2);
+        var first = await _service.GetPageAsync(EventLogFilter.None, null, 2);
+        var second = await _service.GetPageAsync(EventLogFilter.None, first.NextBefore, 2);
+        var last = await _service.GetPageAsync(EventLogFilter.None, second.NextBefore, 2);
 
-        Assert.Equal(["Environment 'Env 3' was created", "Environment 'Env 2' was created"], page.Events.Select(e => e.Message));
-        Assert.Equal(5, page.TotalCount);
+        Assert.Equal(["Environment 'Env 5' was created", "Environment 'Env 4' was created"], first.Events.Select(e => e.Message));
+        Assert.Equal(["Environment 'Env 3' was created", "Environment 'Env 2' was created"], second.Events.Select(e => e.Message));
+        Assert.Equal(second.Events[^1].Id, second.NextBefore);
+        Assert.Equal(["Environment 'Env 1' was created"], last.Events.Select(e => e.Message));
+        Assert.Null(last.NextBefore);
+    }
+
+    [Fact]
+    public async Task GetPageAsync_with_exactly_a_page_left_has_no_next_page()
+    {
+        await AddEnvironmentAsync("Only one");
+        await AddEnvironmentAsync("And two");
+
+        var page = await _service.GetPageAsync(EventLogFilter.None, null, 2);
+
+        Assert.Equal(2, page.Events.Count);
+        Assert.Null(page.NextBefore);
     }
 
     [Fact]

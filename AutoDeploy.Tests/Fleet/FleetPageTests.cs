@@ -13,6 +13,7 @@ using AutoDeploy.Web.Hosting;
 using AutoDeploy.Web.Signals;
 using Bunit;
 using FluentValidation;
+using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -103,6 +104,7 @@ public sealed class FleetPageTests : MudBunitContext
 
     private IRenderedComponent<FleetPage> RenderPage()
     {
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         Render<MudBlazor.MudPopoverProvider>();
         return Render<FleetPage>();
     }

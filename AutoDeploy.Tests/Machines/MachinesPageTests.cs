@@ -57,7 +57,13 @@ public sealed class MachinesPageTests : MachineComponentContext
         var page = RenderPage();
 
         page.WaitForAssertion(() => Assert.Equal(25, page.FindAll("tbody tr").Count));
-        Assert.Contains("of 27", page.Find(".mud-table-pagination").TextContent);
+        Assert.Equal("1–25 of 27", page.Find("[data-testid='machines-pager-range']").TextContent.Trim());
+
+        page.Find("button[aria-label='Next page']").Click();
+
+        page.WaitForAssertion(() => Assert.Equal(["m-26", "m-27"], page.FindAll("tbody a").Select(a => a.TextContent.Trim())));
+        Assert.Equal("26–27 of 27", page.Find("[data-testid='machines-pager-range']").TextContent.Trim());
+        Assert.True(page.Find("button[aria-label='Next page']").HasAttribute("disabled"));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using AutoDeploy.Domain.Permissions;
 using AutoDeploy.Web.Agents;
 using AutoDeploy.Web.Permissions;
 using Bunit;
+using Microsoft.AspNetCore.Components.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,6 +31,10 @@ public abstract class MudBunitContext : BunitContext, IAsyncLifetime
         JSInterop.Mode = JSRuntimeMode.Loose;
         // The pages' services check the caller's access: these tests act as an administrator unless they say otherwise.
         Services.AddScoped(_ => CurrentAccess.For(Access.System));
+        // An empty state from the prerender, for the pages that take theirs over (PrerenderHandOff). A test of that state calls
+        // AddBunitPersistentComponentState first: it resolves services, after which none can be added.
+        Services.AddSingleton<ComponentStatePersistenceManager>();
+        Services.AddSingleton(s => s.GetRequiredService<ComponentStatePersistenceManager>().State);
     }
 
     public virtual Task InitializeAsync() => Task.CompletedTask;

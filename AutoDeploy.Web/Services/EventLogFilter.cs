@@ -26,8 +26,8 @@ public sealed record EventLogFilter
     public DateOnly? To { get; init; }
 }
 
-/// <summary>One page of the audit log, newest first, and how many events match in all.</summary>
-public sealed record EventLogPage(IReadOnlyList<Domain.Events.Event> Events, int TotalCount);
+/// <summary>One page of the audit log, newest first, and where the next one starts (null: this is the last).</summary>
+public sealed record EventLogPage(IReadOnlyList<Domain.Events.Event> Events, long? NextBefore);
 
 /// <summary>The document types events name, as <c>Document.DocumentType</c> spells them.</summary>
 public static class EventDocumentTypes

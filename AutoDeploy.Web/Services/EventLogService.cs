@@ -14,18 +14,28 @@ public sealed class EventLogService(IDbContextFactory<AutoDeployDbContext> facto
     public const int DefaultTake = 100;
     public const int MaxTake = 1000;
 
-    public async Task<EventLogPage> GetPageAsync(EventLogFilter filter, int skip, int take, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// A page of the log, newest first: the events below <paramref name="before"/> (null: from the newest). Keyset paging on
+    /// the id, so a page deep in a million events costs what the first does, and nothing is counted.
+    /// </summary>
+    public async Task<EventLogPage> GetPageAsync(EventLogFilter filter, long? before, int take, CancellationToken cancellationToken = default)
     {
+        take = Math.Clamp(take, 1, MaxTake);
         var access = await current.GetAsync(cancellationToken);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var events = Filter(db.Events.AsNoTracking().Visible(access, db), filter);
-        var total = await events.CountAsync(cancellationToken);
-        var page = await events
-            .OrderByDescending(e => e.Id)
-            .Skip(Math.Max(0, skip))
-            .Take(Math.Clamp(take, 1, MaxTake))
-            .ToListAsync(cancellationToken);
-        return new EventLogPage(page, total);
+        if (before is { } below)
+        {
+            events = events.Where(e => e.Id < below);
+        }
+        // One row more than the page says whether there is a next one.
+        var rows = await events.OrderByDescending(e => e.Id).Take(take + 1).ToListAsync(cancellationToken);
+        var hasNext = rows.Count > take;
+        if (hasNext)
+        {
+            rows.RemoveAt(take);
+        }
+        return new EventLogPage(rows, hasNext ? rows[^1].Id : null);
     }
 
     /// <summary>Events with an id above <paramref name="after"/>, oldest first: a reader's next page after its cursor.</summary>

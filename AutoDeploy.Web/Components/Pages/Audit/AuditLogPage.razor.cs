@@ -1,4 +1,5 @@
 using AutoDeploy.Domain.Events;
+using AutoDeploy.Web.Components.Shared;
 using AutoDeploy.Web.Services;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Routing;
@@ -7,30 +8,81 @@ using MudBlazor;
 namespace AutoDeploy.Web.Components.Pages.Audit;
 
 /// <summary>
-/// The audit log: every event, newest first, a page at a time from the server. The filters live in the
-/// address (see <see cref="AuditLogQuery"/>): changing one navigates, and every navigation reloads page 1.
+/// The audit log: every event, newest first, a page at a time from the server (keyset paging: next and previous, no
+/// count of a million events). The filters live in the address (see <see cref="AuditLogQuery"/>): changing one
+/// navigates, and every navigation reloads page 1. The first page is in the prerendered page, and the circuit takes it over
+/// (<see cref="PrerenderHandOff{T}"/>).
 /// </summary>
-public sealed partial class AuditLogPage(EventLogService eventLog, NavigationManager navigation) : IDisposable
+public sealed partial class AuditLogPage(EventLogService eventLog, NavigationManager navigation, PersistentComponentState persistentState)
+    : IDisposable
 {
     private static readonly int[] PageSizes = [25, 50, 100];
 
     private readonly HashSet<long> _expanded = [];
-    private MudTable<Event>? _table;
+    /// <summary>Where each page shown so far starts, the current one last (null: the newest event).</summary>
+    private readonly List<long?> _cursors = [null];
     private EventLogFilter _filter = EventLogFilter.None;
     private DateRange? _dateRange;
+    private EventLogPage? _page;
+    private int _pageSize = PageSizes[0];
+    private bool _loading;
 
-    protected override void OnInitialized()
+    private PrerenderHandOff<EventLogPage>? _handOff;
+
+    protected override async Task OnInitializedAsync()
     {
         Show(AuditLogQuery.Parse(navigation.Uri));
         navigation.LocationChanged += OnLocationChanged;
+        _handOff = new PrerenderHandOff<EventLogPage>(persistentState, "audit");
+        _page = await _handOff.TakeOrReadAsync(RendererInfo.IsInteractive, () => eventLog.GetPageAsync(_filter, null, _pageSize));
     }
 
-    public void Dispose() => navigation.LocationChanged -= OnLocationChanged;
-
-    private async Task<TableData<Event>> LoadAsync(TableState state, CancellationToken cancellationToken)
+    public void Dispose()
     {
-        var page = await eventLog.GetPageAsync(_filter, state.Page * state.PageSize, state.PageSize, cancellationToken);
-        return new TableData<Event> { Items = page.Events, TotalItems = page.TotalCount };
+        navigation.LocationChanged -= OnLocationChanged;
+        _handOff?.Dispose();
+    }
+
+    private Task NextAsync()
+    {
+        if (_page?.NextBefore is not { } next)
+        {
+            return Task.CompletedTask;
+        }
+        _cursors.Add(next);
+        return LoadAsync();
+    }
+
+    private Task PreviousAsync()
+    {
+        _cursors.RemoveAt(_cursors.Count - 1);
+        return LoadAsync();
+    }
+
+    private Task PageSizeChangedAsync(int size)
+    {
+        _pageSize = size;
+        return FirstPageAsync();
+    }
+
+    private Task FirstPageAsync()
+    {
+        _cursors.Clear();
+        _cursors.Add(null);
+        return LoadAsync();
+    }
+
+    private async Task LoadAsync()
+    {
+        _loading = true;
+        try
+        {
+            _page = await eventLog.GetPageAsync(_filter, _cursors[^1], _pageSize);
+        }
+        finally
+        {
+            _loading = false;
+        }
     }
 
     private Task OnCategoriesChangedAsync(IEnumerable<string?>? categories) =>
@@ -82,7 +134,7 @@ public sealed partial class AuditLogPage(EventLogService eventLog, NavigationMan
             try
             {
                 Show(filter);
-                await ReloadFirstPageAsync();
+                await FirstPageAsync();
                 StateHasChanged();
             }
             catch (Exception ex)
@@ -100,21 +152,4 @@ public sealed partial class AuditLogPage(EventLogService eventLog, NavigationMan
             ? null
             : new DateRange(filter.From?.ToDateTime(TimeOnly.MinValue), filter.To?.ToDateTime(TimeOnly.MinValue));
     }
-
-    private async Task ReloadFirstPageAsync()
-    {
-        if (_table is null)
-        {
-            return;
-        }
-        if (_table.CurrentPage == 0)
-        {
-            await _table.ReloadServerData();
-        }
-        else
-        {
-            _table.NavigateTo(0);
-        }
-    }
-
 }
