@@ -41,34 +41,41 @@ rm -rf TestResults
 # The test processes run with less runtime work: no profile-guided re-compilation (the suite runs most code a few times,
 # then exits) and a larger, non-concurrent first GC generation. A subset of API and page tests used 20% less CPU so.
 export DOTNET_TieredPGO=0 DOTNET_gcConcurrent=0 DOTNET_GCgen0size=0x4000000
-# Three lanes side by side: AutoDeploy.Tests (SQLite), the Playwright tests, and the tests that start the app (marked
-# [Trait("Database", "App")], checked by AppDatabaseTraitTests) once more with the app on PostgreSQL (a throwaway server
-# the tests start). Nothing else changes with the database: the PostgreSQL-only tests run in the first lane, and the
-# benchmarks' smoke runs have servers of their own. Each lane alone leaves the cores idle while its tests wait on agents,
-# timers, processes and the browser; together they keep both busy. AutoDeploy.Tests runs four test classes at a time
-# (xunit.runner.json) and starts its one-at-a-time "postgres" collection first (LongCollectionFirst).
-lane() {
-  local name=$1; shift
+# Two lanes side by side, about as long as each other on two cores: AutoDeploy.Tests (SQLite), and the Playwright
+# tests followed by the tests that start the app (marked [Trait("Database", "App")], checked by AppDatabaseTraitTests)
+# once more with the app on PostgreSQL (a throwaway server the tests start). Nothing else changes with the database:
+# the PostgreSQL-only tests run in the first lane, and the benchmarks' smoke runs have servers of their own. The
+# browser keeps both cores busy; the first lane alone did not (its tests wait on agents, timers and processes).
+# AutoDeploy.Tests runs four test classes at a time (xunit.runner.json) and starts its one-at-a-time "postgres"
+# collection first (LongCollectionFirst). A third lane (the PostgreSQL run beside the others) was slower: the cores
+# were already the limit.
+lane_tests() {
   local start; start=$(date +%s)
   local rc=0
-  "$@" || rc=$?
-  echo "== Lane: $name took $(($(date +%s) - start)) s"
+  dotnet test AutoDeploy.Tests --no-build --logger "trx;LogFileName=tests.trx" --results-directory TestResults "$@" || rc=$?
+  echo "== Lane 1: AutoDeploy.Tests took $(($(date +%s) - start)) s"
+  return $rc
+}
+lane_browser_then_postgres() {
+  local start; start=$(date +%s)
+  local rc=0
+  dotnet test AutoDeploy.E2E --no-build --logger "trx;LogFileName=e2e.trx" --results-directory TestResults "$@" || rc=$?
+  echo "== Lane 2: AutoDeploy.E2E took $(($(date +%s) - start)) s"
+  start=$(date +%s)
+  AUTODEPLOY_TEST_DATABASE=Postgres dotnet test AutoDeploy.Tests --no-build --logger "trx;LogFileName=tests.trx" --results-directory TestResults/postgres \
+    --filter "Database=App" "$@" || rc=$?
+  echo "== Lane 2: the app's tests again on PostgreSQL took $(($(date +%s) - start)) s"
   return $rc
 }
 # Each run names its results file: two runs starting in the same second would otherwise write the same name.
 status=0
-pids=()
-lane "AutoDeploy.Tests" dotnet test AutoDeploy.Tests --no-build --logger "trx;LogFileName=tests.trx" --results-directory TestResults "$@" &
-pids+=($!)
-lane "AutoDeploy.E2E" dotnet test AutoDeploy.E2E --no-build --logger "trx;LogFileName=e2e.trx" --results-directory TestResults "$@" &
-pids+=($!)
-AUTODEPLOY_TEST_DATABASE=Postgres lane "the app's tests again on PostgreSQL" dotnet test AutoDeploy.Tests --no-build \
-  --logger "trx;LogFileName=tests.trx" --results-directory TestResults/postgres --filter "Database=App" "$@" &
-pids+=($!)
-for pid in "${pids[@]}"; do
-  wait "$pid" || status=$?
-done
-phase "Tests (three lanes)"
+lane_tests "$@" &
+tests_pid=$!
+lane_browser_then_postgres "$@" &
+browser_pid=$!
+wait "$tests_pid" || status=$?
+wait "$browser_pid" || status=$?
+phase "Tests (two lanes)"
 
 if ls TestResults/*.trx >/dev/null 2>&1; then
   read -r p f t e < <(grep -ho '<Counters [^>]*' TestResults/*.trx TestResults/postgres/*.trx | awk '{for(i=2;i<=NF;i++){split($i,a,"=");gsub(/"/,"",a[2]);v[a[1]]+=a[2]}} END{print v["passed"]+0, v["failed"]+v["error"]+v["timeout"]+v["aborted"], v["total"]+0, v["executed"]+0}')

@@ -28,7 +28,6 @@ public sealed class SilentAgentTests : IAsyncLifetime
         _app.Settings["Tasks:LongPoll"] = "00:00:01";
         _app.Settings["Tasks:RecheckInterval"] = "00:00:00.100";
         _app.Settings["Tasks:AgentLostAfter"] = "00:00:01";
-        _app.Settings["HealthChecks:UnavailableAfter"] = "00:00:02";
         _api = _app.CreateApiClient();
         _scenario = await new DeploymentScenario(_app.Services.GetRequiredService<IDbContextFactory<AutoDeployDbContext>>()).WithEnvironmentAsync();
     }
@@ -48,6 +47,31 @@ public sealed class SilentAgentTests : IAsyncLifetime
         Assert.Equal(DeploymentState.Failed, details.Deployment.State);
         Assert.Contains("stopped responding", Assert.Single(details.Machines).Reason);
     }
+}
+
+/// <summary>
+/// An agent that stops talking mid-step under a project that skips unavailable machines, then comes back; with a
+/// two-second limit to Unavailable, apart from the test above, whose machine must stay available until its first poll
+/// however slow the test machine is.
+/// </summary>
+[Trait("Database", "SqliteOnly")]
+public sealed class SilentAgentSkipUnavailableTests : IAsyncLifetime
+{
+    private readonly AutoDeployAppFactory _app = new();
+    private HttpClient _api = null!;
+    private DeploymentScenario _scenario = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app.Settings["Tasks:LongPoll"] = "00:00:01";
+        _app.Settings["Tasks:RecheckInterval"] = "00:00:00.100";
+        _app.Settings["Tasks:AgentLostAfter"] = "00:00:01";
+        _app.Settings["HealthChecks:UnavailableAfter"] = "00:00:02";
+        _api = _app.CreateApiClient();
+        _scenario = await new DeploymentScenario(_app.Services.GetRequiredService<IDbContextFactory<AutoDeployDbContext>>()).WithEnvironmentAsync();
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
     public async Task Under_skip_unavailable_a_machine_lost_mid_step_is_skipped_with_a_warning_and_gets_the_release_when_it_comes_back()

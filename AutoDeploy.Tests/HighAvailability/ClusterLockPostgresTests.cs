@@ -30,6 +30,28 @@ public sealed class ClusterLockPostgresTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task A_wait_for_the_lock_outlasts_the_command_timeout()
+    {
+        // A node starting while another migrates waits on the start-up lock for as long as the migration takes; the
+        // command timeout (here 1 s) is for queries, and once ended such a wait, and the starting node with it.
+        var database = await PostgresDatabase.CreateAsync(server);
+        var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) { CommandTimeout = 1 }.ConnectionString;
+        await using var held = await PostgresAdvisoryLock.AcquireAsync(connectionString, 4242, wait: true, maxIdle: null, default);
+
+        var waiting = PostgresAdvisoryLock.AcquireAsync(connectionString, 4242, wait: true, maxIdle: null, default);
+        await Eventually.TrueAsync(async () => await database.AdvisoryWaitersAsync() == 1, Patience, () => "the second session should wait");
+        // Past the command timeout, the wait still stands: it is still a waiter, not a timed-out command.
+        var pastTimeout = DateTime.UtcNow.AddSeconds(2);
+        await Eventually.TrueAsync(async () => DateTime.UtcNow > pastTimeout && await database.AdvisoryWaitersAsync() == 1, Patience,
+            () => "the wait should outlast the command timeout");
+        Assert.False(waiting.IsCompleted);
+        await held!.DisposeAsync();
+
+        await using var second = await waiting.WaitAsync(Patience);
+        Assert.NotNull(second);
+    }
+
+    [Fact]
     public async Task A_holder_that_stalls_past_its_lease_loses_the_lock_to_another_node()
     {
         var database = await PostgresDatabase.CreateAsync(server);

@@ -30,7 +30,9 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     {
         _app.Settings["Subscriptions:RetryBackoff"] = "00:00:00.050";
         _app.Settings["Subscriptions:LongestBackoff"] = "00:00:00.200";
-        _app.Settings["Subscriptions:Timeout"] = "00:00:00.500";
+        // Long enough that a healthy receiver on a loaded machine answers in time (a late answer is cut off and delivered
+        // again, which is right for a receiver but not what these tests look for); the hanging receiver waits it out once.
+        _app.Settings["Subscriptions:Timeout"] = "00:00:05";
         _app.Settings["Tasks:LongPoll"] = "00:00:01";
         _receiver = await WebhookReceiver.StartAsync();
         _api = _app.CreateApiClient();
@@ -98,8 +100,9 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Equal(expected, _receiver.Accepted.Select(r => r.EventId!.Value));
         var first = (await LogAsync()).MinBy(d => d.Id)!;
         Assert.Equal((false, (int?)null, expected[0]), (first.Succeeded, first.StatusCode, first.EventId));
-        Assert.Contains("No answer within 0.5 s", first.Excerpt);
-        Assert.InRange(first.DurationMs, 400, 5_000);
+        Assert.Contains("No answer within 5 s", first.Excerpt);
+        // It waited the timeout out (no upper bound: how late the cut-off lands depends on the machine).
+        Assert.True(first.DurationMs >= 4_900, $"cut off after {first.DurationMs} ms");
     }
 
     /// <summary>Subscribes the receiver to the scenario's project; returns the secret.</summary>

@@ -19,8 +19,8 @@ public sealed class PostgresAdvisoryLock : IAsyncDisposable
     }
 
     /// <summary>
-    /// Takes the lock (waiting for it, or null at once when <paramref name="wait"/> is false and another session holds
-    /// it). With <paramref name="maxIdle"/>, the server ends the session, and the lock, when its holder stays idle longer.
+    /// Takes the lock (waiting for it as long as <paramref name="cancellationToken"/> allows, or null at once when
+    /// <paramref name="wait"/> is false and another session holds it). With <paramref name="maxIdle"/>, the server ends the session, and the lock, when its holder stays idle longer.
     /// </summary>
     public static async Task<PostgresAdvisoryLock?> AcquireAsync(string connectionString, long key, bool wait, TimeSpan? maxIdle,
         CancellationToken cancellationToken)
@@ -38,6 +38,12 @@ public sealed class PostgresAdvisoryLock : IAsyncDisposable
             }
             await using var command = new NpgsqlCommand(
                 wait ? $"SELECT true FROM pg_advisory_xact_lock({key})" : $"SELECT pg_try_advisory_xact_lock({key})", connection, transaction);
+            if (wait)
+            {
+                // Waiting is the point: the holder may work for minutes (a node migrating the database while another starts).
+                // The default command timeout (30 s) ended a starting node so; the caller's token bounds the wait instead.
+                command.CommandTimeout = 0;
+            }
             if ((bool)(await command.ExecuteScalarAsync(cancellationToken))!)
             {
                 return new PostgresAdvisoryLock(connection, transaction);
