@@ -14,8 +14,9 @@ public sealed class ActivityTests(E2EFixture fixture)
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var environment = $"Feed {suffix}";
         using var api = fixture.CreateApiClient();
-        // The dashboard shows its grid once there is a project (and an environment) to show.
+        // The dashboard shows its grid once there is a project and an environment to show (this test may run first).
         (await api.PostAsJsonAsync("/api/projects", new { name = $"Feed project {suffix}" })).EnsureSuccessStatusCode();
+        (await api.PostAsJsonAsync("/api/environments", new { name = $"Feed first {suffix}" })).EnsureSuccessStatusCode();
         await using var watcher = await fixture.NewSessionAsync();
         var activity = watcher.Page;
         await activity.GotoInteractiveAsync("/activity");

@@ -46,9 +46,8 @@ export DOTNET_TieredPGO=0 DOTNET_gcConcurrent=0 DOTNET_GCgen0size=0x4000000
 # once more with the app on PostgreSQL (a throwaway server the tests start). Nothing else changes with the database:
 # the PostgreSQL-only tests run in the first lane, and the benchmarks' smoke runs have servers of their own. The
 # browser keeps both cores busy; the first lane alone did not (its tests wait on agents, timers and processes).
-# AutoDeploy.Tests runs four test classes at a time (xunit.runner.json) and starts its one-at-a-time "postgres"
-# collection first (LongCollectionFirst). A third lane (the PostgreSQL run beside the others) was slower: the cores
-# were already the limit.
+# More at once was not quicker: a third lane (the PostgreSQL run beside the others), or four test classes at a time
+# with the one-at-a-time "postgres" collection first, each made the run slower. The cores are the limit.
 lane_tests() {
   local start; start=$(date +%s)
   local rc=0
