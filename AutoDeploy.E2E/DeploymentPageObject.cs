@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -21,9 +22,10 @@ public sealed class DeploymentPageObject(IPage page)
         await Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Deploy", Exact = true }).ClickAsync();
         await Expect(dialog).ToHaveCountAsync(0);
-        // Only until the navigation commits (as SignInPage does): the auto-waiting assertions after it wait for the page.
-        // Beside stress-ng the wait for its "load" ran out after 30 s.
-        await page.WaitForURLAsync("**/deployments/*", new() { WaitUntil = WaitUntilState.Commit });
+        // Only until the address is the deployment's (as SignInPage does): the auto-waiting assertions after it wait for
+        // the page. WaitForURLAsync, called once the address matches, waits for the page's load state, which beside
+        // stress-ng ran out after 30 s.
+        await Expect(page).ToHaveURLAsync(new Regex(@"/deployments/\d+$"), new() { Timeout = 30_000 });
     }
 
     /// <summary>Opens the deployment from the Deployments list by its number.</summary>

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace AutoDeploy.E2E;
 
@@ -42,6 +43,8 @@ public sealed class E2EApp : IAsyncDisposable
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Development");
+            builder.ConfigureLogging(logging => logging.AddProvider(new E2EDiagnostics.LoggerProvider())
+                .AddFilter<E2EDiagnostics.LoggerProvider>(null, LogLevel.Debug));
             builder.UseSetting("Database:Provider", "Sqlite");
             builder.UseSetting("ConnectionStrings:Default", $"Data Source={_dbPath};Pooling=False");
             builder.UseSetting("Bootstrap:AdminEmail", bootstrap ? E2EFixture.AdminEmail : "");

@@ -28,6 +28,7 @@ public sealed class E2EFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        File.Delete(E2EDiagnostics.Path);
         Assertions.SetDefaultExpectTimeout(15_000);
         // The app migrates its database while Chromium starts.
         var app = Task.Run(() => E2EApp.Start(bootstrap: true));
@@ -62,7 +63,7 @@ public sealed class E2EFixture : IAsyncLifetime
             if (_signIns.TryGetValue(email, out var signedIn))
             {
                 var context = await Browser.NewContextAsync(new() { BaseURL = BaseUrl, StorageState = signedIn });
-                return new E2ESession(context, await context.NewPageAsync());
+                return new E2ESession(context, E2EDiagnostics.Watch(await context.NewPageAsync()));
             }
             var session = await SignInThroughPageAsync(email, password);
             _signIns[email] = await session.Context.StorageStateAsync();
@@ -78,14 +79,14 @@ public sealed class E2EFixture : IAsyncLifetime
     public async Task<E2ESession> NewAnonymousSessionAsync()
     {
         var context = await Browser.NewContextAsync(new() { BaseURL = BaseUrl });
-        return new E2ESession(context, await context.NewPageAsync());
+        return new E2ESession(context, E2EDiagnostics.Watch(await context.NewPageAsync()));
     }
 
     /// <summary>A new browser context and page, signed in through the sign-in page: for tests of signing in and out.</summary>
     public async Task<E2ESession> SignInThroughPageAsync(string email = AdminEmail, string password = AdminPassword)
     {
         var context = await Browser.NewContextAsync(new() { BaseURL = BaseUrl });
-        var page = await context.NewPageAsync();
+        var page = E2EDiagnostics.Watch(await context.NewPageAsync());
         await page.SignInAsync(email, password);
         return new E2ESession(context, page);
     }
