@@ -18,7 +18,6 @@ public sealed partial class AuditLogPage(EventLogService eventLog, NavigationMan
 {
     private static readonly int[] PageSizes = [25, 50, 100];
 
-    private readonly HashSet<long> _expanded = [];
     /// <summary>Where each page shown so far starts, the current one last (null: the newest event).</summary>
     private readonly List<long?> _cursors = [null];
     private EventLogFilter _filter = EventLogFilter.None;
@@ -101,14 +100,6 @@ public sealed partial class AuditLogPage(EventLogService eventLog, NavigationMan
 
     private Task OnActorChangedAsync(string? actor) =>
         NavigateAsync(_filter with { Actor = string.IsNullOrWhiteSpace(actor) ? null : actor.Trim() });
-
-    private void ToggleDetails(long id)
-    {
-        if (!_expanded.Remove(id))
-        {
-            _expanded.Add(id);
-        }
-    }
 
     /// <summary>The address is the one source of the filters, so links, reloads and Back all show the same log.</summary>
     private Task NavigateAsync(EventLogFilter filter)
