@@ -45,8 +45,9 @@ public sealed class E2EFixture : IAsyncLifetime
             ],
         });
         _app = await app;
-        // The administrator signs in and opens one page before the first test: on a loaded machine, the first test on a
-        // cold server once typed into a form that came back empty, as if its page had loaded again (cause not found).
+        // The administrator signs in and opens one page before the first test, so the first test does not pay the cold
+        // server's start. (A form that "came back empty" on a loaded machine, blamed on the cold start here before, was
+        // the app moving the focus to the heading in the middle of the typing: GotoInteractiveAsync now waits for that.)
         await using var first = await NewSessionAsync();
         await first.Page.GotoInteractiveAsync("/");
     }

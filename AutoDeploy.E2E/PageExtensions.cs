@@ -4,11 +4,16 @@ namespace AutoDeploy.E2E;
 
 public static class PageExtensions
 {
-    /// <summary>Navigates and waits for the Blazor circuit: clicks before it are silently lost.</summary>
+    /// <summary>
+    /// Navigates and waits for the Blazor circuit (clicks before it are silently lost) and for the focus on the page's
+    /// heading, where the app moves it once the circuit has drawn the page (FocusOnNavigate): a key pressed or a field
+    /// focused before that would be undone by it.
+    /// </summary>
     public static async Task GotoInteractiveAsync(this IPage page, string path)
     {
         await page.GotoAsync(path);
         await page.WaitForInteractiveAsync();
+        await Assertions.Expect(page.Locator("h1")).ToBeFocusedAsync();
     }
 
     public static Task WaitForInteractiveAsync(this IPage page) =>
